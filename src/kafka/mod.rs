@@ -1,0 +1,79 @@
+//! Kafka transport: the consumer side (`source`), the producer side (`sink`), dead-letter records
+//! (`dlq`), offset bookkeeping (`offsets`) and the `pipeline` that ties them to the enrichment core.
+
+pub mod dlq;
+pub mod offsets;
+pub mod pipeline;
+pub mod sink;
+pub mod source;
+
+use crate::config::KafkaConfig;
+use rdkafka::ClientConfig;
+
+pub use pipeline::{RunOptions, RunSummary, run_pipeline};
+
+/// Errors of the Kafka transport; each says what to check.
+#[derive(Debug, thiserror::Error)]
+pub enum KafkaPipelineError {
+    #[error(
+        "cannot create the Kafka {what} for brokers {brokers}: {source} (check kafka.brokers and the extra properties in [kafka.{what}])"
+    )]
+    Client {
+        what: &'static str,
+        brokers: String,
+        source: rdkafka::error::KafkaError,
+    },
+    #[error("cannot subscribe to {topic}: {source}")]
+    Subscribe {
+        topic: String,
+        source: rdkafka::error::KafkaError,
+    },
+    #[error(
+        "exactly-once delivery failed: {0} (the broker must support Kafka transactions; use delivery = \"at-least-once\" otherwise)"
+    )]
+    Transactions(String),
+    #[error(
+        "fatal producer error: {0}; the process stops so that a supervisor restarts it from the last committed offsets"
+    )]
+    FatalProducer(String),
+    #[error(
+        "shutdown timed out after {secs} s with {in_flight} messages unacknowledged; they were not committed and will be consumed again"
+    )]
+    DrainTimeout { secs: u64, in_flight: usize },
+}
+
+/// librdkafka settings of the consumer.
+pub fn consumer_config(k: &KafkaConfig) -> ClientConfig {
+    let mut c = ClientConfig::new();
+    c.set("bootstrap.servers", &k.brokers)
+        .set("group.id", &k.group_id)
+        .set("enable.auto.commit", "false")
+        .set("enable.auto.offset.store", "false")
+        .set("auto.offset.reset", "earliest")
+        .set("session.timeout.ms", k.session_timeout_ms.to_string())
+        .set("isolation.level", "read_committed")
+        .set(
+            "statistics.interval.ms",
+            k.statistics_interval_ms.to_string(),
+        )
+        .set("client.id", "wiredesk");
+    for (key, value) in &k.consumer {
+        c.set(key, value);
+    }
+    c
+}
+
+/// librdkafka settings of the producer: idempotent, acknowledged by all in-sync replicas.
+pub fn producer_config(k: &KafkaConfig) -> ClientConfig {
+    let mut c = ClientConfig::new();
+    c.set("bootstrap.servers", &k.brokers)
+        .set("enable.idempotence", "true")
+        .set("acks", "all")
+        .set("linger.ms", "5")
+        .set("compression.type", "zstd")
+        .set("client.id", "wiredesk");
+    for (key, value) in &k.producer {
+        c.set(key, value);
+    }
+    c
+}

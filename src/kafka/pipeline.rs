@@ -1,0 +1,393 @@
+//! `wiredesk run`: consume the input topic, enrich each story with the pure core, produce the
+//! envelope (or a dead letter), and commit input offsets only once the broker acknowledged what
+//! they produced. A chain of small steps with bounded in-flight work:
+//!
+//! consume → parse/enrich (core) → produce (idempotent) → delivery report acks the offset →
+//! periodic commit of contiguous acknowledged offsets.
+//!
+//! Shutdown (SIGINT/SIGTERM or the `shutdown` channel): stop consuming, wait for every in-flight
+//! output (re-sending failed ones), commit, return — within `shutdown.timeout_secs`.
+
+use crate::config::{Config, Delivery};
+use crate::enrich::{State, StoryContext};
+use crate::envelope::Source;
+use crate::kafka::dlq::{dead_letter_headers, envelope_headers};
+use crate::kafka::offsets::OffsetTracker;
+use crate::kafka::sink::{FailedRecord, InputRef, SinkContext};
+use crate::kafka::source::{Flush, SourceContext, commit_offsets};
+use crate::kafka::{KafkaPipelineError, consumer_config, producer_config};
+use crate::metrics::{
+    KafkaErrorEvent, MessageConsumed, ReadinessChanged, StoryRejected, WindowSizes,
+};
+use crate::processor::{Outcome, now_ms, now_rfc3339, process_message};
+use rdkafka::consumer::{Consumer, StreamConsumer};
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
+use rdkafka::message::{Message, OwnedHeaders};
+use rdkafka::producer::{BaseRecord, Producer, ThreadedProducer};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::{Notify, mpsc, watch};
+
+/// Knobs that are not part of the service config (tests, demo).
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Log a progress line at INFO every this many messages (0: never).
+    pub log_every: u64,
+}
+
+/// Counts of one run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunSummary {
+    pub consumed: u64,
+    pub enriched: u64,
+    pub dead_letters: u64,
+    pub retried: u64,
+    pub commits: u64,
+}
+
+type Sink = ThreadedProducer<SinkContext>;
+
+/// Runs the pipeline until `shutdown` becomes true; returns what it did.
+pub async fn run_pipeline(
+    config: &Config,
+    mut state: State,
+    mut shutdown: watch::Receiver<bool>,
+    options: RunOptions,
+) -> Result<RunSummary, KafkaPipelineError> {
+    if config.kafka.delivery == Delivery::ExactlyOnce {
+        return crate::kafka::pipeline::exactly_once::run(config, state, shutdown, options).await;
+    }
+    let k = &config.kafka;
+    let tracker = Arc::new(Mutex::new(OffsetTracker::new()));
+    let progress = Arc::new(Notify::new());
+    let (failed_tx, mut failed_rx) = mpsc::unbounded_channel::<FailedRecord>();
+
+    let source_ctx = SourceContext::new(
+        tracker.clone(),
+        Duration::from_secs(config.shutdown.timeout_secs),
+    );
+    let consumer: StreamConsumer<SourceContext> = consumer_config(k)
+        .create_with_context(source_ctx)
+        .map_err(|source| KafkaPipelineError::Client {
+            what: "consumer",
+            brokers: k.brokers.clone(),
+            source,
+        })?;
+    let sink_ctx = SinkContext {
+        tracker: tracker.clone(),
+        failed: failed_tx,
+        progress: progress.clone(),
+    };
+    let producer: Arc<Sink> = Arc::new(producer_config(k).create_with_context(sink_ctx).map_err(
+        |source| KafkaPipelineError::Client {
+            what: "producer",
+            brokers: k.brokers.clone(),
+            source,
+        },
+    )?);
+    let flush_handle: Arc<dyn Flush> = producer.clone();
+    let _ = consumer.context().producer.set(flush_handle);
+    consumer
+        .subscribe(&[k.input_topic.as_str()])
+        .map_err(|source| KafkaPipelineError::Subscribe {
+            topic: k.input_topic.clone(),
+            source,
+        })?;
+    tracing::info!(
+        brokers = %k.brokers,
+        group = %k.group_id,
+        input = %k.input_topic,
+        output = %k.output_topic,
+        dlq = %k.dlq_topic,
+        "pipeline started (at-least-once)"
+    );
+
+    let mut summary = RunSummary::default();
+    let mut commit_tick =
+        tokio::time::interval(Duration::from_millis(k.commit_interval_ms.max(10)));
+    commit_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let max_in_flight = k.max_in_flight;
+
+    loop {
+        if *shutdown.borrow() {
+            break;
+        }
+        let in_flight = tracker.lock().map(|t| t.in_flight()).unwrap_or(0);
+        if in_flight >= max_in_flight {
+            // Backpressure: wait for acknowledgements (or a retry, a commit, shutdown).
+            tokio::select! {
+                _ = progress.notified() => {}
+                _ = tokio::time::sleep(Duration::from_millis(5)) => {}
+                _ = shutdown.changed() => {}
+                Some(f) = failed_rx.recv() => { summary.retried += 1; resend(&producer, f).await; }
+                _ = commit_tick.tick() => { commit_progress(&consumer, &tracker, &mut summary, &state); }
+            }
+            continue;
+        }
+        tokio::select! {
+            biased;
+            _ = shutdown.changed() => {}
+            Some(f) = failed_rx.recv() => { summary.retried += 1; resend(&producer, f).await; }
+            _ = commit_tick.tick() => { commit_progress(&consumer, &tracker, &mut summary, &state); }
+            msg = consumer.recv() => match msg {
+                Ok(m) => {
+                    let input = InputRef {
+                        topic: m.topic().to_string(),
+                        partition: m.partition(),
+                        offset: m.offset(),
+                        timestamp_ms: m.timestamp().to_millis(),
+                        attempt: 0,
+                    };
+                    let payload = m.payload().unwrap_or_default();
+                    let key = m.key().map(<[u8]>::to_vec);
+                    MessageConsumed { topic: &input.topic }.emit();
+                    summary.consumed += 1;
+                    if let Ok(mut t) = tracker.lock() {
+                        t.track(&input.topic, input.partition, input.offset);
+                    }
+                    let record = enrich_message(config, &mut state, payload, key, input, &mut summary);
+                    produce(&producer, record).await;
+                    if options.log_every > 0 && summary.consumed % options.log_every == 0 {
+                        tracing::info!(consumed = summary.consumed, enriched = summary.enriched, dead_letters = summary.dead_letters, "progress");
+                    }
+                }
+                Err(e) => {
+                    KafkaErrorEvent { kind: "consume", error: &e }.emit();
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            },
+        }
+    }
+
+    // Drain: no more consuming; wait for every in-flight output, re-sending failures.
+    tracing::info!("shutting down: draining in-flight outputs");
+    let deadline = Instant::now() + Duration::from_secs(config.shutdown.timeout_secs);
+    loop {
+        let in_flight = tracker.lock().map(|t| t.in_flight()).unwrap_or(0);
+        if in_flight == 0 {
+            break;
+        }
+        if Instant::now() >= deadline {
+            commit_progress(&consumer, &tracker, &mut summary, &state);
+            return Err(KafkaPipelineError::DrainTimeout {
+                secs: config.shutdown.timeout_secs,
+                in_flight,
+            });
+        }
+        tokio::select! {
+            _ = progress.notified() => {}
+            _ = tokio::time::sleep(Duration::from_millis(20)) => {}
+            Some(f) = failed_rx.recv() => { summary.retried += 1; resend(&producer, f).await; }
+        }
+    }
+    commit_progress(&consumer, &tracker, &mut summary, &state);
+    ReadinessChanged {
+        ready: false,
+        why: "shut down",
+    }
+    .emit();
+    consumer.unsubscribe();
+    tracing::info!(
+        consumed = summary.consumed,
+        enriched = summary.enriched,
+        dead_letters = summary.dead_letters,
+        retried = summary.retried,
+        "pipeline stopped cleanly"
+    );
+    Ok(summary)
+}
+
+/// A record ready to produce.
+pub struct OutRecord {
+    pub topic: String,
+    pub key: Option<Vec<u8>>,
+    pub payload: Vec<u8>,
+    pub headers: OwnedHeaders,
+    pub input: InputRef,
+}
+
+/// Runs one consumed message through the core and builds the record to produce: the envelope for
+/// the output topic, or the original bytes for the dead-letter topic.
+pub fn enrich_message(
+    config: &Config,
+    state: &mut State,
+    payload: &[u8],
+    key: Option<Vec<u8>>,
+    input: InputRef,
+    summary: &mut RunSummary,
+) -> OutRecord {
+    let k = &config.kafka;
+    let ctx = StoryContext {
+        source: Source::Kafka {
+            topic: input.topic.clone(),
+            partition: input.partition,
+            offset: input.offset,
+        },
+        processed_at: now_rfc3339(),
+        fallback_time_ms: input.timestamp_ms.unwrap_or_else(now_ms),
+    };
+    match process_message(state, payload, config.limits.max_story_bytes, ctx) {
+        Outcome::Enriched(e) => {
+            summary.enriched += 1;
+            let source = format!("{}/{}/{}", input.topic, input.partition, input.offset);
+            OutRecord {
+                topic: k.output_topic.clone(),
+                key: Some(e.uri.into_bytes()),
+                payload: e.json,
+                headers: envelope_headers(&e.story_id, e.verdict.as_str(), &source),
+                input,
+            }
+        }
+        Outcome::Rejected(reason) => {
+            summary.dead_letters += 1;
+            let position = format!("{}/{}@{}", input.topic, input.partition, input.offset);
+            StoryRejected {
+                reason: &reason,
+                position: &position,
+            }
+            .emit();
+            OutRecord {
+                topic: k.dlq_topic.clone(),
+                key,
+                payload: payload.to_vec(),
+                headers: dead_letter_headers(&reason, &input.topic, input.partition, input.offset),
+                input,
+            }
+        }
+    }
+}
+
+/// Enqueues a record, waiting while the producer queue is full.
+async fn produce(producer: &Sink, rec: OutRecord) {
+    let OutRecord {
+        topic,
+        key,
+        payload,
+        headers,
+        input,
+    } = rec;
+    let mut opaque = Box::new(input);
+    let mut headers = Some(headers);
+    loop {
+        let mut record: BaseRecord<'_, [u8], [u8], Box<InputRef>> =
+            BaseRecord::with_opaque_to(&topic, opaque).payload(payload.as_slice());
+        if let Some(k) = key.as_deref() {
+            record = record.key(k);
+        }
+        if let Some(h) = headers.take() {
+            record = record.headers(h);
+        }
+        match producer.send(record) {
+            Ok(()) => return,
+            Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), rec)) => {
+                opaque = rec.delivery_opaque;
+                headers = rec.headers;
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
+            Err((e, rec)) => {
+                // Not retriable at enqueue time (e.g. unknown topic): count, back off, try again;
+                // the input offset stays uncommitted meanwhile.
+                KafkaErrorEvent {
+                    kind: "produce",
+                    error: &e,
+                }
+                .emit();
+                opaque = rec.delivery_opaque;
+                headers = rec.headers;
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+        }
+    }
+}
+
+/// Produces a failed record again after a backoff that grows with its attempts.
+async fn resend(producer: &Sink, f: FailedRecord) {
+    let mut input = f.input;
+    input.attempt += 1;
+    let backoff = Duration::from_millis((50u64 << input.attempt.min(6)).min(5_000));
+    tracing::warn!(
+        topic = %f.topic,
+        input = %format!("{}/{}@{}", input.topic, input.partition, input.offset),
+        attempt = input.attempt,
+        error = %f.error,
+        "delivery failed; producing again in {backoff:?}"
+    );
+    tokio::time::sleep(backoff).await;
+    produce(
+        producer,
+        OutRecord {
+            topic: f.topic,
+            key: f.key,
+            payload: f.payload,
+            headers: f.headers.unwrap_or_default(),
+            input,
+        },
+    )
+    .await;
+}
+
+/// Commits every partition's contiguous acknowledged progress and reports the window sizes.
+fn commit_progress(
+    consumer: &StreamConsumer<SourceContext>,
+    tracker: &Arc<Mutex<OffsetTracker>>,
+    summary: &mut RunSummary,
+    state: &State,
+) {
+    WindowSizes {
+        stories: state.dedup.len(),
+        index_bytes: state.dedup.index_bytes() + state.clusters.index_bytes(),
+        clusters: state.clusters.len(),
+    }
+    .emit();
+    let offsets = match tracker.lock() {
+        Ok(t) => t.committable(),
+        Err(_) => return,
+    };
+    if offsets.is_empty() {
+        return;
+    }
+    match commit_offsets(consumer, &offsets) {
+        Ok(()) => {
+            summary.commits += 1;
+            if let Ok(mut t) = tracker.lock() {
+                t.mark_committed(&offsets);
+            }
+        }
+        Err(e) => KafkaErrorEvent {
+            kind: "commit",
+            error: &e,
+        }
+        .emit(),
+    }
+}
+
+/// Keeps the flush trait object usable for the producer type.
+impl Flush for Arc<Sink> {
+    fn flush(&self, timeout: Duration) {
+        if let Err(e) = Producer::flush(self.as_ref(), timeout) {
+            KafkaErrorEvent {
+                kind: "produce",
+                error: &e,
+            }
+            .emit();
+        }
+    }
+}
+
+pub mod exactly_once {
+    //! Exactly-once mode: a transactional producer; consumed offsets are sent within the
+    //! transaction that holds their outputs and dead letters; on failure the transaction is aborted
+    //! and the consumer rewinds to the last committed position.
+    use super::*;
+
+    pub async fn run(
+        _config: &Config,
+        _state: State,
+        _shutdown: watch::Receiver<bool>,
+        _options: RunOptions,
+    ) -> Result<RunSummary, KafkaPipelineError> {
+        Err(KafkaPipelineError::Transactions(
+            "exactly-once mode is not implemented yet".into(),
+        ))
+    }
+}

@@ -1,0 +1,228 @@
+//! The consumer side: a consumer-group member whose context reports rebalances, lag (from
+//! librdkafka statistics), readiness and errors, and which, when partitions are revoked, waits for
+//! their outputs to be acknowledged and commits them before letting them go.
+
+use crate::kafka::offsets::{OffsetTracker, Partition};
+use crate::metrics::{ConsumerLag, KafkaErrorEvent, ReadinessChanged, Rebalanced};
+use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
+use rdkafka::producer::Producer;
+use rdkafka::statistics::Statistics;
+use rdkafka::{ClientContext, Offset, TopicPartitionList};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+/// Something that can wait for all produced messages to be acknowledged.
+pub trait Flush: Send + Sync {
+    fn flush(&self, timeout: Duration);
+}
+
+impl<C: rdkafka::producer::ProducerContext + 'static> Flush
+    for rdkafka::producer::ThreadedProducer<C>
+{
+    fn flush(&self, timeout: Duration) {
+        if let Err(e) = Producer::flush(self, timeout) {
+            KafkaErrorEvent {
+                kind: "produce",
+                error: &e,
+            }
+            .emit();
+        }
+    }
+}
+
+/// Context of the input consumer.
+pub struct SourceContext {
+    pub tracker: Arc<Mutex<OffsetTracker>>,
+    /// Set once the producer exists; flushed on revoke.
+    pub producer: OnceLock<Arc<dyn Flush>>,
+    pub assigned: AtomicUsize,
+    pub revoke_flush_timeout: Duration,
+}
+
+impl SourceContext {
+    pub fn new(tracker: Arc<Mutex<OffsetTracker>>, revoke_flush_timeout: Duration) -> Self {
+        SourceContext {
+            tracker,
+            producer: OnceLock::new(),
+            assigned: AtomicUsize::new(0),
+            revoke_flush_timeout,
+        }
+    }
+}
+
+fn partitions_of(tpl: &TopicPartitionList) -> Vec<Partition> {
+    tpl.elements()
+        .iter()
+        .map(|e| (e.topic().to_string(), e.partition()))
+        .collect()
+}
+
+fn describe(parts: &[Partition]) -> String {
+    parts
+        .iter()
+        .map(|(t, p)| format!("{t}/{p}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Commits the given offsets synchronously; returns whether the broker accepted them.
+pub fn commit_offsets<K: Consumer<C>, C: ConsumerContext>(
+    consumer: &K,
+    offsets: &[(Partition, i64)],
+) -> Result<(), KafkaError> {
+    if offsets.is_empty() {
+        return Ok(());
+    }
+    let mut tpl = TopicPartitionList::new();
+    for ((topic, partition), offset) in offsets {
+        tpl.add_partition_offset(topic, *partition, Offset::Offset(*offset))?;
+    }
+    consumer.commit(&tpl, CommitMode::Sync)
+}
+
+impl ClientContext for SourceContext {
+    fn stats(&self, statistics: Statistics) {
+        for (name, topic) in &statistics.topics {
+            for (id, p) in &topic.partitions {
+                if *id >= 0 && p.consumer_lag >= 0 {
+                    ConsumerLag {
+                        topic: name,
+                        partition: *id,
+                        lag: p.consumer_lag,
+                    }
+                    .emit();
+                }
+            }
+        }
+        let broker_up = statistics
+            .brokers
+            .values()
+            .any(|b| b.nodeid >= 0 && b.state == "UP");
+        let assigned = self.assigned.load(Ordering::SeqCst) > 0;
+        ReadinessChanged {
+            ready: broker_up && assigned,
+            why: if !broker_up {
+                "no broker reachable"
+            } else if !assigned {
+                "no partitions assigned"
+            } else {
+                "partitions assigned and broker reachable"
+            },
+        }
+        .emit();
+    }
+
+    fn error(&self, error: KafkaError, reason: &str) {
+        let transport = matches!(
+            error.rdkafka_error_code(),
+            Some(RDKafkaErrorCode::AllBrokersDown | RDKafkaErrorCode::BrokerTransportFailure)
+        );
+        if matches!(
+            error.rdkafka_error_code(),
+            Some(RDKafkaErrorCode::AllBrokersDown)
+        ) {
+            ReadinessChanged {
+                ready: false,
+                why: "all brokers down",
+            }
+            .emit();
+        }
+        let msg = format!("{error} ({reason})");
+        KafkaErrorEvent {
+            kind: if transport { "transport" } else { "consume" },
+            error: &msg,
+        }
+        .emit();
+    }
+}
+
+impl ConsumerContext for SourceContext {
+    fn pre_rebalance(&self, consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        let Rebalance::Revoke(tpl) = rebalance else {
+            return;
+        };
+        let parts = partitions_of(tpl);
+        Rebalanced {
+            kind: "revoke",
+            partitions: &describe(&parts),
+        }
+        .emit();
+        // Finish what was assigned: wait for outstanding outputs, then commit them.
+        if let Some(p) = self.producer.get() {
+            p.flush(self.revoke_flush_timeout);
+        }
+        let offsets = match self.tracker.lock() {
+            Ok(t) => t.committable_for(&parts),
+            Err(_) => Vec::new(),
+        };
+        match commit_offsets(consumer, &offsets) {
+            Ok(()) => {
+                if let Ok(mut t) = self.tracker.lock() {
+                    t.mark_committed(&offsets);
+                }
+            }
+            Err(e) => KafkaErrorEvent {
+                kind: "commit",
+                error: &e,
+            }
+            .emit(),
+        }
+        if let Ok(mut t) = self.tracker.lock() {
+            for (topic, partition) in &parts {
+                let left = t.remove(topic, *partition);
+                if left > 0 {
+                    tracing::warn!(
+                        topic,
+                        partition,
+                        left,
+                        "revoked with unacknowledged outputs; the next owner reprocesses them"
+                    );
+                }
+            }
+        }
+        self.assigned.store(0, Ordering::SeqCst);
+    }
+
+    fn post_rebalance(&self, _consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        match rebalance {
+            Rebalance::Assign(tpl) => {
+                let parts = partitions_of(tpl);
+                self.assigned.store(parts.len(), Ordering::SeqCst);
+                Rebalanced {
+                    kind: "assign",
+                    partitions: &describe(&parts),
+                }
+                .emit();
+                if !parts.is_empty() {
+                    ReadinessChanged {
+                        ready: true,
+                        why: "partitions assigned",
+                    }
+                    .emit();
+                }
+            }
+            Rebalance::Revoke(_) => {}
+            Rebalance::Error(e) => KafkaErrorEvent {
+                kind: "consume",
+                error: e,
+            }
+            .emit(),
+        }
+    }
+
+    fn commit_callback(
+        &self,
+        result: rdkafka::error::KafkaResult<()>,
+        _offsets: &TopicPartitionList,
+    ) {
+        if let Err(e) = result {
+            KafkaErrorEvent {
+                kind: "commit",
+                error: &e,
+            }
+            .emit();
+        }
+    }
+}
