@@ -129,7 +129,7 @@ impl Default for LogConfig {
     fn default() -> Self {
         LogConfig {
             format: LogFormat::Text,
-            level: "info".into(),
+            level: "info,librdkafka=warn,rdkafka=warn".into(),
         }
     }
 }

@@ -266,6 +266,8 @@ pub async fn run_demo(
     };
     let _ = stop_tx.send(true);
     let result = pipeline.await.map_err(|e| DemoError::Join(e.to_string()))?;
+    // Close every client before the cluster goes away, so shutdown is quiet.
+    drop(reader);
     drop(mock);
     outcome?;
     result?;
