@@ -21,3 +21,4 @@ pub mod metrics;
 pub mod process;
 pub mod processor;
 pub mod story;
+pub mod synth;

@@ -16,7 +16,10 @@ fn validator() -> jsonschema::Validator {
         .expect("ninjs 3.1 schema in ../shared");
     // The schema points at the remote GeoJSON schema for `places[].geoJSON`, which wiredesk never
     // writes; stub it so validation runs offline.
-    let text = text.replace("\"$ref\": \"https://geojson.org/schema/GeoJSON.json#\"", "\"type\": \"object\"");
+    let text = text.replace(
+        "\"$ref\": \"https://geojson.org/schema/GeoJSON.json#\"",
+        "\"type\": \"object\"",
+    );
     let schema: Value = serde_json::from_str(&text).unwrap();
     jsonschema::options()
         .should_validate_formats(true)
@@ -35,7 +38,12 @@ fn run(inputs: Vec<PathBuf>, text: bool) -> Vec<Value> {
     };
     let mut out = Vec::new();
     let summary = run_process(&Config::default(), &mut state, &opts, &mut out).unwrap();
-    assert_eq!(summary.rejected, 0, "{}", std::fs::read_to_string(dir.path().join("dlq.jsonl")).unwrap());
+    assert_eq!(
+        summary.rejected,
+        0,
+        "{}",
+        std::fs::read_to_string(dir.path().join("dlq.jsonl")).unwrap()
+    );
     out.split(|b| *b == b'\n')
         .filter(|l| !l.is_empty())
         .map(|l| serde_json::from_slice(l).unwrap())
@@ -46,15 +54,34 @@ fn check_envelopes(envelopes: &[Value]) {
     let v = validator();
     for env in envelopes {
         let item = &env["item"];
-        let errors: Vec<String> = v.iter_errors(item).map(|e| format!("{} at {}", e, e.instance_path)).collect();
-        assert!(errors.is_empty(), "item {} invalid: {errors:?}", item["uri"]);
+        let errors: Vec<String> = v
+            .iter_errors(item)
+            .map(|e| format!("{} at {}", e, e.instance_path))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "item {} invalid: {errors:?}",
+            item["uri"]
+        );
         let headline = item["headlines"][0]["value"].as_str().unwrap_or("");
         let body = item["bodies"][0]["value"].as_str().unwrap();
         for e in env["entities"].as_array().unwrap() {
             for m in e["mentions"].as_array().unwrap() {
-                let field = if m["field"] == "headline" { headline } else { body };
-                let (s, t) = (m["start"].as_u64().unwrap() as usize, m["end"].as_u64().unwrap() as usize);
-                assert_eq!(field.get(s..t), m["text"].as_str(), "mention offsets of {}", e["name"]);
+                let field = if m["field"] == "headline" {
+                    headline
+                } else {
+                    body
+                };
+                let (s, t) = (
+                    m["start"].as_u64().unwrap() as usize,
+                    m["end"].as_u64().unwrap() as usize,
+                );
+                assert_eq!(
+                    field.get(s..t),
+                    m["text"].as_str(),
+                    "mention offsets of {}",
+                    e["name"]
+                );
             }
         }
         for key in ["verdict", "duplicateOf", "similarity", "storyId"] {

@@ -69,7 +69,10 @@ async fn produce_all(bootstrap: &str, payloads: &[Vec<u8>]) {
 async fn read_n(bootstrap: &str, topic: &str, n: usize) -> Vec<rdkafka::message::OwnedMessage> {
     let c: StreamConsumer = ClientConfig::new()
         .set("bootstrap.servers", bootstrap)
-        .set("group.id", format!("reader-{topic}-{}", rand::random::<u32>()))
+        .set(
+            "group.id",
+            format!("reader-{topic}-{}", rand::random::<u32>()),
+        )
         .set("auto.offset.reset", "earliest")
         .create()
         .unwrap();
@@ -107,11 +110,20 @@ fn committed_total(bootstrap: &str, group: &str) -> i64 {
         .sum()
 }
 
-async fn run_until(config: Config, want_out: usize, want_dlq: usize) -> (RunSummary, Vec<rdkafka::message::OwnedMessage>, Vec<rdkafka::message::OwnedMessage>) {
+async fn run_until(
+    config: Config,
+    want_out: usize,
+    want_dlq: usize,
+) -> (
+    RunSummary,
+    Vec<rdkafka::message::OwnedMessage>,
+    Vec<rdkafka::message::OwnedMessage>,
+) {
     let (tx, rx) = watch::channel(false);
     let state = State::with_defaults().unwrap();
     let cfg = config.clone();
-    let task = tokio::spawn(async move { run_pipeline(&cfg, state, rx, RunOptions::default()).await });
+    let task =
+        tokio::spawn(async move { run_pipeline(&cfg, state, rx, RunOptions::default()).await });
     let out = read_n(&config.kafka.brokers, OUT, want_out).await;
     let dlq = if want_dlq > 0 {
         read_n(&config.kafka.brokers, DLQ, want_dlq).await
@@ -145,7 +157,11 @@ async fn every_story_in_comes_out_once_with_matching_uri_and_headers() {
         .collect();
     let expected: HashSet<String> = (0..n).map(|i| format!("urn:test:{i}")).collect();
     assert_eq!(uris, expected);
-    assert_eq!(committed_total(&bs, "g-all"), n as i64, "shutdown committed everything");
+    assert_eq!(
+        committed_total(&bs, "g-all"),
+        n as i64,
+        "shutdown committed everything"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -169,16 +185,38 @@ async fn poison_goes_to_the_dead_letter_topic_intact_and_the_pipeline_keeps_goin
     let (summary, out, dlq) = run_until(config(&bs, "g-poison"), 6, poison.len()).await;
     assert_eq!(summary.dead_letters as usize, poison.len());
     assert_eq!(out.len(), 6);
-    let got: HashSet<Vec<u8>> = dlq.iter().map(|m| m.payload().unwrap_or_default().to_vec()).collect();
+    let got: HashSet<Vec<u8>> = dlq
+        .iter()
+        .map(|m| m.payload().unwrap_or_default().to_vec())
+        .collect();
     let want: HashSet<Vec<u8>> = poison.iter().cloned().collect();
     assert_eq!(got, want, "dead letters carry the original bytes unchanged");
     for m in &dlq {
         let h = m.headers().unwrap();
-        let get = |k: &str| h.iter().find(|x| x.key == k).and_then(|x| x.value).map(|v| String::from_utf8_lossy(v).into_owned());
+        let get = |k: &str| {
+            h.iter()
+                .find(|x| x.key == k)
+                .and_then(|x| x.value)
+                .map(|v| String::from_utf8_lossy(v).into_owned())
+        };
         let reason = get("wiredesk-reason").unwrap();
-        assert!(["invalid_utf8", "invalid_json", "invalid_story", "empty_body"].contains(&reason.as_str()), "{reason}");
+        assert!(
+            [
+                "invalid_utf8",
+                "invalid_json",
+                "invalid_story",
+                "empty_body"
+            ]
+            .contains(&reason.as_str()),
+            "{reason}"
+        );
         assert_eq!(get("wiredesk-source-topic").as_deref(), Some(IN));
-        assert!(get("wiredesk-source-offset").unwrap().parse::<i64>().is_ok());
+        assert!(
+            get("wiredesk-source-offset")
+                .unwrap()
+                .parse::<i64>()
+                .is_ok()
+        );
         assert!(get("wiredesk-error").is_some());
     }
     assert_eq!(committed_total(&bs, "g-poison"), feed.len() as i64);
@@ -197,10 +235,15 @@ async fn failed_deliveries_are_retried_and_nothing_is_lost_or_committed_early() 
         &[RDKafkaRespErr::RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED; 12],
     );
     let mut cfg = config(&bs, "g-retry");
-    cfg.kafka.producer.insert("enable.idempotence".into(), "false".into());
+    cfg.kafka
+        .producer
+        .insert("enable.idempotence".into(), "false".into());
     cfg.kafka.producer.insert("linger.ms".into(), "0".into());
     let (summary, out, _) = run_until(cfg, n, 0).await;
-    assert!(summary.retried > 0, "the injected errors caused retries: {summary:?}");
+    assert!(
+        summary.retried > 0,
+        "the injected errors caused retries: {summary:?}"
+    );
     let uris: HashSet<String> = out
         .iter()
         .map(|m| String::from_utf8_lossy(m.key().unwrap()).into_owned())
@@ -222,11 +265,20 @@ async fn graceful_shutdown_commits_so_a_restart_does_not_reprocess() {
     let (tx, rx) = watch::channel(false);
     let cfg = config(&bs, "g-restart");
     let task = tokio::spawn(async move {
-        run_pipeline(&cfg, State::with_defaults().unwrap(), rx, RunOptions::default()).await
+        run_pipeline(
+            &cfg,
+            State::with_defaults().unwrap(),
+            rx,
+            RunOptions::default(),
+        )
+        .await
     });
     read_n(&bs, OUT, n + 5).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     tx.send(true).unwrap();
     let second = task.await.unwrap().unwrap();
-    assert_eq!(second.consumed, 5, "restart resumed from the committed offsets");
+    assert_eq!(
+        second.consumed, 5,
+        "restart resumed from the committed offsets"
+    );
 }

@@ -1,15 +1,110 @@
-//! Story clustering. (Placeholder: every unique story starts its own story.)
+//! Online story clustering: groups independent reports of one event (different outlets, different
+//! words) into one story, in arrival order and deterministically. Each story is scored against the
+//! clusters of the time window retrieved through inverted indexes (entities, distinctive terms,
+//! numbers, quotation shingles), joins the best one if the weighted similarity reaches the
+//! threshold, or starts a new story whose id is the xxh3 of its first document's uri.
+//! Near-duplicates (decided by the dedup stage) join their original's story without a decision.
 
-use crate::entities::Entity;
+pub mod eval;
+pub mod features;
+pub mod index;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeSet;
+
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+use crate::entities::Entity;
+pub use features::TailTerms;
+use features::{ExtractParams, Extractor, FeatureKind};
+use index::{ClusterFrequency, IdfTable, KeyMap, Postings};
+
+/// Clustering configuration (all fields optional in TOML/JSON; defaults measured on the devsets).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct ClusterConfig {}
+pub struct ClusterConfig {
+    /// Minimum similarity (0..1) for a story to join an existing cluster.
+    pub threshold: f32,
+    /// Time window in hours of event time: clusters not updated for longer are evicted.
+    pub horizon_hours: f64,
+    /// Maximum number of clusters kept in the window (the least recently updated go first).
+    pub max_clusters: usize,
+    /// Weight of shared entities (cosine of IDF-weighted salience vectors).
+    pub weight_entities: f32,
+    /// Weight of shared distinctive terms and bigrams (TF-IDF cosine).
+    pub weight_terms: f32,
+    /// Weight of shared numbers (tolls, scores, amounts), when both sides have numbers.
+    pub weight_numbers: f32,
+    /// Weight of shared quotation shingles, when both sides quote someone.
+    pub weight_quotes: f32,
+    /// Hours after which the time-proximity factor halves (distance to the cluster's time span).
+    pub time_half_life_hours: f32,
+    /// Weight of headline tokens relative to lead tokens (1.0).
+    pub headline_weight: f32,
+    /// Number of body words forming the lead.
+    pub lead_words: usize,
+    /// Weight of body tokens after the lead.
+    pub tail_weight: f32,
+    /// Which body words after the lead become terms: `all`, `capitalized` or `numbers_only`.
+    pub tail_terms: TailTerms,
+    /// Words per quotation shingle.
+    pub quote_shingle_words: usize,
+    /// Distinctive features of each story posted to the inverted index under its cluster.
+    pub retrieval_keys: usize,
+    /// Features of each story (already in the window) looked up in the inverted index.
+    pub lookup_keys: usize,
+    /// Features more frequent than this share of window clusters are never used as keys
+    /// (applies once the window holds 200 clusters).
+    pub max_key_cluster_share: f32,
+    /// Clusters fully scored per story (best by retrieval overlap).
+    pub max_candidates: usize,
+    /// Entities kept per story and per cluster (highest weight x IDF).
+    pub max_entities: usize,
+    /// Terms and bigrams kept per story and per cluster.
+    pub max_terms: usize,
+    /// Numbers kept per story and per cluster.
+    pub max_numbers: usize,
+    /// Quotation shingles kept per story and per cluster.
+    pub max_quote_shingles: usize,
+    /// Maximum clusters per posting list (oldest dropped).
+    pub max_posting_len: usize,
+    /// Weight multiplier of a near-duplicate's features when it joins its original's cluster.
+    pub duplicate_weight: f32,
+}
 
-#[derive(Debug, thiserror::Error)]
-pub enum ClusterError {}
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        Self {
+            threshold: 0.30,
+            horizon_hours: 72.0,
+            max_clusters: 200_000,
+            weight_entities: 0.35,
+            weight_terms: 0.35,
+            weight_numbers: 0.15,
+            weight_quotes: 0.15,
+            time_half_life_hours: 36.0,
+            headline_weight: 2.0,
+            lead_words: 60,
+            tail_weight: 1.0,
+            tail_terms: TailTerms::Capitalized,
+            quote_shingle_words: 3,
+            retrieval_keys: 32,
+            lookup_keys: 32,
+            max_key_cluster_share: 0.01,
+            max_candidates: 8,
+            max_entities: 48,
+            max_terms: 96,
+            max_numbers: 24,
+            max_quote_shingles: 48,
+            max_posting_len: 2048,
+            duplicate_weight: 0.5,
+        }
+    }
+}
 
+/// One story to cluster.
 pub struct ClusterDoc<'a> {
     pub uri: &'a str,
     pub event_time_ms: i64,
@@ -18,47 +113,664 @@ pub struct ClusterDoc<'a> {
     pub entities: &'a [Entity],
 }
 
+/// Outcome of [`StoryClusterer::assign`].
 #[derive(Debug, Clone, Copy)]
 pub struct ClusterDecision {
+    /// Story id: xxh3_64 of the uri of the cluster's first story.
     pub story_id: u64,
+    /// True if the story joined an existing cluster.
     pub joined: bool,
+    /// Similarity to the best candidate cluster (the score that decided; 0 if none).
     pub similarity: f32,
 }
 
-#[derive(Debug, Default)]
-pub struct StoryClusterer {
-    clusters: usize,
+/// Invalid configuration.
+#[derive(Debug, thiserror::Error)]
+pub enum ClusterError {
+    #[error("invalid cluster config: {0}")]
+    InvalidConfig(String),
 }
 
+/// Per-kind similarities of a story to one cluster, and the combined score.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct SimilarityBreakdown {
+    pub entities: Option<f32>,
+    pub terms: Option<f32>,
+    pub numbers: Option<f32>,
+    pub quotes: Option<f32>,
+    /// Time-proximity factor (1 inside the cluster's time span).
+    pub time_factor: f32,
+    /// Weighted mean of the available kinds times the time factor.
+    pub score: f32,
+}
+
+/// A scored candidate cluster.
+#[derive(Debug, Clone, Copy)]
+pub struct Candidate {
+    pub story_id: u64,
+    pub breakdown: SimilarityBreakdown,
+}
+
+/// One weighted feature: key, weight (salience or damped term frequency) and its IDF over the
+/// window when last weighed.
+#[derive(Debug, Clone, Copy)]
+struct Weighted {
+    key: u64,
+    weight: f32,
+    idf: f32,
+}
+
+impl Weighted {
+    fn value(&self) -> f32 {
+        self.weight * self.idf
+    }
+}
+
+/// A story ready for scoring: features capped per kind (sorted by key) with IDF, per-kind norms,
+/// the keys it posts under its cluster and the keys it looks up.
+#[derive(Debug, Default)]
+struct Prepared {
+    features: Vec<Weighted>,
+    norms: [f32; 4],
+    post: Vec<u64>,
+    lookup: Vec<(u64, f32)>,
+}
+
+#[derive(Debug)]
+struct Cluster {
+    story_id: u64,
+    seq: u64,
+    min_time: i64,
+    max_time: i64,
+    last_time: i64,
+    members: u32,
+    /// Summed member weights with IDF at the last update, sorted by key, capped per kind.
+    features: Vec<Weighted>,
+    /// Squared norms per kind of `weight x idf`.
+    norms: [f32; 4],
+    /// Retrieval keys this cluster is posted under, sorted.
+    keys: Vec<u64>,
+    /// Window size when the features were last weighed.
+    weighed_at_live: u32,
+}
+
+/// The online clusterer. Not thread-safe by itself; one instance per partition.
+pub struct StoryClusterer {
+    cfg: ClusterConfig,
+    extractor: Extractor,
+    slots: Vec<Option<Cluster>>,
+    free_slots: Vec<u32>,
+    by_story: KeyMap<u64, u32>,
+    expiry: BTreeSet<(i64, u64, u32)>,
+    frequency: ClusterFrequency,
+    postings: Postings,
+    idf_table: IdfTable,
+    live: usize,
+    next_seq: u64,
+}
+
+const MS_PER_HOUR: f64 = 3_600_000.0;
+/// A cluster is posted under at most this many times `retrieval_keys` keys.
+const MAX_KEYS_PER_CLUSTER_FACTOR: usize = 4;
+
 impl StoryClusterer {
-    pub fn new(_cfg: ClusterConfig) -> Result<Self, ClusterError> {
-        Ok(Self::default())
+    pub fn new(cfg: ClusterConfig) -> Result<Self, ClusterError> {
+        validate(&cfg)?;
+        let extractor = Extractor::new(ExtractParams {
+            headline_weight: cfg.headline_weight,
+            lead_words: cfg.lead_words,
+            tail_weight: cfg.tail_weight,
+            tail_terms: cfg.tail_terms,
+            quote_shingle_words: cfg.quote_shingle_words,
+        });
+        Ok(Self {
+            cfg,
+            extractor,
+            slots: Vec::new(),
+            free_slots: Vec::new(),
+            by_story: KeyMap::default(),
+            expiry: BTreeSet::new(),
+            frequency: ClusterFrequency::default(),
+            postings: Postings::default(),
+            idf_table: IdfTable::new(),
+            live: 0,
+            next_seq: 0,
+        })
     }
 
+    pub fn config(&self) -> &ClusterConfig {
+        &self.cfg
+    }
+
+    /// Assigns a story: joins the most similar cluster in the window if its similarity reaches the
+    /// threshold, otherwise starts a new story.
     pub fn assign(&mut self, doc: &ClusterDoc) -> ClusterDecision {
-        self.clusters += 1;
-        ClusterDecision {
-            story_id: xxhash_rust::xxh3::xxh3_64(doc.uri.as_bytes()),
-            joined: false,
-            similarity: 0.0,
+        self.advance(doc.event_time_ms);
+        let prepared = self.prepare(doc);
+        let best = self.best_candidate(&prepared, doc.event_time_ms);
+        match best {
+            Some((slot, breakdown)) if breakdown.score >= self.cfg.threshold => {
+                self.merge(slot, &prepared, doc.event_time_ms, 1.0);
+                let story_id = self.cluster(slot).map_or(0, |c| c.story_id);
+                ClusterDecision {
+                    story_id,
+                    joined: true,
+                    similarity: breakdown.score,
+                }
+            }
+            _ => {
+                let story_id = xxhash_rust::xxh3::xxh3_64(doc.uri.as_bytes());
+                let similarity = best.map_or(0.0, |(_, b)| b.score);
+                self.create(story_id, &prepared, doc.event_time_ms);
+                ClusterDecision {
+                    story_id,
+                    joined: false,
+                    similarity,
+                }
+            }
         }
     }
 
-    pub fn add_duplicate(&mut self, _story_id: u64, _doc: &ClusterDoc) {}
+    /// A near-duplicate joins its original's cluster (re-created if it left the window).
+    pub fn add_duplicate(&mut self, story_id: u64, doc: &ClusterDoc) {
+        self.advance(doc.event_time_ms);
+        let prepared = self.prepare(doc);
+        match self.by_story.get(&story_id).copied() {
+            Some(slot) => {
+                let weight = self.cfg.duplicate_weight;
+                self.merge(slot, &prepared, doc.event_time_ms, weight);
+            }
+            None => self.create(story_id, &prepared, doc.event_time_ms),
+        }
+    }
 
+    /// Scores a story against its candidate clusters without assigning it (best first).
+    pub fn candidates(&mut self, doc: &ClusterDoc) -> Vec<Candidate> {
+        self.advance(doc.event_time_ms);
+        let prepared = self.prepare(doc);
+        let mut scored: Vec<(u64, u64, SimilarityBreakdown)> = self
+            .retrieve(&prepared, doc.event_time_ms)
+            .into_iter()
+            .filter_map(|slot| {
+                let cluster = self.cluster(slot)?;
+                let breakdown = self.similarity(&prepared, cluster, doc.event_time_ms);
+                Some((cluster.seq, cluster.story_id, breakdown))
+            })
+            .collect();
+        scored.sort_by(|a, b| b.2.score.total_cmp(&a.2.score).then(a.0.cmp(&b.0)));
+        scored
+            .into_iter()
+            .map(|(_, story_id, breakdown)| Candidate {
+                story_id,
+                breakdown,
+            })
+            .collect()
+    }
+
+    /// Number of clusters in the window.
     pub fn len(&self) -> usize {
-        self.clusters
+        self.live
     }
 
     pub fn is_empty(&self) -> bool {
-        self.clusters == 0
+        self.live == 0
     }
 
+    /// Approximate heap bytes of the clusters and indexes.
     pub fn index_bytes(&self) -> usize {
+        let clusters: usize = self
+            .slots
+            .iter()
+            .flatten()
+            .map(|c| {
+                c.features.capacity() * std::mem::size_of::<Weighted>() + c.keys.capacity() * 8
+            })
+            .sum();
+        clusters
+            + self.slots.capacity() * std::mem::size_of::<Option<Cluster>>()
+            + self.free_slots.capacity() * 4
+            + self.by_story.capacity() * (8 + 4 + 1)
+            + self.expiry.len() * 40
+            + self.frequency.heap_bytes()
+            + self.postings.heap_bytes()
+    }
+
+    fn cluster(&self, slot: u32) -> Option<&Cluster> {
+        self.slots.get(slot as usize).and_then(Option::as_ref)
+    }
+
+    /// Evicts clusters last updated more than the horizon before the current story's event time
+    /// (a late story evicts nothing; the window follows the stream) and beyond `max_clusters`.
+    fn advance(&mut self, event_time_ms: i64) {
+        let horizon_ms = (self.cfg.horizon_hours * MS_PER_HOUR) as i64;
+        let cutoff = event_time_ms.saturating_sub(horizon_ms);
+        while let Some(&(last_time, _, slot)) = self.expiry.first() {
+            if last_time >= cutoff && self.live <= self.cfg.max_clusters {
+                break;
+            }
+            self.evict(slot);
+        }
+    }
+
+    fn evict(&mut self, slot: u32) {
+        let Some(cluster) = self.slots.get_mut(slot as usize).and_then(Option::take) else {
+            return;
+        };
+        self.expiry.remove(&(cluster.last_time, cluster.seq, slot));
+        if self.by_story.get(&cluster.story_id) == Some(&slot) {
+            self.by_story.remove(&cluster.story_id);
+        }
+        for feature in &cluster.features {
+            self.frequency.decrement(feature.key);
+        }
+        for &key in &cluster.keys {
+            self.postings.remove(key, slot);
+        }
+        self.free_slots.push(slot);
+        self.live -= 1;
+    }
+
+    /// Largest window cluster frequency of a feature still used for retrieval.
+    fn max_key_frequency(&self) -> u32 {
+        if self.live < 200 {
+            u32::MAX
+        } else {
+            ((self.live as f32 * self.cfg.max_key_cluster_share) as u32).max(4)
+        }
+    }
+
+    fn kind_caps(&self) -> [usize; 4] {
+        [
+            self.cfg.max_entities,
+            self.cfg.max_terms,
+            self.cfg.max_numbers,
+            self.cfg.max_quote_shingles,
+        ]
+    }
+
+    /// Extracts a story's features, weighs them with the window IDF, keeps the strongest of each
+    /// kind and picks its index keys.
+    fn prepare(&mut self, doc: &ClusterDoc) -> Prepared {
+        let raw = self.extractor.extract(doc.headline, doc.body, doc.entities);
+        let ln_clusters = (self.live as f32 + 1.0).ln();
+        let max_frequency = self.max_key_frequency();
+        // Sorted by key, hence grouped by kind (the kind is in the top bits).
+        let mut features: Vec<Weighted> = Vec::with_capacity(raw.features.len());
+        let mut keyed: Vec<(u64, f32, u32)> = Vec::with_capacity(raw.features.len());
+        let caps = self.kind_caps();
+        let mut start = 0;
+        let all = &raw.features;
+        while start < all.len() {
+            let kind = FeatureKind::of(all[start].0);
+            let end =
+                start + all[start..].partition_point(|&(key, _)| FeatureKind::of(key) == kind);
+            let mut group: Vec<(Weighted, u32)> = all[start..end]
+                .iter()
+                .map(|&(key, weight)| {
+                    let frequency = self.frequency.get(key);
+                    let idf = self.idf_table.idf(ln_clusters, frequency);
+                    (Weighted { key, weight, idf }, frequency)
+                })
+                .collect();
+            let cap = caps[kind.index()];
+            if group.len() > cap {
+                let by_strength = |a: &(Weighted, u32), b: &(Weighted, u32)| {
+                    b.0.value()
+                        .total_cmp(&a.0.value())
+                        .then(a.0.key.cmp(&b.0.key))
+                };
+                if cap > 0 {
+                    group.select_nth_unstable_by(cap - 1, by_strength);
+                }
+                group.truncate(cap);
+                group.sort_unstable_by_key(|(f, _)| f.key);
+            }
+            for &(feature, frequency) in &group {
+                features.push(feature);
+                if frequency <= max_frequency {
+                    keyed.push((feature.key, feature.value(), frequency));
+                }
+            }
+            start = end;
+        }
+        let by_value =
+            |a: &(u64, f32, u32), b: &(u64, f32, u32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        let mut post: Vec<u64> = top_by(&mut keyed.clone(), self.cfg.retrieval_keys, by_value)
+            .iter()
+            .map(|&(key, _, _)| key)
+            .collect();
+        post.sort_unstable();
+        keyed.retain(|&(_, _, frequency)| frequency > 0);
+        let lookup: Vec<(u64, f32)> = top_by(&mut keyed, self.cfg.lookup_keys, by_value)
+            .iter()
+            .map(|&(key, value, _)| (key, value))
+            .collect();
+        let norms = kind_norms(&features);
+        Prepared {
+            features,
+            norms,
+            post,
+            lookup,
+        }
+    }
+
+    /// Candidate clusters sharing lookup keys, best overlap first, at most `max_candidates`.
+    fn retrieve(&self, doc: &Prepared, event_time_ms: i64) -> Vec<u32> {
+        let entries: usize = doc
+            .lookup
+            .iter()
+            .map(|&(key, _)| self.postings.get(key).len())
+            .sum();
+        let mut overlap: KeyMap<u32, f32> = KeyMap::default();
+        overlap.reserve(entries);
+        for &(key, weight) in &doc.lookup {
+            for &slot in self.postings.get(key) {
+                *overlap.entry(slot).or_insert(0.0) += weight;
+            }
+        }
+        let horizon_ms = (self.cfg.horizon_hours * MS_PER_HOUR) as i64;
+        let mut ranked: Vec<(f32, u64, u32)> = overlap
+            .into_iter()
+            .filter_map(|(slot, weight)| {
+                let cluster = self.cluster(slot)?;
+                let distance = time_distance(cluster, event_time_ms);
+                (distance <= horizon_ms).then_some((weight, cluster.seq, slot))
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        ranked.truncate(self.cfg.max_candidates);
+        ranked.into_iter().map(|(_, _, slot)| slot).collect()
+    }
+
+    fn best_candidate(
+        &self,
+        doc: &Prepared,
+        event_time_ms: i64,
+    ) -> Option<(u32, SimilarityBreakdown)> {
+        let mut best: Option<(u32, u64, SimilarityBreakdown)> = None;
+        for slot in self.retrieve(doc, event_time_ms) {
+            let Some(cluster) = self.cluster(slot) else {
+                continue;
+            };
+            let breakdown = self.similarity(doc, cluster, event_time_ms);
+            let better = match &best {
+                None => true,
+                Some((_, seq, current)) => {
+                    breakdown.score > current.score
+                        || (breakdown.score == current.score && cluster.seq < *seq)
+                }
+            };
+            if better {
+                best = Some((slot, cluster.seq, breakdown));
+            }
+        }
+        best.map(|(slot, _, breakdown)| (slot, breakdown))
+    }
+
+    /// Per-kind cosine similarities (IDF over the window) and the combined, time-decayed score.
+    fn similarity(
+        &self,
+        doc: &Prepared,
+        cluster: &Cluster,
+        event_time_ms: i64,
+    ) -> SimilarityBreakdown {
+        let mut dot = [0f32; 4];
+        let (a, b) = (&doc.features, &cluster.features);
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() && j < b.len() {
+            match a[i].key.cmp(&b[j].key) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    dot[FeatureKind::of(a[i].key).index()] += a[i].value() * b[j].value();
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        let cosine = |kind: FeatureKind| -> Option<f32> {
+            let k = kind.index();
+            let (x, y) = (doc.norms[k], cluster.norms[k]);
+            (x > 0.0 && y > 0.0).then(|| (dot[k] / (x * y).sqrt()).min(1.0))
+        };
+        let entities = cosine(FeatureKind::Entity);
+        let terms = cosine(FeatureKind::Term);
+        let numbers = cosine(FeatureKind::Number);
+        let quotes = cosine(FeatureKind::Quote);
+        let mut total = 0.0;
+        let mut weights = 0.0;
+        for (value, weight) in [
+            (entities, self.cfg.weight_entities),
+            (terms, self.cfg.weight_terms),
+            (numbers, self.cfg.weight_numbers),
+            (quotes, self.cfg.weight_quotes),
+        ] {
+            if let Some(value) = value {
+                total += value * weight;
+                weights += weight;
+            }
+        }
+        let hours = time_distance(cluster, event_time_ms) as f64 / MS_PER_HOUR;
+        let time_factor = (-(hours / f64::from(self.cfg.time_half_life_hours)) as f32).exp2();
+        let combined = if weights > 0.0 { total / weights } else { 0.0 };
+        SimilarityBreakdown {
+            entities,
+            terms,
+            numbers,
+            quotes,
+            time_factor,
+            score: combined * time_factor,
+        }
+    }
+
+    fn create(&mut self, story_id: u64, doc: &Prepared, time: i64) {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        let slot = match self.free_slots.pop() {
+            Some(slot) => slot,
+            None => {
+                self.slots.push(None);
+                (self.slots.len() - 1) as u32
+            }
+        };
+        for feature in &doc.features {
+            self.frequency.increment(feature.key);
+        }
+        for &key in &doc.post {
+            self.postings.insert(key, slot, self.cfg.max_posting_len);
+        }
+        let cluster = Cluster {
+            story_id,
+            seq,
+            min_time: time,
+            max_time: time,
+            last_time: time,
+            members: 1,
+            features: doc.features.clone(),
+            norms: doc.norms,
+            keys: doc.post.clone(),
+            weighed_at_live: self.live as u32,
+        };
+        self.expiry.insert((time, seq, slot));
+        // Should two first stories share a uri, the newer cluster answers for the id.
+        self.by_story.insert(story_id, slot);
+        self.slots[slot as usize] = Some(cluster);
+        self.live += 1;
+        self.advance(time);
+    }
+
+    /// Adds a story's features (times `weight`) to a cluster, re-weighs the cluster with the
+    /// current IDF and keeps the strongest features of each kind.
+    fn merge(&mut self, slot: u32, doc: &Prepared, time: i64, weight: f32) {
+        let Some(mut cluster) = self.slots.get_mut(slot as usize).and_then(Option::take) else {
+            return;
+        };
+        let mut merged: Vec<Weighted> =
+            Vec::with_capacity(cluster.features.len() + doc.features.len());
+        let (a, b) = (&cluster.features, &doc.features);
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() || j < b.len() {
+            if j >= b.len() || (i < a.len() && a[i].key < b[j].key) {
+                merged.push(a[i]);
+                i += 1;
+            } else if i >= a.len() || b[j].key < a[i].key {
+                self.frequency.increment(b[j].key);
+                merged.push(Weighted {
+                    weight: b[j].weight * weight,
+                    ..b[j]
+                });
+                j += 1;
+            } else {
+                merged.push(Weighted {
+                    weight: a[i].weight + b[j].weight * weight,
+                    ..a[i]
+                });
+                i += 1;
+                j += 1;
+            }
+        }
+        // Re-weigh with the current IDF when the window has changed size since the last time
+        // (in a steady window the IDF of a cluster's features drifts slowly).
+        let live = self.live as f32;
+        let weighed_at = cluster.weighed_at_live as f32;
+        if self.live < 2000 || live > weighed_at * 1.25 || live < weighed_at * 0.8 {
+            let ln_clusters = (live + 1.0).ln();
+            for feature in &mut merged {
+                feature.idf = self
+                    .idf_table
+                    .idf(ln_clusters, self.frequency.get(feature.key));
+            }
+            cluster.weighed_at_live = self.live as u32;
+        }
+        // Keep the strongest features of each kind (features are grouped by kind: sorted keys).
+        let caps = self.kind_caps();
+        let mut dropped: Vec<u64> = Vec::new();
+        let mut start = 0;
+        while start < merged.len() {
+            let kind = FeatureKind::of(merged[start].key);
+            let end = start + merged[start..].partition_point(|f| FeatureKind::of(f.key) == kind);
+            let cap = caps[kind.index()];
+            if end - start > cap {
+                let mut ranked: Vec<(f32, u64)> = merged[start..end]
+                    .iter()
+                    .map(|f| (f.value(), f.key))
+                    .collect();
+                if cap > 0 {
+                    ranked.select_nth_unstable_by(cap - 1, |x, y| {
+                        y.0.total_cmp(&x.0).then(x.1.cmp(&y.1))
+                    });
+                }
+                dropped.extend(ranked[cap..].iter().map(|&(_, key)| key));
+            }
+            start = end;
+        }
+        if !dropped.is_empty() {
+            dropped.sort_unstable();
+            for &key in &dropped {
+                self.frequency.decrement(key);
+            }
+            merged.retain(|f| dropped.binary_search(&f.key).is_err());
+        }
+        cluster.norms = kind_norms(&merged);
+        cluster.features = merged;
+        let max_keys = self.cfg.retrieval_keys * MAX_KEYS_PER_CLUSTER_FACTOR;
+        for &key in &doc.post {
+            if cluster.keys.len() >= max_keys {
+                break;
+            }
+            if let Err(position) = cluster.keys.binary_search(&key) {
+                cluster.keys.insert(position, key);
+                self.postings.insert(key, slot, self.cfg.max_posting_len);
+            }
+        }
+        self.expiry.remove(&(cluster.last_time, cluster.seq, slot));
+        cluster.min_time = cluster.min_time.min(time);
+        cluster.max_time = cluster.max_time.max(time);
+        cluster.last_time = cluster.last_time.max(time);
+        cluster.members += 1;
+        self.expiry.insert((cluster.last_time, cluster.seq, slot));
+        self.slots[slot as usize] = Some(cluster);
+    }
+}
+
+/// The `count` best items under `order` (unordered), selected in place.
+fn top_by<T>(
+    items: &mut Vec<T>,
+    count: usize,
+    order: impl FnMut(&T, &T) -> std::cmp::Ordering,
+) -> &[T] {
+    if items.len() > count && count > 0 {
+        items.select_nth_unstable_by(count - 1, order);
+    }
+    items.truncate(count);
+    items
+}
+
+/// Squared norm of `weight x idf` per feature kind.
+fn kind_norms(features: &[Weighted]) -> [f32; 4] {
+    let mut norms = [0f32; 4];
+    for feature in features {
+        let value = feature.value();
+        norms[FeatureKind::of(feature.key).index()] += value * value;
+    }
+    norms
+}
+
+/// Milliseconds from `time` to the cluster's time span (0 inside it).
+fn time_distance(cluster: &Cluster, time: i64) -> i64 {
+    if time < cluster.min_time {
+        cluster.min_time - time
+    } else if time > cluster.max_time {
+        time - cluster.max_time
+    } else {
         0
     }
 }
 
+fn validate(cfg: &ClusterConfig) -> Result<(), ClusterError> {
+    let invalid = |what: &str| Err(ClusterError::InvalidConfig(what.to_string()));
+    if !(cfg.threshold > 0.0 && cfg.threshold <= 1.0) {
+        return invalid("threshold must be in (0, 1]");
+    }
+    if !(cfg.horizon_hours.is_finite() && cfg.horizon_hours > 0.0) {
+        return invalid("horizon_hours must be positive");
+    }
+    if cfg.max_clusters == 0 {
+        return invalid("max_clusters must be at least 1");
+    }
+    let weights = [
+        cfg.weight_entities,
+        cfg.weight_terms,
+        cfg.weight_numbers,
+        cfg.weight_quotes,
+    ];
+    if weights.iter().any(|w| !(w.is_finite() && *w >= 0.0)) || weights.iter().sum::<f32>() <= 0.0 {
+        return invalid("weights must be non-negative with a positive sum");
+    }
+    if !(cfg.time_half_life_hours.is_finite() && cfg.time_half_life_hours > 0.0) {
+        return invalid("time_half_life_hours must be positive");
+    }
+    let sizes = [
+        cfg.retrieval_keys,
+        cfg.lookup_keys,
+        cfg.max_candidates,
+        cfg.max_entities,
+        cfg.max_terms,
+        cfg.max_posting_len,
+    ];
+    if sizes.contains(&0) {
+        return invalid(
+            "retrieval_keys, lookup_keys, max_candidates, max_entities, max_terms and \
+             max_posting_len must be positive",
+        );
+    }
+    if !(cfg.duplicate_weight.is_finite() && cfg.duplicate_weight >= 0.0) {
+        return invalid("duplicate_weight must be non-negative");
+    }
+    Ok(())
+}
+
+/// Display form of a story id: `story:` and 16 hex digits.
 pub fn story_id_string(id: u64) -> String {
     format!("story:{id:016x}")
 }

@@ -1,105 +1,558 @@
-//! Near-duplicate detection. (Placeholder: exact duplicates through a hash of normalised text.)
+//! Near-duplicate detection of wire stories: normalisation, word shingles, one-permutation
+//! MinHash, LSH candidates, evidence-based verification and a sliding window of recent stories.
+//!
+//! Flow per story: [`DedupIndex::fingerprint`] (pure, once per story; shareable as bytes),
+//! [`DedupIndex::find`] (exact hash first, then LSH band and lead keys, then verification; the
+//! best-scoring earlier story wins and its chain root is reported), then [`DedupIndex::insert`]
+//! (which also evicts: see [`window`]).
 
-use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+pub mod config;
+pub mod eval;
+pub mod lsh;
+pub mod minhash;
+pub mod normalize;
+pub mod shingle;
+pub mod verify;
+pub mod window;
+
 use std::sync::Arc;
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct DedupConfig {
-    /// Stories older than this (event time) leave the window.
-    pub horizon_hours: u32,
+pub use config::DedupConfig;
+
+use minhash::{BottomK, EMPTY, OphBuilder, densify};
+use normalize::{FLAG_NAME, FLAG_NUMBER, normalize_story};
+use shingle::{for_each_shingle, mix64};
+use verify::{SketchRef, StoryView, decide, evidence};
+use window::{Root, Window, exact_key, story_keys};
+
+/// Values kept per story in each of the figures and names sketches.
+pub const SPECIFICS_K: usize = 12;
+
+/// Errors of the dedup engine; messages say what to change.
+#[derive(Debug, thiserror::Error)]
+pub enum DedupError {
+    #[error("invalid dedup config: `{field}`: {reason}")]
+    InvalidConfig { field: &'static str, reason: String },
+    #[error(
+        "fingerprint bytes are malformed: {0}; produce them with Fingerprint::to_bytes of this version"
+    )]
+    MalformedFingerprint(&'static str),
+    #[error(
+        "fingerprint has {got_bins} signature bins and {got_lead} lead keys but this index uses {want_bins} and {want_lead}; compute fingerprints with the same DedupConfig"
+    )]
+    IncompatibleFingerprint {
+        got_bins: usize,
+        got_lead: usize,
+        want_bins: usize,
+        want_lead: usize,
+    },
 }
 
-impl Default for DedupConfig {
-    fn default() -> Self {
-        Self { horizon_hours: 72 }
+/// What the engine keeps of a story: computed once, compact, shareable via [`Self::to_bytes`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fingerprint {
+    exact: u64,
+    tokens: u32,
+    sig: Vec<u8>,
+    lead_mask: Vec<u64>,
+    lead_keys: Vec<u32>,
+    numbers: BottomK,
+    names: BottomK,
+}
+
+const FINGERPRINT_VERSION: u8 = 1;
+
+impl Fingerprint {
+    /// Number of normalised words (headline + body).
+    pub fn tokens(&self) -> u32 {
+        self.tokens
+    }
+
+    /// Hash of the normalised text.
+    pub fn exact_hash(&self) -> u64 {
+        self.exact
+    }
+
+    /// Compact little-endian encoding (about 200 bytes with the default config).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(32 + self.sig.len() + 8 * self.lead_mask.len() + 64);
+        out.push(FINGERPRINT_VERSION);
+        out.extend_from_slice(&self.exact.to_le_bytes());
+        out.extend_from_slice(&self.tokens.to_le_bytes());
+        out.extend_from_slice(&(self.sig.len() as u16).to_le_bytes());
+        out.extend_from_slice(&self.sig);
+        for w in &self.lead_mask {
+            out.extend_from_slice(&w.to_le_bytes());
+        }
+        out.push(self.lead_keys.len() as u8);
+        for k in &self.lead_keys {
+            out.extend_from_slice(&k.to_le_bytes());
+        }
+        for s in [&self.numbers, &self.names] {
+            out.push(s.values.len() as u8);
+            out.extend_from_slice(&s.total.to_le_bytes());
+            for v in &s.values {
+                out.extend_from_slice(&v.to_le_bytes());
+            }
+        }
+        out
+    }
+
+    /// Decodes [`Self::to_bytes`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, DedupError> {
+        struct Reader<'a>(&'a [u8]);
+        impl<'a> Reader<'a> {
+            fn take(&mut self, n: usize) -> Result<&'a [u8], DedupError> {
+                if self.0.len() < n {
+                    return Err(DedupError::MalformedFingerprint("truncated"));
+                }
+                let (a, b) = self.0.split_at(n);
+                self.0 = b;
+                Ok(a)
+            }
+            fn u8(&mut self) -> Result<u8, DedupError> {
+                Ok(self.take(1)?[0])
+            }
+            fn u16(&mut self) -> Result<u16, DedupError> {
+                let b = self.take(2)?;
+                Ok(u16::from_le_bytes([b[0], b[1]]))
+            }
+            fn u32(&mut self) -> Result<u32, DedupError> {
+                let b = self.take(4)?;
+                Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            }
+            fn u64(&mut self) -> Result<u64, DedupError> {
+                let mut a = [0u8; 8];
+                a.copy_from_slice(self.take(8)?);
+                Ok(u64::from_le_bytes(a))
+            }
+        }
+        let mut r = Reader(bytes);
+        if r.u8()? != FINGERPRINT_VERSION {
+            return Err(DedupError::MalformedFingerprint("unknown version byte"));
+        }
+        let exact = r.u64()?;
+        let tokens = r.u32()?;
+        let bins = r.u16()? as usize;
+        if !bins.is_power_of_two() {
+            return Err(DedupError::MalformedFingerprint(
+                "bin count is not a power of two",
+            ));
+        }
+        let sig = r.take(bins)?.to_vec();
+        let mut lead_mask = Vec::with_capacity(bins.div_ceil(64));
+        for _ in 0..bins.div_ceil(64) {
+            lead_mask.push(r.u64()?);
+        }
+        let n = r.u8()? as usize;
+        let mut lead_keys = Vec::with_capacity(n);
+        for _ in 0..n {
+            lead_keys.push(r.u32()?);
+        }
+        let mut sketches = Vec::with_capacity(2);
+        for _ in 0..2 {
+            let len = r.u8()? as usize;
+            if len > SPECIFICS_K {
+                return Err(DedupError::MalformedFingerprint(
+                    "sketch longer than SPECIFICS_K",
+                ));
+            }
+            let total = r.u16()?;
+            let mut values = Vec::with_capacity(len);
+            for _ in 0..len {
+                values.push(r.u16()?);
+            }
+            if values.windows(2).any(|w| w[0] >= w[1]) || (total as usize) < len {
+                return Err(DedupError::MalformedFingerprint("sketch not sorted"));
+            }
+            sketches.push(BottomK { values, total });
+        }
+        if !r.0.is_empty() {
+            return Err(DedupError::MalformedFingerprint("trailing bytes"));
+        }
+        let names = sketches.pop().unwrap_or_default();
+        let numbers = sketches.pop().unwrap_or_default();
+        Ok(Self {
+            exact,
+            tokens,
+            sig,
+            lead_mask,
+            lead_keys,
+            numbers,
+            names,
+        })
+    }
+
+    fn sketch_refs(&self) -> (SketchRef<'_>, SketchRef<'_>) {
+        (
+            SketchRef {
+                values: &self.numbers.values,
+                total: self.numbers.total,
+            },
+            SketchRef {
+                values: &self.names.values,
+                total: self.names.total,
+            },
+        )
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum DedupError {
-    #[error("dedup.horizon_hours must be at least 1")]
-    Horizon,
-}
-
-#[derive(Debug, Clone)]
-pub struct Fingerprint {
-    hash: u64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How a match was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum MatchKind {
+    /// Same normalised text.
     Exact,
+    /// Near-duplicate by verified similarity.
     Near,
 }
 
-#[derive(Debug, Clone)]
+/// The earlier story a new one repeats.
+#[derive(Debug, Clone, PartialEq)]
 pub struct DedupMatch {
+    /// URI of the FIRST story of the chain (not the previous re-send).
     pub original_uri: Arc<str>,
+    /// The tag the original was inserted with.
     pub story_tag: u64,
+    /// 1.0 for exact; else the verified similarity (Jaccard or containment estimate).
     pub similarity: f32,
     pub kind: MatchKind,
 }
 
+/// The near-duplicate index over a sliding window of stories.
 #[derive(Debug)]
 pub struct DedupIndex {
-    by_hash: HashMap<u64, (Arc<str>, u64)>,
+    cfg: DedupConfig,
+    window: Window,
 }
 
 impl DedupIndex {
+    /// Validates `cfg` and creates an empty index.
     pub fn new(cfg: DedupConfig) -> Result<Self, DedupError> {
-        if cfg.horizon_hours == 0 {
-            return Err(DedupError::Horizon);
-        }
+        cfg.validate()?;
         Ok(Self {
-            by_hash: HashMap::new(),
+            window: Window::new(cfg.clone()),
+            cfg,
         })
     }
 
+    pub fn config(&self) -> &DedupConfig {
+        &self.cfg
+    }
+
+    /// Computes the fingerprint of a story (pure; does not touch the index).
     pub fn fingerprint(&self, headline: &str, body: &str) -> Fingerprint {
-        let norm: String = format!("{headline} {body}")
-            .split_whitespace()
-            .map(str::to_lowercase)
-            .collect::<Vec<_>>()
-            .join(" ");
-        Fingerprint {
-            hash: xxhash_rust::xxh3::xxh3_64(norm.as_bytes()),
+        fingerprint_with(&self.cfg, headline, body)
+    }
+
+    /// Whether `fp` was computed with this index's signature and lead-key settings.
+    pub fn check_fingerprint(&self, fp: &Fingerprint) -> Result<(), DedupError> {
+        if fp.sig.len() != self.cfg.signature_bins
+            || fp.lead_keys.len() != self.cfg.region_keys()
+            || fp.lead_mask.len() != self.cfg.signature_bins.div_ceil(64)
+        {
+            return Err(DedupError::IncompatibleFingerprint {
+                got_bins: fp.sig.len(),
+                got_lead: fp.lead_keys.len(),
+                want_bins: self.cfg.signature_bins,
+                want_lead: self.cfg.region_keys(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The earlier story in the window that `fp` repeats, if any (an incompatible fingerprint
+    /// finds nothing).
+    pub fn find(&self, fp: &Fingerprint) -> Option<DedupMatch> {
+        if fp.tokens == 0 || self.check_fingerprint(fp).is_err() || self.window.is_empty() {
+            return None;
+        }
+        let w = &self.window;
+        // 1. Exact duplicates short-circuit.
+        let mut exact_slot = None;
+        w.table.lookup(exact_key(fp.exact), |slot| {
+            if w.meta(slot).is_some_and(|m| m.exact == fp.exact) {
+                exact_slot = Some(slot);
+                return false;
+            }
+            true
+        });
+        if let Some(slot) = exact_slot {
+            return w
+                .meta(slot)
+                .map(|m| self.match_of(m, 1.0, MatchKind::Exact));
+        }
+        // 2. Candidates from LSH band keys and lead keys.
+        let mut dense = Vec::with_capacity(fp.sig.len());
+        let mut keys = Vec::with_capacity(self.cfg.bands + self.cfg.region_keys() + 1);
+        story_keys(
+            &self.cfg,
+            &fp.sig,
+            &fp.lead_keys,
+            fp.exact,
+            &mut dense,
+            &mut keys,
+        );
+        let mut hits: Vec<u32> = Vec::with_capacity(64);
+        let cap = self.cfg.max_candidates * 4;
+        for &k in keys.iter().skip(1) {
+            w.table.lookup(k, |slot| {
+                hits.push(slot);
+                hits.len() < cap
+            });
+            if hits.len() >= cap {
+                break;
+            }
+        }
+        if hits.is_empty() {
+            return None;
+        }
+        hits.sort_unstable();
+        let mut counted: Vec<(u32, u32)> = Vec::with_capacity(hits.len());
+        for &slot in &hits {
+            match counted.last_mut() {
+                Some((s, c)) if *s == slot => *c += 1,
+                _ => counted.push((slot, 1)),
+            }
+        }
+        if counted.len() > self.cfg.max_candidates {
+            counted.select_nth_unstable_by(self.cfg.max_candidates, |a, b| b.1.cmp(&a.1));
+            counted.truncate(self.cfg.max_candidates);
+        }
+        // 3. Verification; the best score wins, ties go to the earlier root.
+        if dense.is_empty() {
+            densify(&fp.sig, &mut dense);
+        }
+        let (numbers, names) = fp.sketch_refs();
+        let query = StoryView {
+            tokens: fp.tokens,
+            region_keys: &fp.lead_keys,
+            sig: &fp.sig,
+            dense: &dense,
+            lead_mask: &fp.lead_mask,
+            numbers,
+            names,
+        };
+        let mut stored_dense = Vec::with_capacity(fp.sig.len());
+        let mut best: Option<(f32, u64, u32)> = None;
+        for &(slot, _) in &counted {
+            let Some(view) = w.view(slot, &mut stored_dense) else {
+                continue;
+            };
+            let ev = evidence(&self.cfg, &query, &view);
+            if let Some(score) = decide(&self.cfg, &ev) {
+                let root_tag = w
+                    .meta(slot)
+                    .map_or(0, |m| m.root.as_ref().map_or(m.tag, |r| r.tag));
+                let better =
+                    best.is_none_or(|(bs, bt, _)| score > bs || (score == bs && root_tag < bt));
+                if better {
+                    best = Some((score, root_tag, slot));
+                }
+            }
+        }
+        let (score, _, slot) = best?;
+        w.meta(slot)
+            .map(|m| self.match_of(m, score, MatchKind::Near))
+    }
+
+    /// Diagnostics: the verification evidence and verdict for `query` against an `earlier`
+    /// fingerprint, and whether LSH would propose `earlier` as a candidate (shared keys).
+    pub fn explain(
+        &self,
+        query: &Fingerprint,
+        earlier: &Fingerprint,
+    ) -> (verify::Evidence, Option<f32>, usize) {
+        let mut dq = Vec::new();
+        let mut ds = Vec::new();
+        densify(&query.sig, &mut dq);
+        densify(&earlier.sig, &mut ds);
+        let (qn, qm) = query.sketch_refs();
+        let (sn, sm) = earlier.sketch_refs();
+        let q = StoryView {
+            tokens: query.tokens,
+            region_keys: &query.lead_keys,
+            sig: &query.sig,
+            dense: &dq,
+            lead_mask: &query.lead_mask,
+            numbers: qn,
+            names: qm,
+        };
+        let s = StoryView {
+            tokens: earlier.tokens,
+            region_keys: &earlier.lead_keys,
+            sig: &earlier.sig,
+            dense: &ds,
+            lead_mask: &earlier.lead_mask,
+            numbers: sn,
+            names: sm,
+        };
+        let ev = evidence(&self.cfg, &q, &s);
+        let mut scratch = Vec::new();
+        let mut kq = Vec::new();
+        let mut ks = Vec::new();
+        story_keys(
+            &self.cfg,
+            &query.sig,
+            &query.lead_keys,
+            query.exact,
+            &mut scratch,
+            &mut kq,
+        );
+        story_keys(
+            &self.cfg,
+            &earlier.sig,
+            &earlier.lead_keys,
+            earlier.exact,
+            &mut scratch,
+            &mut ks,
+        );
+        let shared = kq.iter().zip(&ks).skip(1).filter(|(a, b)| a == b).count();
+        (ev, decide(&self.cfg, &ev), shared)
+    }
+
+    /// Diagnostics: number of distinct candidates LSH proposes for `fp`.
+    pub fn candidate_count(&self, fp: &Fingerprint) -> usize {
+        let mut dense = Vec::new();
+        let mut keys = Vec::new();
+        story_keys(
+            &self.cfg,
+            &fp.sig,
+            &fp.lead_keys,
+            fp.exact,
+            &mut dense,
+            &mut keys,
+        );
+        let mut hits = Vec::new();
+        for &k in keys.iter().skip(1) {
+            self.window.table.lookup(k, |slot| {
+                hits.push(slot);
+                true
+            });
+        }
+        hits.sort_unstable();
+        hits.dedup();
+        hits.len()
+    }
+
+    fn match_of(&self, m: &window::Meta, similarity: f32, kind: MatchKind) -> DedupMatch {
+        match &m.root {
+            Some(r) => DedupMatch {
+                original_uri: r.uri.clone(),
+                story_tag: r.tag,
+                similarity,
+                kind,
+            },
+            None => DedupMatch {
+                original_uri: m.uri.clone(),
+                story_tag: m.tag,
+                similarity,
+                kind,
+            },
         }
     }
 
-    pub fn find(&self, fp: &Fingerprint) -> Option<DedupMatch> {
-        self.by_hash.get(&fp.hash).map(|(uri, tag)| DedupMatch {
-            original_uri: uri.clone(),
-            story_tag: *tag,
-            similarity: 1.0,
-            kind: MatchKind::Exact,
-        })
-    }
-
+    /// Indexes a story. `duplicate_of`: the match found for it, whose chain root is kept so later
+    /// re-sends point at the first story. Eviction happens here, driven by the newest event time
+    /// seen so far (not the wall clock): buckets older than the horizon go, then the oldest
+    /// stories while the window is full. A story already older than the horizon, or a fingerprint
+    /// computed with another config, is not indexed (see [`Self::try_insert`]).
     pub fn insert(
         &mut self,
         fp: Fingerprint,
         uri: &str,
-        _event_time_ms: i64,
+        event_time_ms: i64,
         story_tag: u64,
         duplicate_of: Option<&DedupMatch>,
     ) {
-        let root = duplicate_of
-            .map(|m| m.original_uri.clone())
-            .unwrap_or_else(|| Arc::from(uri));
-        self.by_hash.entry(fp.hash).or_insert((root, story_tag));
+        let _ = self.try_insert(fp, uri, event_time_ms, story_tag, duplicate_of);
     }
 
+    /// [`Self::insert`] that reports an incompatible fingerprint; Ok(false) when the story was
+    /// older than the horizon and not indexed.
+    pub fn try_insert(
+        &mut self,
+        fp: Fingerprint,
+        uri: &str,
+        event_time_ms: i64,
+        story_tag: u64,
+        duplicate_of: Option<&DedupMatch>,
+    ) -> Result<bool, DedupError> {
+        self.check_fingerprint(&fp)?;
+        let root = duplicate_of.map(|m| Root {
+            uri: m.original_uri.clone(),
+            tag: m.story_tag,
+        });
+        Ok(self.window.insert(&fp, uri, event_time_ms, story_tag, root))
+    }
+
+    /// Stories in the window.
     pub fn len(&self) -> usize {
-        self.by_hash.len()
+        self.window.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.by_hash.is_empty()
+        self.window.is_empty()
     }
 
+    /// Heap bytes of the index (measured from the capacities of its arrays and tables plus the
+    /// stored URIs).
     pub fn index_bytes(&self) -> usize {
-        self.by_hash.capacity() * 40
+        self.window.heap_bytes()
     }
 }
+
+/// Fingerprint computation shared by [`DedupIndex::fingerprint`] and benchmarks.
+pub fn fingerprint_with(cfg: &DedupConfig, headline: &str, body: &str) -> Fingerprint {
+    let norm = normalize_story(headline, body);
+    let tokens = &norm.tokens;
+    let mut exact: u64 = 0x6A09_E667_F3BC_C908;
+    let mut numbers = Vec::new();
+    let mut names = Vec::new();
+    for t in tokens {
+        exact = mix64(exact ^ t.hash).wrapping_add(0x9E37_79B9_7F4A_7C15);
+        if t.flags & FLAG_NUMBER != 0 {
+            numbers.push(t.hash);
+        } else if t.flags & FLAG_NAME != 0 {
+            names.push(t.hash);
+        }
+    }
+    let headline_end = norm.headline_tokens;
+    let lead_end = headline_end + cfg.lead_tokens;
+    let mut oph = OphBuilder::new(cfg.signature_bins);
+    let mut headline_shingles = Vec::with_capacity(16);
+    let mut lead_shingles = Vec::with_capacity(cfg.lead_tokens + 1);
+    // The lead is the body's opening; a story without body (headline-only snap) is all lead.
+    let body_empty = tokens.len() == headline_end;
+    for_each_shingle(tokens, headline_end, cfg.shingle_k, |h, start| {
+        let in_lead = (start >= headline_end || body_empty) && start < lead_end;
+        oph.add(h, in_lead);
+        if start < headline_end {
+            headline_shingles.push(h);
+        } else if in_lead {
+            lead_shingles.push(h);
+        }
+    });
+    let (sig, lead_mask) = oph.finish();
+    let mut lead_keys = Vec::with_capacity(cfg.region_keys());
+    minhash::region_keys(
+        &headline_shingles,
+        cfg.headline_keys,
+        0x4845_4144,
+        &mut lead_keys,
+    );
+    minhash::region_keys(&lead_shingles, cfg.lead_keys, 0x4C45_4144, &mut lead_keys);
+    debug_assert!(tokens.is_empty() || sig.iter().any(|&v| v != EMPTY));
+    Fingerprint {
+        exact,
+        tokens: tokens.len().min(u32::MAX as usize) as u32,
+        sig,
+        lead_mask,
+        lead_keys,
+        numbers: BottomK::from_hashes(&numbers, SPECIFICS_K),
+        names: BottomK::from_hashes(&names, SPECIFICS_K),
+    }
+}
+
+#[cfg(test)]
+mod tests;

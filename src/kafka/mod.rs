@@ -69,7 +69,7 @@ pub fn producer_config(k: &KafkaConfig) -> ClientConfig {
     c.set("bootstrap.servers", &k.brokers)
         .set("enable.idempotence", "true")
         .set("acks", "all")
-        .set("linger.ms", "5")
+        .set("linger.ms", "2")
         .set("compression.type", "zstd")
         .set("client.id", "wiredesk");
     for (key, value) in &k.producer {

@@ -76,6 +76,24 @@ impl OffsetTracker {
         out
     }
 
+    /// Every partition's commit position, whether or not it was committed before (for the final,
+    /// synchronous commit at shutdown, which must not trust earlier asynchronous ones).
+    pub fn positions(&self) -> Vec<(Partition, i64)> {
+        let mut out: Vec<(Partition, i64)> = self
+            .partitions
+            .iter()
+            .filter_map(|(k, p)| {
+                let next = match p.pending.first() {
+                    Some(&lowest) => lowest,
+                    None => p.highest? + 1,
+                };
+                Some((k.clone(), next))
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
     /// Committable offsets of the given partitions only.
     pub fn committable_for(&self, which: &[Partition]) -> Vec<(Partition, i64)> {
         which

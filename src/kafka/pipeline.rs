@@ -20,7 +20,7 @@ use crate::metrics::{
     KafkaErrorEvent, MessageConsumed, ReadinessChanged, StoryRejected, WindowSizes,
 };
 use crate::processor::{Outcome, now_ms, now_rfc3339, process_message};
-use rdkafka::consumer::{Consumer, StreamConsumer};
+use rdkafka::consumer::{CommitMode, Consumer, StreamConsumer};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{Message, OwnedHeaders};
 use rdkafka::producer::{BaseRecord, Producer, ThreadedProducer};
@@ -103,8 +103,7 @@ pub async fn run_pipeline(
     );
 
     let mut summary = RunSummary::default();
-    let mut commit_tick =
-        tokio::time::interval(Duration::from_millis(k.commit_interval_ms.max(10)));
+    let mut commit_tick = tokio::time::interval(Duration::from_millis(k.commit_interval_ms.max(1)));
     commit_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let max_in_flight = k.max_in_flight;
 
@@ -120,7 +119,7 @@ pub async fn run_pipeline(
                 _ = tokio::time::sleep(Duration::from_millis(5)) => {}
                 _ = shutdown.changed() => {}
                 Some(f) = failed_rx.recv() => { summary.retried += 1; resend(&producer, f).await; }
-                _ = commit_tick.tick() => { commit_progress(&consumer, &tracker, &mut summary, &state); }
+                _ = commit_tick.tick() => { commit_progress(&consumer, &tracker, &mut summary, &state, CommitMode::Async); }
             }
             continue;
         }
@@ -128,7 +127,7 @@ pub async fn run_pipeline(
             biased;
             _ = shutdown.changed() => {}
             Some(f) = failed_rx.recv() => { summary.retried += 1; resend(&producer, f).await; }
-            _ = commit_tick.tick() => { commit_progress(&consumer, &tracker, &mut summary, &state); }
+            _ = commit_tick.tick() => { commit_progress(&consumer, &tracker, &mut summary, &state, CommitMode::Async); }
             msg = consumer.recv() => match msg {
                 Ok(m) => {
                     let input = InputRef {
@@ -168,7 +167,7 @@ pub async fn run_pipeline(
             break;
         }
         if Instant::now() >= deadline {
-            commit_progress(&consumer, &tracker, &mut summary, &state);
+            commit_progress(&consumer, &tracker, &mut summary, &state, CommitMode::Sync);
             return Err(KafkaPipelineError::DrainTimeout {
                 secs: config.shutdown.timeout_secs,
                 in_flight,
@@ -180,7 +179,7 @@ pub async fn run_pipeline(
             Some(f) = failed_rx.recv() => { summary.retried += 1; resend(&producer, f).await; }
         }
     }
-    commit_progress(&consumer, &tracker, &mut summary, &state);
+    commit_progress(&consumer, &tracker, &mut summary, &state, CommitMode::Sync);
     ReadinessChanged {
         ready: false,
         why: "shut down",
@@ -327,11 +326,14 @@ async fn resend(producer: &Sink, f: FailedRecord) {
 }
 
 /// Commits every partition's contiguous acknowledged progress and reports the window sizes.
+/// Periodic commits are asynchronous (failures reach the commit callback and are superseded by
+/// the next commit); the final one at shutdown is synchronous and covers every partition.
 fn commit_progress(
     consumer: &StreamConsumer<SourceContext>,
     tracker: &Arc<Mutex<OffsetTracker>>,
     summary: &mut RunSummary,
     state: &State,
+    mode: CommitMode,
 ) {
     WindowSizes {
         stories: state.dedup.len(),
@@ -339,14 +341,15 @@ fn commit_progress(
         clusters: state.clusters.len(),
     }
     .emit();
-    let offsets = match tracker.lock() {
-        Ok(t) => t.committable(),
-        Err(_) => return,
+    let offsets = match (tracker.lock(), mode) {
+        (Ok(t), CommitMode::Sync) => t.positions(),
+        (Ok(t), CommitMode::Async) => t.committable(),
+        (Err(_), _) => return,
     };
     if offsets.is_empty() {
         return;
     }
-    match commit_offsets(consumer, &offsets) {
+    match commit_offsets(consumer, &offsets, mode) {
         Ok(()) => {
             summary.commits += 1;
             if let Ok(mut t) = tracker.lock() {

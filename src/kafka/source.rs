@@ -67,10 +67,12 @@ fn describe(parts: &[Partition]) -> String {
         .join(",")
 }
 
-/// Commits the given offsets synchronously; returns whether the broker accepted them.
+/// Commits the given offsets (`Sync` waits for the broker's answer; `Async` reports failures to
+/// the commit callback).
 pub fn commit_offsets<K: Consumer<C>, C: ConsumerContext>(
     consumer: &K,
     offsets: &[(Partition, i64)],
+    mode: CommitMode,
 ) -> Result<(), KafkaError> {
     if offsets.is_empty() {
         return Ok(());
@@ -79,7 +81,7 @@ pub fn commit_offsets<K: Consumer<C>, C: ConsumerContext>(
     for ((topic, partition), offset) in offsets {
         tpl.add_partition_offset(topic, *partition, Offset::Offset(*offset))?;
     }
-    consumer.commit(&tpl, CommitMode::Sync)
+    consumer.commit(&tpl, mode)
 }
 
 impl ClientContext for SourceContext {
@@ -157,7 +159,7 @@ impl ConsumerContext for SourceContext {
             Ok(t) => t.committable_for(&parts),
             Err(_) => Vec::new(),
         };
-        match commit_offsets(consumer, &offsets) {
+        match commit_offsets(consumer, &offsets, CommitMode::Sync) {
             Ok(()) => {
                 if let Ok(mut t) = self.tracker.lock() {
                     t.mark_committed(&offsets);

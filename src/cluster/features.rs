@@ -1,0 +1,908 @@
+//! Feature extraction for story clustering: turns one story (headline, body, tagged entities) into
+//! a sparse, hashed feature vector of four kinds — entities (weighted by salience), content terms
+//! and bigrams (weighted by position), numbers (tolls, scores, amounts) and word shingles of
+//! verbatim quotations. Pure functions; the window statistics (IDF) are applied by the index.
+
+use crate::entities::{Entity, Field};
+
+/// Kind of a feature, stored in the two top bits of its key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FeatureKind {
+    Entity = 0,
+    Term = 1,
+    Number = 2,
+    Quote = 3,
+}
+
+impl FeatureKind {
+    pub const ALL: [FeatureKind; 4] = [Self::Entity, Self::Term, Self::Number, Self::Quote];
+
+    pub fn of(key: u64) -> FeatureKind {
+        match key >> 62 {
+            0 => Self::Entity,
+            1 => Self::Term,
+            2 => Self::Number,
+            _ => Self::Quote,
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Builds a feature key from a 64-bit hash and a kind.
+pub fn feature_key(kind: FeatureKind, hash: u64) -> u64 {
+    (hash & 0x3FFF_FFFF_FFFF_FFFF) | ((kind as u64) << 62)
+}
+
+fn hash_str(seed: u64, text: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64_with_seed(text.as_bytes(), seed)
+}
+
+fn mix(a: u64, b: u64) -> u64 {
+    let x = a.rotate_left(21) ^ b.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    x.wrapping_mul(0xD6E8_FEB8_6659_FD93) ^ (x >> 32)
+}
+
+const TERM_SEED: u64 = 0x7465_726d;
+const NUMBER_SEED: u64 = 0x6e75_6d62;
+const QUOTE_SEED: u64 = 0x7175_6f74;
+const ENTITY_SEED: u64 = 0x656e_7469;
+
+/// Which words of the body after the lead become terms (numbers are always kept).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TailTerms {
+    /// Every content word.
+    All,
+    /// Capitalized words only (names the tagger may have missed).
+    Capitalized,
+    /// No words.
+    NumbersOnly,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TermScope {
+    WithBigrams,
+    Words,
+    CapitalizedWords,
+    NumbersOnly,
+}
+
+/// Parameters of extraction (a subset of the clustering configuration).
+#[derive(Debug, Clone)]
+pub struct ExtractParams {
+    /// Weight of a headline token (body lead tokens weigh 1).
+    pub headline_weight: f32,
+    /// Number of body words counted as the lead.
+    pub lead_words: usize,
+    /// Weight of a body token after the lead.
+    pub tail_weight: f32,
+    /// Which body words after the lead become terms.
+    pub tail_terms: TailTerms,
+    /// Words per quotation shingle.
+    pub quote_shingle_words: usize,
+}
+
+/// Sparse features of one document: `(key, weight)` sorted by key, keys unique.
+#[derive(Debug, Clone, Default)]
+pub struct DocFeatures {
+    pub features: Vec<(u64, f32)>,
+}
+
+/// A span of text excluded from entity salience (outlet credit in the dateline, reporting footer).
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+}
+
+/// Finds the outlet credit of a dateline, e.g. `CITY, May 12 (Outlet) -`, and `(Reporting by ...)`
+/// footers; entity mentions that fall only inside these spans say nothing about the event.
+fn credit_spans(body: &str) -> Vec<Span> {
+    let mut spans = Vec::new();
+    let head_limit = floor_char_boundary(body, 240);
+    if let Some(open) = body[..head_limit].find('(')
+        && let Some(close_rel) = body[open..].find(')')
+    {
+        let close = open + close_rel;
+        let after = body[close + 1..].trim_start();
+        if after.starts_with('-') || after.starts_with('\u{2013}') || after.starts_with('\u{2014}')
+        {
+            spans.push(Span {
+                start: open,
+                end: close + 1,
+            });
+        }
+    }
+    let mut from = 0;
+    while let Some(rel) = body[from..].find('(') {
+        let open = from + rel;
+        let Some(close_rel) = body[open..].find(')') else {
+            break;
+        };
+        let close = open + close_rel;
+        let inner = &body[open..close];
+        if inner.contains("Reporting by")
+            || inner.contains("Editing by")
+            || inner.contains("Writing by")
+            || inner.contains("Additional reporting")
+        {
+            spans.push(Span {
+                start: open,
+                end: close + 1,
+            });
+        }
+        from = close + 1;
+    }
+    spans
+}
+
+fn floor_char_boundary(text: &str, index: usize) -> usize {
+    if index >= text.len() {
+        return text.len();
+    }
+    let mut i = index;
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Salience weight of each entity: headline mentions and early body mentions weigh more.
+fn entity_features(entities: &[Entity], body: &str, out: &mut Vec<(u64, f32)>, lead_bytes: usize) {
+    let credits = credit_spans(body);
+    for entity in entities {
+        let mut in_headline = false;
+        let mut counted = 0usize;
+        let mut first_body = usize::MAX;
+        for mention in &entity.mentions {
+            match mention.field {
+                Field::Headline => {
+                    in_headline = true;
+                    counted += 1;
+                }
+                Field::Body => {
+                    let in_credit = credits
+                        .iter()
+                        .any(|span| mention.start >= span.start && mention.end <= span.end);
+                    if !in_credit {
+                        counted += 1;
+                        first_body = first_body.min(mention.start);
+                    }
+                }
+            }
+        }
+        if counted == 0 && !entity.mentions.is_empty() {
+            continue;
+        }
+        let mut weight = 1.0 + 0.3 * ((counted.max(1)) as f32).ln();
+        if in_headline {
+            weight += 1.0;
+        }
+        if first_body <= lead_bytes {
+            weight += 0.5;
+        }
+        let key = feature_key(FeatureKind::Entity, hash_str(ENTITY_SEED, &entity.id));
+        out.push((key, weight));
+    }
+}
+
+/// English function words and newswire boilerplate that carry no topic.
+const STOPWORDS: &[&str] = &[
+    "about",
+    "above",
+    "across",
+    "after",
+    "again",
+    "against",
+    "ago",
+    "all",
+    "almost",
+    "along",
+    "already",
+    "also",
+    "although",
+    "among",
+    "and",
+    "another",
+    "any",
+    "are",
+    "around",
+    "because",
+    "been",
+    "before",
+    "being",
+    "below",
+    "between",
+    "both",
+    "but",
+    "can",
+    "cannot",
+    "could",
+    "did",
+    "does",
+    "doing",
+    "down",
+    "during",
+    "each",
+    "earlier",
+    "either",
+    "else",
+    "even",
+    "ever",
+    "every",
+    "few",
+    "for",
+    "from",
+    "further",
+    "had",
+    "has",
+    "have",
+    "having",
+    "her",
+    "here",
+    "hers",
+    "herself",
+    "him",
+    "himself",
+    "his",
+    "how",
+    "however",
+    "into",
+    "its",
+    "itself",
+    "just",
+    "last",
+    "late",
+    "later",
+    "least",
+    "less",
+    "like",
+    "made",
+    "make",
+    "many",
+    "may",
+    "might",
+    "more",
+    "most",
+    "much",
+    "must",
+    "near",
+    "nearly",
+    "never",
+    "new",
+    "next",
+    "nor",
+    "not",
+    "now",
+    "off",
+    "once",
+    "one",
+    "only",
+    "other",
+    "others",
+    "our",
+    "ours",
+    "out",
+    "over",
+    "own",
+    "per",
+    "said",
+    "same",
+    "says",
+    "say",
+    "saying",
+    "see",
+    "seen",
+    "several",
+    "shall",
+    "she",
+    "should",
+    "since",
+    "some",
+    "still",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "themselves",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "though",
+    "three",
+    "through",
+    "thursday",
+    "tuesday",
+    "wednesday",
+    "monday",
+    "friday",
+    "saturday",
+    "sunday",
+    "today",
+    "told",
+    "too",
+    "two",
+    "under",
+    "until",
+    "upon",
+    "very",
+    "was",
+    "way",
+    "were",
+    "week",
+    "what",
+    "when",
+    "where",
+    "whether",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "whose",
+    "why",
+    "will",
+    "with",
+    "within",
+    "without",
+    "would",
+    "year",
+    "years",
+    "yet",
+    "you",
+    "your",
+    "yours",
+    "first",
+    "second",
+    "third",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "statement",
+    "reuters",
+    "according",
+    "added",
+    "adding",
+    "news",
+    "reported",
+    "report",
+    "reporting",
+    "editing",
+    "writing",
+    "day",
+    "days",
+    "time",
+    "month",
+    "months",
+    "percent",
+    "per",
+    "cent",
+    "million",
+    "billion",
+    "mln",
+    "bln",
+    "thousand",
+    "hundred",
+    "pct",
+    "local",
+    "officials",
+    "official",
+    "people",
+    "us",
+    "we",
+    "it",
+    "is",
+    "be",
+    "as",
+    "at",
+    "by",
+    "in",
+    "of",
+    "on",
+    "or",
+    "to",
+    "an",
+    "if",
+    "so",
+    "no",
+    "up",
+    "he",
+    "my",
+    "me",
+    "do",
+    "am",
+    "its",
+    "also",
+    "amid",
+    "get",
+    "got",
+    "go",
+    "going",
+    "went",
+    "take",
+    "took",
+    "put",
+    "set",
+    "use",
+    "used",
+    "well",
+    "back",
+    "part",
+    "expected",
+    "likely",
+    "further",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+];
+
+/// Hashes of [`STOPWORDS`], sorted for binary search.
+pub struct Stopwords {
+    hashes: Vec<u64>,
+}
+
+const STOPWORD_SEED: u64 = 0x7374_6f70;
+
+impl Stopwords {
+    pub fn new() -> Self {
+        let mut hashes: Vec<u64> = STOPWORDS
+            .iter()
+            .map(|w| hash_str(STOPWORD_SEED, w))
+            .collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        Self { hashes }
+    }
+
+    pub fn contains(&self, word: &str) -> bool {
+        self.hashes
+            .binary_search(&hash_str(STOPWORD_SEED, word))
+            .is_ok()
+    }
+}
+
+impl Default for Stopwords {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Light English stemmer: plural and verbal suffixes, so "swapped"/"swap", "talks"/"talk" meet.
+pub fn light_stem(word: &mut String) {
+    let len = word.len();
+    if len > 4 && word.ends_with("ies") {
+        word.truncate(len - 3);
+        word.push('y');
+    } else if len > 3
+        && word.ends_with('s')
+        && !word.ends_with("ss")
+        && !word.ends_with("us")
+        && !word.ends_with("is")
+    {
+        word.truncate(len - 1);
+    }
+    let len = word.len();
+    if len > 5 && word.ends_with("ing") {
+        word.truncate(len - 3);
+        undouble(word);
+    } else if len > 4 && word.ends_with("ed") && !word.ends_with("eed") {
+        word.truncate(len - 2);
+        undouble(word);
+    }
+}
+
+fn undouble(word: &mut String) {
+    let bytes = word.as_bytes();
+    let len = bytes.len();
+    if len >= 3 && bytes[len - 1] == bytes[len - 2] && !matches!(bytes[len - 1], b'l' | b's' | b'z')
+    {
+        word.truncate(len - 1);
+    }
+}
+
+/// One token of the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TokenKind {
+    Word,
+    Number,
+}
+
+/// Scans `text`, calling `on_token(kind, slice)` for each word (alphabetic run, apostrophes inside)
+/// and number (digits with inner `.`/`,` separators). ASCII fast path; other letters decoded.
+fn scan_tokens(text: &str, mut on_token: impl FnMut(TokenKind, &str)) {
+    let bytes = text.as_bytes();
+    let len = bytes.len();
+    let char_at = |index: usize| text.get(index..).and_then(|rest| rest.chars().next());
+    let letter_at = |index: usize| -> bool {
+        match bytes.get(index) {
+            Some(b) if b.is_ascii_alphabetic() => true,
+            Some(&b) if b >= 0x80 => char_at(index).is_some_and(char::is_alphabetic),
+            _ => false,
+        }
+    };
+    let mut i = 0;
+    while i < len {
+        let b = bytes[i];
+        if b.is_ascii_digit() {
+            let start = i;
+            let mut j = i + 1;
+            while j < len {
+                let c = bytes[j];
+                if c.is_ascii_digit() {
+                    j += 1;
+                } else if (c == b'.' || c == b',') && j + 1 < len && bytes[j + 1].is_ascii_digit() {
+                    j += 2;
+                } else {
+                    break;
+                }
+            }
+            on_token(TokenKind::Number, &text[start..j]);
+            i = j;
+        } else if letter_at(i) {
+            let start = i;
+            let mut j = i;
+            while j < len {
+                let c = bytes[j];
+                if c.is_ascii_alphabetic() {
+                    j += 1;
+                } else if c == b'\'' {
+                    if letter_at(j + 1) {
+                        j += 1;
+                    } else {
+                        break;
+                    }
+                } else if c < 0x80 {
+                    break;
+                } else {
+                    let Some(ch) = char_at(j) else { break };
+                    let apostrophe = ch == '\u{2019}' && letter_at(j + ch.len_utf8());
+                    if ch.is_alphabetic() || apostrophe {
+                        j += ch.len_utf8();
+                    } else {
+                        break;
+                    }
+                }
+            }
+            on_token(TokenKind::Word, &text[start..j]);
+            i = j;
+        } else if b < 0x80 {
+            i += 1;
+        } else {
+            i += char_at(i).map_or(1, char::len_utf8);
+        }
+    }
+}
+
+/// Canonical form of a number token: separators removed, trailing zeros of decimals trimmed.
+/// Returns None for numbers that carry no event information (small counts, years, dates).
+fn canonical_number(token: &str, buf: &mut String) -> bool {
+    buf.clear();
+    // A comma followed by exactly three digits is a thousands separator; otherwise a decimal mark.
+    let parts: Vec<&str> = token.split(',').collect();
+    let thousands = parts.len() > 1 && parts[1..].iter().all(|p| p.len() == 3 || p.contains('.'));
+    for (index, part) in parts.iter().enumerate() {
+        if index > 0 && !thousands {
+            buf.push('.');
+        }
+        buf.push_str(part);
+    }
+    if buf.contains('.') {
+        while buf.ends_with('0') {
+            buf.pop();
+        }
+        if buf.ends_with('.') {
+            buf.pop();
+        }
+    }
+    let decimal = token.contains('.') || (!thousands && token.contains(','));
+    let integer: Option<u64> = if decimal { None } else { buf.parse().ok() };
+    match integer {
+        Some(value) if value <= 12 => false,
+        Some(value) if (1900..=2100).contains(&value) => false,
+        _ => true,
+    }
+}
+
+/// Text inside quotation marks (straight or typographic double quotes, typographic single quotes,
+/// and straight single quotes that open after a space and close before a non-letter).
+pub fn quotations(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, char)> = None;
+    let mut previous = ' ';
+    let mut iter = text.char_indices().peekable();
+    while let Some((index, ch)) = iter.next() {
+        let next = iter.peek().map(|&(_, c)| c).unwrap_or(' ');
+        match open {
+            None => {
+                let opens = match ch {
+                    '"' | '\u{201C}' | '\u{2018}' => true,
+                    '\'' => !previous.is_alphanumeric() && next.is_alphanumeric(),
+                    _ => false,
+                };
+                if opens {
+                    open = Some((index + ch.len_utf8(), ch));
+                }
+            }
+            Some((start, opener)) => {
+                let closes = match opener {
+                    '"' => ch == '"',
+                    '\u{201C}' => ch == '\u{201D}' || ch == '"',
+                    '\u{2018}' => ch == '\u{2019}' && !next.is_alphabetic(),
+                    _ => ch == '\'' && !next.is_alphanumeric() && previous.is_alphanumeric(),
+                };
+                if closes {
+                    out.push(&text[start..index]);
+                    open = None;
+                } else if ch == '\n' && opener != '"' && opener != '\u{201C}' {
+                    open = None;
+                }
+            }
+        }
+        previous = ch;
+    }
+    out
+}
+
+/// Reusable extractor (holds the stopword table and scratch buffers).
+pub struct Extractor {
+    stopwords: Stopwords,
+    params: ExtractParams,
+    word: String,
+    scratch: Vec<(u64, f32)>,
+}
+
+impl Extractor {
+    pub fn new(params: ExtractParams) -> Self {
+        Self {
+            stopwords: Stopwords::new(),
+            params,
+            word: String::new(),
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Extracts the sparse features of one story.
+    pub fn extract(&mut self, headline: &str, body: &str, entities: &[Entity]) -> DocFeatures {
+        let mut raw = std::mem::take(&mut self.scratch);
+        raw.clear();
+        let lead_bytes = self.lead_byte_len(body);
+        entity_features(entities, body, &mut raw, lead_bytes);
+        let headline_weight = self.params.headline_weight;
+        self.text_terms(headline, headline_weight, TermScope::WithBigrams, &mut raw);
+        let lead = &body[..lead_bytes];
+        self.text_terms(lead, 1.0, TermScope::WithBigrams, &mut raw);
+        let tail_scope = match self.params.tail_terms {
+            TailTerms::All => TermScope::Words,
+            TailTerms::Capitalized => TermScope::CapitalizedWords,
+            TailTerms::NumbersOnly => TermScope::NumbersOnly,
+        };
+        let tail_weight = self.params.tail_weight;
+        self.text_terms(&body[lead_bytes..], tail_weight, tail_scope, &mut raw);
+        for quote in quotations(headline).into_iter().chain(quotations(body)) {
+            self.quote_shingles(quote, &mut raw);
+        }
+        raw.sort_unstable_by_key(|&(key, _)| key);
+        let mut features: Vec<(u64, f32)> = Vec::with_capacity(raw.len());
+        for &(key, weight) in &raw {
+            match features.last_mut() {
+                Some(last) if last.0 == key => last.1 += weight,
+                _ => features.push((key, weight)),
+            }
+        }
+        // Sublinear damping of repeated terms, numbers and shingles; entity salience is kept.
+        for (key, weight) in &mut features {
+            if FeatureKind::of(*key) != FeatureKind::Entity {
+                *weight = weight.sqrt();
+            }
+        }
+        self.scratch = raw;
+        DocFeatures { features }
+    }
+
+    fn lead_byte_len(&self, body: &str) -> usize {
+        let mut words = 0;
+        let mut in_word = false;
+        for (index, ch) in body.char_indices() {
+            if ch.is_alphanumeric() {
+                if !in_word {
+                    words += 1;
+                    if words > self.params.lead_words {
+                        return index;
+                    }
+                }
+                in_word = true;
+            } else {
+                in_word = false;
+            }
+        }
+        body.len()
+    }
+
+    fn text_terms(
+        &mut self,
+        text: &str,
+        word_weight: f32,
+        scope: TermScope,
+        out: &mut Vec<(u64, f32)>,
+    ) {
+        let with_bigrams = scope == TermScope::WithBigrams;
+        let stopwords = &self.stopwords;
+        let word = &mut self.word;
+        let mut previous: Option<u64> = None;
+        let mut number = String::new();
+        scan_tokens(text, |kind, token| match kind {
+            TokenKind::Number => {
+                previous = None;
+                if canonical_number(token, &mut number) {
+                    let key = feature_key(FeatureKind::Number, hash_str(NUMBER_SEED, &number));
+                    out.push((key, word_weight));
+                }
+            }
+            TokenKind::Word => {
+                let skip = match scope {
+                    TermScope::NumbersOnly => true,
+                    TermScope::CapitalizedWords => {
+                        !token.chars().next().is_some_and(char::is_uppercase)
+                    }
+                    _ => false,
+                };
+                if skip {
+                    previous = None;
+                    return;
+                }
+                word.clear();
+                let ascii = token.is_ascii();
+                if ascii {
+                    word.push_str(token);
+                    word.make_ascii_lowercase();
+                } else {
+                    for ch in token.chars() {
+                        if ch == '\u{2019}' {
+                            word.push('\'');
+                        } else {
+                            word.extend(ch.to_lowercase());
+                        }
+                    }
+                }
+                if let Some(stripped) = word.strip_suffix("'s") {
+                    let keep = stripped.len();
+                    word.truncate(keep);
+                }
+                let short = if ascii {
+                    word.len() < 3
+                } else {
+                    word.chars().count() < 3
+                };
+                if short || stopwords.contains(word) {
+                    previous = None;
+                    return;
+                }
+                light_stem(word);
+                let hash = hash_str(TERM_SEED, word);
+                out.push((feature_key(FeatureKind::Term, hash), word_weight));
+                if with_bigrams && let Some(prev) = previous {
+                    out.push((feature_key(FeatureKind::Term, mix(prev, hash)), word_weight));
+                }
+                previous = Some(hash);
+            }
+        });
+    }
+
+    fn quote_shingles(&mut self, quote: &str, out: &mut Vec<(u64, f32)>) {
+        let width = self.params.quote_shingle_words.max(1);
+        let mut hashes: Vec<u64> = Vec::new();
+        let word = &mut self.word;
+        scan_tokens(quote, |_, token| {
+            word.clear();
+            word.extend(token.chars().flat_map(char::to_lowercase));
+            hashes.push(hash_str(QUOTE_SEED, word));
+        });
+        if hashes.len() < width {
+            // Short quotes (scare quotes, single words) are not evidence of a shared quotation.
+            return;
+        }
+        for window in hashes.windows(width) {
+            let hash = window.iter().fold(QUOTE_SEED, |acc, &h| mix(acc, h));
+            out.push((feature_key(FeatureKind::Quote, hash), 1.0));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params() -> ExtractParams {
+        ExtractParams {
+            headline_weight: 2.0,
+            lead_words: 60,
+            tail_weight: 0.5,
+            tail_terms: TailTerms::All,
+            quote_shingle_words: 3,
+        }
+    }
+
+    #[test]
+    fn stems_meet() {
+        for (a, b) in [
+            ("swapped", "swap"),
+            ("talks", "talk"),
+            ("casualties", "casualty"),
+        ] {
+            let mut x = a.to_string();
+            let mut y = b.to_string();
+            light_stem(&mut x);
+            light_stem(&mut y);
+            assert_eq!(x, y, "{a} vs {b}");
+        }
+    }
+
+    #[test]
+    fn numbers_are_canonical() {
+        let mut buf = String::new();
+        assert!(canonical_number("3,000", &mut buf));
+        assert_eq!(buf, "3000");
+        assert!(canonical_number("2.00", &mut buf));
+        assert_eq!(buf, "2");
+        assert!(!canonical_number("2026", &mut buf));
+        assert!(!canonical_number("5", &mut buf));
+        assert!(canonical_number("6.4", &mut buf));
+        assert_eq!(buf, "6.4");
+    }
+
+    #[test]
+    fn finds_quotations() {
+        let text = "He said \u{201C}we are not on autopilot\u{201D} and 'in a good place' it's \"fine now\".";
+        let quotes = quotations(text);
+        assert_eq!(
+            quotes,
+            vec!["we are not on autopilot", "in a good place", "fine now"]
+        );
+    }
+
+    #[test]
+    fn dateline_credit_is_excluded() {
+        let body = "FRANKFURT, May 12 (Atlas Wire) - The bank held rates.";
+        let spans = credit_spans(body);
+        assert_eq!(spans.len(), 1);
+        assert_eq!(&body[spans[0].start..spans[0].end], "(Atlas Wire)");
+    }
+
+    #[test]
+    fn extraction_is_sorted_and_unique() {
+        let mut extractor = Extractor::new(params());
+        let doc = extractor.extract(
+            "Quake hits coast",
+            "A magnitude 6.4 quake hit the coast. \"We felt the whole house shake\" said a man.",
+            &[],
+        );
+        assert!(doc.features.windows(2).all(|w| w[0].0 < w[1].0));
+        let kinds: Vec<FeatureKind> = doc.features.iter().map(|f| FeatureKind::of(f.0)).collect();
+        assert!(kinds.contains(&FeatureKind::Number));
+        assert!(kinds.contains(&FeatureKind::Quote));
+        assert!(kinds.contains(&FeatureKind::Term));
+    }
+}

@@ -1,0 +1,217 @@
+//! LSH key table: an open-addressing multimap from 32-bit keys (LSH band keys, lead keys, exact
+//! hashes) to story slots, one `u32` per entry. An entry packs the slot number (low bits) with a
+//! tag taken from the key (high bits); the home position comes from the key too, so a lookup
+//! reads one short run of adjacent words. Keys are not stored: they are recomputed from the
+//! stories' signatures when the table is rebuilt (growth or too many tombstones). Capacity is
+//! any size (home = multiply-shift of the key hash), grown by half when live entries pass
+//! [`MAX_LOAD`], so the table stays 57-85 % full (about 5 bytes per key).
+
+use super::shingle::mix64;
+
+const EMPTY_ENTRY: u32 = u32::MAX;
+const TOMBSTONE: u32 = u32::MAX - 1;
+
+/// Highest share of used (live + tombstone) entries before a rebuild.
+pub const MAX_LOAD: f64 = 0.85;
+/// Smallest capacity.
+const MIN_CAPACITY: usize = 64;
+
+/// See module docs.
+#[derive(Debug, Clone)]
+pub struct KeyTable {
+    entries: Vec<u32>,
+    slot_bits: u32,
+    live: usize,
+    tombstones: usize,
+}
+
+impl KeyTable {
+    /// A table for slots below `max_slots` with room for `capacity` entries (at least 64).
+    pub fn new(max_slots: usize, capacity: usize) -> Self {
+        // Two slot values (all ones, all ones minus one) are reserved for the markers.
+        let slot_bits = (usize::BITS - (max_slots + 2).leading_zeros()).max(1);
+        let cap = capacity.clamp(MIN_CAPACITY, u32::MAX as usize);
+        Self {
+            entries: vec![EMPTY_ENTRY; cap],
+            slot_bits,
+            live: 0,
+            tombstones: 0,
+        }
+    }
+
+    #[inline]
+    fn locate(&self, key: u32) -> (usize, u32) {
+        let h = mix64(u64::from(key) | 0x9E37_79B9_0000_0000);
+        let home = (((h & 0xFFFF_FFFF) * self.entries.len() as u64) >> 32) as usize;
+        let tag = ((h >> 32) as u32) >> self.slot_bits;
+        (home, tag)
+    }
+
+    #[inline]
+    fn next(&self, i: usize) -> usize {
+        if i + 1 == self.entries.len() {
+            0
+        } else {
+            i + 1
+        }
+    }
+
+    #[inline]
+    fn entry(&self, tag: u32, slot: u32) -> u32 {
+        if self.slot_bits >= 32 {
+            slot
+        } else {
+            (tag << self.slot_bits) | slot
+        }
+    }
+
+    #[inline]
+    fn slot_of(&self, e: u32) -> u32 {
+        if self.slot_bits >= 32 {
+            e
+        } else {
+            e & ((1u32 << self.slot_bits) - 1)
+        }
+    }
+
+    /// Calls `f(slot)` for every slot stored under `key` (and, rarely, under a key with the same
+    /// home and tag); stops early when `f` returns false.
+    #[inline]
+    pub fn lookup(&self, key: u32, mut f: impl FnMut(u32) -> bool) {
+        let (mut i, tag) = self.locate(key);
+        let tag_shift = self.slot_bits.min(31);
+        loop {
+            let e = self.entries[i];
+            if e == EMPTY_ENTRY {
+                return;
+            }
+            if e != TOMBSTONE
+                && (self.slot_bits >= 32 || e >> tag_shift == tag)
+                && !f(self.slot_of(e))
+            {
+                return;
+            }
+            i = self.next(i);
+        }
+    }
+
+    /// Adds `slot` under `key`. Call [`Self::wants_rebuild`] afterwards.
+    pub fn insert(&mut self, key: u32, slot: u32) {
+        let (mut i, tag) = self.locate(key);
+        let e = self.entry(tag, slot);
+        loop {
+            match self.entries[i] {
+                EMPTY_ENTRY => break,
+                TOMBSTONE => {
+                    self.tombstones -= 1;
+                    break;
+                }
+                _ => i = self.next(i),
+            }
+        }
+        self.entries[i] = e;
+        self.live += 1;
+    }
+
+    /// Removes `slot` from `key`; returns whether it was there.
+    pub fn remove(&mut self, key: u32, slot: u32) -> bool {
+        let (mut i, tag) = self.locate(key);
+        let e = self.entry(tag, slot);
+        loop {
+            match self.entries[i] {
+                EMPTY_ENTRY => return false,
+                x if x == e => {
+                    self.entries[i] = TOMBSTONE;
+                    self.live -= 1;
+                    self.tombstones += 1;
+                    return true;
+                }
+                _ => i = self.next(i),
+            }
+        }
+    }
+
+    /// If the table is too full (live + tombstones over [`MAX_LOAD`]), the capacity it should be
+    /// rebuilt with: live entries at 57 % of it (grown by half when they fill more than that),
+    /// never more than `limit` entries' worth at [`MAX_LOAD`] (the most the window can hold).
+    pub fn wants_rebuild(&self, limit: usize) -> Option<usize> {
+        let cap = self.entries.len();
+        if ((self.live + self.tombstones) as f64) <= cap as f64 * MAX_LOAD {
+            return None;
+        }
+        let wanted = ((self.live as f64) / (MAX_LOAD / 1.5)).ceil() as usize;
+        let ceiling = ((limit as f64) / MAX_LOAD * 1.02).ceil() as usize;
+        Some(wanted.max(cap).min(ceiling.max(cap)).max(MIN_CAPACITY))
+    }
+
+    /// Empties the table and resizes it to `capacity` entries; the caller re-inserts all keys.
+    pub fn clear_with_capacity(&mut self, capacity: usize) {
+        let cap = capacity.clamp(MIN_CAPACITY, u32::MAX as usize);
+        self.entries = Vec::new();
+        self.entries.reserve_exact(cap);
+        self.entries.resize(cap, EMPTY_ENTRY);
+        self.live = 0;
+        self.tombstones = 0;
+    }
+
+    pub fn live_entries(&self) -> usize {
+        self.live
+    }
+
+    pub fn capacity(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Heap bytes held.
+    pub fn heap_bytes(&self) -> usize {
+        self.entries.capacity() * std::mem::size_of::<u32>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collect(t: &KeyTable, key: u32) -> Vec<u32> {
+        let mut v = Vec::new();
+        t.lookup(key, |s| {
+            v.push(s);
+            true
+        });
+        v.sort_unstable();
+        v
+    }
+
+    #[test]
+    fn multimap_insert_lookup_remove() {
+        let mut t = KeyTable::new(1000, 64);
+        t.insert(7, 1);
+        t.insert(7, 2);
+        t.insert(8, 3);
+        assert_eq!(collect(&t, 7), vec![1, 2]);
+        assert_eq!(collect(&t, 8), vec![3]);
+        assert!(t.remove(7, 1));
+        assert!(!t.remove(7, 1));
+        assert_eq!(collect(&t, 7), vec![2]);
+        assert!(collect(&t, 9).is_empty());
+    }
+
+    #[test]
+    fn fills_and_asks_for_rebuild() {
+        let mut t = KeyTable::new(1 << 20, 64);
+        for k in 0..54u32 {
+            t.insert(k, k);
+        }
+        assert_eq!(t.wants_rebuild(usize::MAX), None);
+        t.insert(1000, 5);
+        assert_eq!(t.wants_rebuild(usize::MAX), Some(98));
+        assert_eq!(t.wants_rebuild(55), Some(66));
+        t.clear_with_capacity(98);
+        for k in 0..49u32 {
+            t.insert(k, k);
+        }
+        for k in 0..49u32 {
+            assert_eq!(collect(&t, k), vec![k]);
+        }
+    }
+}

@@ -1,0 +1,618 @@
+//! Text normalisation: wire furniture removal (headline flags, datelines, bylines, credits,
+//! correction notes, copyright footers) driven by the rule tables below, then NFKC, case folding
+//! and tokenisation into hashed words. Quote and dash styles need no mapping for tokens (all are
+//! separators) but are unified where furniture rules look for them.
+
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
+use xxhash_rust::xxh3::xxh3_64;
+
+/// Token started with an upper-case letter in the source text (and is not sentence-initial).
+pub const FLAG_NAME: u8 = 1;
+/// Token contains a digit.
+pub const FLAG_NUMBER: u8 = 2;
+
+/// One normalised word: xxh3 of its case-folded text plus evidence flags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    pub hash: u64,
+    pub flags: u8,
+}
+
+/// Capitalised words that are not names (days, months, pronouns, titles); they do not get
+/// [`FLAG_NAME`]. Matched case-insensitively on the whole word.
+pub const NOT_NAMES: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "i",
+    "the",
+    "a",
+    "an",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "he",
+    "she",
+    "it",
+    "we",
+    "they",
+    "in",
+    "on",
+    "at",
+    "but",
+    "and",
+    "for",
+    "of",
+    "to",
+    "this",
+    "that",
+    "his",
+    "her",
+    "its",
+    "their",
+    "our",
+    "as",
+    "after",
+    "if",
+    "when",
+    "with",
+    "by",
+    "from",
+];
+
+fn is_not_name(word: &str) -> bool {
+    word.len() <= 9 && NOT_NAMES.contains(&word)
+}
+
+/// Flags that open wire headlines or snaps ("UPDATE 2-", "URGENT:", "CORRECTED-"); matched in
+/// upper case only, optionally followed by a number, then a dash, colon or space.
+pub const HEADLINE_FLAGS: &[&str] = &[
+    "UPDATE",
+    "URGENT",
+    "CORRECTED",
+    "CORRECTION",
+    "REFILE",
+    "RPT",
+    "REPEAT",
+    "WRAPUP",
+    "EXCLUSIVE",
+    "FLASH",
+    "BULLETIN",
+    "ALERT",
+    "BREAKING",
+    "NEWSALERT",
+    "ADVISORY",
+    "INSIGHT",
+    "ANALYSIS",
+    "FACTBOX",
+    "SNAP",
+];
+
+/// Openings of credit lines, removed from there to the closing parenthesis (or paragraph end).
+pub const CREDIT_OPENINGS: &[&str] = &[
+    "(reporting by",
+    "(additional reporting by",
+    "(reporting and writing by",
+    "(writing by",
+    "(editing by",
+    "(compiled by",
+    "(graphic by",
+    "(editing and reporting by",
+    "reporting by ",
+    "additional reporting by ",
+    "editing by ",
+    "writing by ",
+];
+
+/// Openings of whole-paragraph notes that are furniture ("(Corrects figure in paragraph 3)").
+pub const NOTE_OPENINGS: &[&str] = &[
+    "(corrects",
+    "(correcting",
+    "(updates",
+    "(adds",
+    "(recasts",
+    "(changes",
+    "(refiles",
+    "(repeats",
+    "(fixes",
+    "(this story",
+    "(this version",
+    "(new throughout",
+    "(rewrites",
+    "(for a factbox",
+    "(for more",
+];
+
+/// Phrases marking a footer paragraph (copyright, standards, contact lines); only paragraphs up to
+/// [`FOOTER_MAX_BYTES`] long are dropped.
+pub const FOOTER_PHRASES: &[&str] = &[
+    "©",
+    "copyright",
+    "all rights reserved",
+    "(c) 19",
+    "(c) 20",
+    "trust principles",
+    "our standards:",
+    "may not be published, broadcast",
+    "for more news visit",
+    "not for publication",
+];
+
+/// Paragraphs from the top (bylines, notes) or the end (footers) that furniture rules inspect.
+pub const FURNITURE_REACH: usize = 3;
+
+/// Longest paragraph treated as a footer.
+pub const FOOTER_MAX_BYTES: usize = 300;
+
+/// Longest "CITY, Month D (Agency) -" dateline, in bytes.
+pub const DATELINE_MAX_BYTES: usize = 90;
+
+fn is_dash(c: char) -> bool {
+    matches!(
+        c,
+        '-' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}'
+    )
+}
+
+/// ASCII case-insensitive substring search (`needle` given in lower case).
+fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
+    let h = haystack.as_bytes();
+    let n = needle.as_bytes();
+    let Some(&first) = n.first() else {
+        return true;
+    };
+    if h.len() < n.len() {
+        return false;
+    }
+    (0..=h.len() - n.len()).any(|i| {
+        h[i].to_ascii_lowercase() == first
+            && h[i..i + n.len()]
+                .iter()
+                .zip(n)
+                .all(|(a, b)| a.to_ascii_lowercase() == *b)
+    })
+}
+
+fn starts_with_ignore_ascii_case(text: &str, prefix: &str) -> bool {
+    text.len() >= prefix.len()
+        && text.is_char_boundary(prefix.len())
+        && text[..prefix.len()].eq_ignore_ascii_case(prefix)
+}
+
+/// Removes leading wire flags such as "UPDATE 2-", "URGENT:", "CORRECTED-", repeatedly.
+pub fn strip_flags(text: &str) -> &str {
+    let mut rest = text.trim_start();
+    'outer: loop {
+        for flag in HEADLINE_FLAGS {
+            if let Some(after) = rest.strip_prefix(flag) {
+                let Some(c) = after.chars().next() else {
+                    return "";
+                };
+                if !(c.is_whitespace() || is_dash(c) || c == ':' || c.is_ascii_digit()) {
+                    continue;
+                }
+                let mut r = after.trim_start_matches(|c: char| c == ' ' || c.is_ascii_digit());
+                if let Some(c) = r.chars().next()
+                    && (is_dash(c) || c == ':')
+                {
+                    r = &r[c.len_utf8()..];
+                }
+                rest = r.trim_start();
+                continue 'outer;
+            }
+        }
+        return rest;
+    }
+}
+
+/// Removes a dateline: "LONDON (Reuters) -", "LISBON, March 2 (Meridian Wire) -",
+/// "WASHINGTON (AP) —", "PARIS, March 2 -". The place must be written in capitals.
+pub fn strip_dateline(paragraph: &str) -> &str {
+    let text = paragraph.trim_start();
+    let window_end = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .find(|&i| i >= DATELINE_MAX_BYTES)
+        .unwrap_or(text.len());
+    let head = &text[..window_end];
+    // The first word must be an all-capitals place name of two letters or more.
+    let first_word: &str = head
+        .split(|c: char| c == ',' || c == '(' || c.is_whitespace() || is_dash(c))
+        .next()
+        .unwrap_or("");
+    let letters = first_word.chars().filter(|c| c.is_alphabetic()).count();
+    if letters < 2 || first_word.chars().any(|c| c.is_lowercase()) {
+        return paragraph;
+    }
+    for (i, c) in head.char_indices() {
+        if c == '.' && !head[..i].ends_with(|p: char| p.is_uppercase()) {
+            // A sentence ended before any dash: no dateline.
+            return paragraph;
+        }
+        if is_dash(c) {
+            let before = &head[..i];
+            // Hyphenated words ("ANY-THING") are not dateline dashes: need a space or ")" before.
+            if !(before.ends_with(' ') || before.ends_with(')')) {
+                continue;
+            }
+            let after = &text[i + c.len_utf8()..];
+            if !after.starts_with(char::is_whitespace) {
+                continue;
+            }
+            return after.trim_start();
+        }
+    }
+    paragraph
+}
+
+/// A "By Jane Doe" / "By Jane Doe and John Roe, Reuters" byline paragraph.
+pub fn is_byline(paragraph: &str) -> bool {
+    let p = paragraph.trim();
+    if !(p.starts_with("By ") || p.starts_with("BY ")) || p.len() > 80 {
+        return false;
+    }
+    p[3..]
+        .split_whitespace()
+        .all(|w| w.starts_with(|c: char| c.is_uppercase()) || w == "and" || w == "in")
+}
+
+/// A correction/update note paragraph such as "(Corrects figure in paragraph 3)".
+pub fn is_note(paragraph: &str) -> bool {
+    let p = paragraph.trim();
+    p.ends_with(')')
+        && NOTE_OPENINGS
+            .iter()
+            .any(|o| starts_with_ignore_ascii_case(p, o))
+}
+
+/// A copyright or standards footer paragraph.
+pub fn is_footer(paragraph: &str) -> bool {
+    let p = paragraph.trim();
+    if p.len() > FOOTER_MAX_BYTES {
+        return false;
+    }
+    FOOTER_PHRASES
+        .iter()
+        .any(|f| contains_ignore_ascii_case(p, f))
+}
+
+/// Cuts a credit line ("(Reporting by X; Editing by Y)") and everything after it up to its
+/// closing parenthesis; text after that parenthesis is kept.
+pub fn strip_credits(paragraph: &str) -> std::borrow::Cow<'_, str> {
+    // Candidate positions: the paragraph start (bare "Reporting by") and every "(".
+    let starts = std::iter::once(0).chain(
+        paragraph
+            .bytes()
+            .enumerate()
+            .filter(|&(i, b)| b == b'(' && i > 0)
+            .map(|(i, _)| i),
+    );
+    let mut best: Option<usize> = None;
+    for pos in starts {
+        let rest = &paragraph[pos..];
+        let hit = CREDIT_OPENINGS
+            .iter()
+            .any(|o| (pos == 0 || o.starts_with('(')) && starts_with_ignore_ascii_case(rest, o));
+        if hit {
+            best = Some(pos);
+            break;
+        }
+    }
+    let Some(start) = best else {
+        return std::borrow::Cow::Borrowed(paragraph);
+    };
+    let end = if paragraph[start..].starts_with('(') {
+        paragraph[start..]
+            .find(')')
+            .map_or(paragraph.len(), |e| start + e + 1)
+    } else {
+        paragraph.len()
+    };
+    let mut out = String::with_capacity(paragraph.len());
+    out.push_str(&paragraph[..start]);
+    out.push(' ');
+    out.push_str(&paragraph[end..]);
+    std::borrow::Cow::Owned(out)
+}
+
+/// Body paragraphs with furniture removed, in order. Paragraphs are lines of the body.
+pub fn clean_paragraphs(body: &str) -> Vec<std::borrow::Cow<'_, str>> {
+    let mut out = Vec::new();
+    let mut first_text = true;
+    let lines = body.lines().filter(|l| !l.trim().is_empty()).count();
+    for (i, line) in body.lines().filter(|l| !l.trim().is_empty()).enumerate() {
+        let mut p = line.trim();
+        // Bylines and notes open a story, footers close it (or carry a copyright sign).
+        let near_top = i < FURNITURE_REACH;
+        let near_end = i + FURNITURE_REACH >= lines;
+        if (near_top && (is_byline(p) || is_note(p)))
+            || ((near_end || p.contains('©')) && is_footer(p))
+        {
+            continue;
+        }
+        if first_text {
+            p = strip_flags(p);
+            p = strip_dateline(strip_dateline(p));
+            first_text = false;
+        }
+        let cleaned = strip_credits(p);
+        if cleaned.trim().is_empty() {
+            continue;
+        }
+        out.push(cleaned);
+    }
+    out
+}
+
+/// Calls `sink(word, flags)` for each case-folded word of `text` (already furniture-free).
+/// NFKC is applied when the text is not already in NFKC.
+pub fn for_each_word(text: &str, scratch: &mut String, mut sink: impl FnMut(&str, u8)) {
+    let normalized;
+    let text = if text.is_ascii() || matches!(is_nfkc_quick(text.chars()), IsNormalized::Yes) {
+        text
+    } else {
+        normalized = text.nfkc().collect::<String>();
+        normalized.as_str()
+    };
+    scratch.clear();
+    let mut flags = 0u8;
+    let mut sentence_start = true;
+    let mut first_upper = false;
+    let mut prev: char = ' ';
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_alphanumeric() {
+            if scratch.is_empty() {
+                first_upper = c.is_uppercase();
+            }
+            if c.is_ascii() {
+                scratch.push(c.to_ascii_lowercase());
+                if c.is_ascii_digit() {
+                    flags |= FLAG_NUMBER;
+                }
+            } else {
+                if c.is_numeric() {
+                    flags |= FLAG_NUMBER;
+                }
+                scratch.extend(c.to_lowercase());
+            }
+            prev = c;
+            continue;
+        }
+        if !scratch.is_empty() {
+            let next = chars.peek().copied().unwrap_or(' ');
+            // Keep decimal points and thousands separators inside numbers: 1,200.5 -> 1200.5
+            if (c == '.' || c == ',') && prev.is_ascii_digit() && next.is_ascii_digit() {
+                if c == '.' {
+                    scratch.push('.');
+                }
+                prev = c;
+                continue;
+            }
+            // Apostrophes inside words are dropped: company's -> companys, don't -> dont.
+            if matches!(c, '\'' | '\u{2019}' | '\u{02BC}') && next.is_alphanumeric() {
+                prev = c;
+                continue;
+            }
+            if first_upper && !sentence_start && !is_not_name(scratch) {
+                flags |= FLAG_NAME;
+            }
+            sink(scratch, flags);
+            scratch.clear();
+            flags = 0;
+            sentence_start = false;
+        }
+        if matches!(c, '.' | '!' | '?' | ':' | ';') && !prev.is_uppercase() {
+            sentence_start = true;
+        }
+        prev = c;
+    }
+    if !scratch.is_empty() {
+        if first_upper && !sentence_start && !is_not_name(scratch) {
+            flags |= FLAG_NAME;
+        }
+        sink(scratch, flags);
+        scratch.clear();
+    }
+}
+
+/// Tokens of a story: headline words first, then body words, with the headline word count.
+#[derive(Debug, Clone, Default)]
+pub struct NormalizedStory {
+    pub tokens: Vec<Token>,
+    pub headline_tokens: usize,
+}
+
+/// Normalises a story into hashed tokens (see module docs).
+pub fn normalize_story(headline: &str, body: &str) -> NormalizedStory {
+    let mut tokens: Vec<Token> = Vec::with_capacity(body.len() / 5 + 16);
+    let mut scratch = String::with_capacity(32);
+    let push = |tokens: &mut Vec<Token>, w: &str, flags: u8| {
+        tokens.push(Token {
+            hash: xxh3_64(w.as_bytes()),
+            flags,
+        })
+    };
+    for_each_word(strip_flags(headline), &mut scratch, |w, f| {
+        push(&mut tokens, w, f)
+    });
+    let headline_tokens = tokens.len();
+    for p in clean_paragraphs(body) {
+        for_each_word(&p, &mut scratch, |w, f| push(&mut tokens, w, f));
+    }
+    NormalizedStory {
+        tokens,
+        headline_tokens,
+    }
+}
+
+/// The normalised text (case-folded words joined by spaces, headline then body): what the exact
+/// hash covers. For tests and debugging.
+pub fn normalized_text(headline: &str, body: &str) -> String {
+    let mut words: Vec<String> = Vec::new();
+    let mut scratch = String::new();
+    for_each_word(strip_flags(headline), &mut scratch, |w, _| {
+        words.push(w.to_string())
+    });
+    for p in clean_paragraphs(body) {
+        for_each_word(&p, &mut scratch, |w, _| words.push(w.to_string()));
+    }
+    words.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<(String, u8)> {
+        let mut v = Vec::new();
+        let mut s = String::new();
+        for_each_word(text, &mut s, |w, f| v.push((w.to_string(), f)));
+        v
+    }
+
+    #[test]
+    fn flags_are_stripped() {
+        assert_eq!(strip_flags("UPDATE 2-Oil rises"), "Oil rises");
+        assert_eq!(strip_flags("UPDATE 2 - Oil rises"), "Oil rises");
+        assert_eq!(strip_flags("URGENT: Fed raises rates"), "Fed raises rates");
+        assert_eq!(strip_flags("URGENT Fed raises rates"), "Fed raises rates");
+        assert_eq!(strip_flags("CORRECTED-UPDATE 1-Oil rises"), "Oil rises");
+        assert_eq!(strip_flags("REFILE-Oil rises"), "Oil rises");
+        assert_eq!(strip_flags("Update on talks"), "Update on talks");
+        assert_eq!(strip_flags("UPDATES to rules"), "UPDATES to rules");
+    }
+
+    #[test]
+    fn datelines_are_stripped() {
+        assert_eq!(strip_dateline("LONDON (Reuters) - Oil rose."), "Oil rose.");
+        assert_eq!(
+            strip_dateline("LISBON, March 2 (Meridian Wire) - The minister said."),
+            "The minister said."
+        );
+        assert_eq!(
+            strip_dateline("WASHINGTON (AP) — Lawmakers met."),
+            "Lawmakers met."
+        );
+        assert_eq!(
+            strip_dateline("PARIS, March 2 – Talks ended."),
+            "Talks ended."
+        );
+        assert_eq!(
+            strip_dateline("NEW YORK, Jan 5 (Reuters) - Stocks fell."),
+            "Stocks fell."
+        );
+        // Ordinary sentences are untouched.
+        assert_eq!(
+            strip_dateline("Oil rose - and fell."),
+            "Oil rose - and fell."
+        );
+        assert_eq!(
+            strip_dateline("The UN said. Then - nothing."),
+            "The UN said. Then - nothing."
+        );
+        assert_eq!(
+            strip_dateline("NATO-led forces moved."),
+            "NATO-led forces moved."
+        );
+    }
+
+    #[test]
+    fn credits_notes_bylines_and_footers_are_removed() {
+        assert_eq!(
+            strip_credits("Prices fell. (Reporting by Ann Lee; Editing by Bo Chan)").trim(),
+            "Prices fell."
+        );
+        assert_eq!(strip_credits("Reporting by Ann Lee in Paris").trim(), "");
+        assert!(is_note("(Corrects figure in paragraph 3)"));
+        assert!(!is_note("(Corrects figure in paragraph 3) and more text"));
+        assert!(is_byline("By Jane Doe and John Roe"));
+        assert!(!is_byline("By the end of the year prices rose"));
+        assert!(is_footer("© 2024 Meridian Wire. All rights reserved."));
+        assert!(is_footer("Copyright Meridian Wire 2024"));
+        assert!(!is_footer(
+            "The copyright dispute went to court after a long fight over royalties."
+                .repeat(6)
+                .as_str()
+        ));
+    }
+
+    #[test]
+    fn clean_paragraphs_drops_furniture() {
+        let body = "By Jane Doe\nLONDON (Reuters) - Oil rose on Monday.\n\nPrices climbed.\n(Reporting by Ann Lee; Editing by Bo Chan)\n© 2024 Reuters";
+        let ps: Vec<String> = clean_paragraphs(body)
+            .into_iter()
+            .map(|c| c.trim().to_string())
+            .collect();
+        assert_eq!(ps, vec!["Oil rose on Monday.", "Prices climbed."]);
+    }
+
+    #[test]
+    fn case_quotes_dashes_and_nfkc_are_normalised() {
+        let a = normalized_text("Oil", "“Prices” — said ‘Smith’s’ firm – ＡＢＣ");
+        let b = normalized_text("OIL", "\"prices\" - said 'smith's' firm - abc");
+        assert_eq!(a, b);
+        assert_eq!(a, "oil prices said smiths firm abc");
+    }
+
+    #[test]
+    fn numbers_keep_decimals_and_drop_thousands_separators() {
+        let w = words("Profit rose to 1,200.5 million, up 3.2%.");
+        let texts: Vec<&str> = w.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec!["profit", "rose", "to", "1200.5", "million", "up", "3.2"]
+        );
+        assert_eq!(w[3].1 & FLAG_NUMBER, FLAG_NUMBER);
+    }
+
+    #[test]
+    fn names_exclude_sentence_initial_words() {
+        let w = words("Shares of Acme Corp fell on Monday. Analysts at Bank said.");
+        let names: Vec<&str> = w
+            .iter()
+            .filter(|(_, f)| f & FLAG_NAME != 0)
+            .map(|(t, _)| t.as_str())
+            .collect();
+        assert_eq!(names, vec!["acme", "corp", "bank"]);
+    }
+
+    #[test]
+    fn whitespace_and_furniture_do_not_change_normalised_text() {
+        let a = normalized_text(
+            "UPDATE 1-Oil rises",
+            "LONDON (Reuters) - Oil   rose\n\n\ntoday.",
+        );
+        let b = normalized_text("Oil rises", "Oil rose today.\n(Reporting by X)");
+        assert_eq!(a, b);
+    }
+}

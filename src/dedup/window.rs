@@ -1,0 +1,356 @@
+//! The sliding window of indexed stories: a slot arena (flat arrays, no per-story allocation
+//! besides the URI), time buckets for eviction, and the key table over all stories.
+//!
+//! Eviction (run by `insert`): the newest event time seen defines "now"; every time bucket that
+//! ends at or before `now - horizon` is dropped whole; then, if the window holds `max_stories`,
+//! the oldest bucket's oldest story goes first. A story older than the horizon is not indexed.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+
+use super::config::DedupConfig;
+use super::lsh::KeyTable;
+use super::minhash::{EMPTY, densify};
+use super::shingle::mix64;
+use super::verify::{SketchRef, StoryView};
+use super::{Fingerprint, SPECIFICS_K};
+
+/// The chain root of a duplicate (kept even after the root itself is evicted).
+#[derive(Debug, Clone)]
+pub struct Root {
+    pub uri: Arc<str>,
+    pub tag: u64,
+}
+
+/// Per-story metadata (the fixed-size arrays live in the arena vectors).
+#[derive(Debug, Clone)]
+pub struct Meta {
+    pub uri: Arc<str>,
+    pub tag: u64,
+    pub root: Option<Box<Root>>,
+    pub exact: u64,
+    pub tokens: u32,
+    pub numbers_len: u8,
+    pub names_len: u8,
+    pub numbers_total: u16,
+    pub names_total: u16,
+}
+
+/// Keys under which a story is indexed: LSH bands, lead keys, exact hash.
+pub fn story_keys(
+    cfg: &DedupConfig,
+    sig: &[u8],
+    lead_keys: &[u32],
+    exact: u64,
+    dense_scratch: &mut Vec<u8>,
+    out: &mut Vec<u32>,
+) {
+    out.clear();
+    out.push(exact_key(exact));
+    if sig.iter().all(|&v| v == EMPTY) {
+        return;
+    }
+    densify(sig, dense_scratch);
+    let r = cfg.rows_per_band;
+    for (band, rows) in dense_scratch.chunks_exact(r).take(cfg.bands).enumerate() {
+        let mut packed: u64 = 0;
+        for &v in rows {
+            packed = (packed << 8) | u64::from(v);
+        }
+        let h = mix64(packed ^ ((band as u64 + 1).wrapping_mul(0xD6E8_FEB8_6659_FD93)));
+        out.push((h >> 32) as u32);
+    }
+    for (j, &k) in lead_keys.iter().enumerate() {
+        if k == 0 {
+            continue;
+        }
+        let h = mix64(u64::from(k) ^ ((j as u64 + 1) << 40) ^ 0x1D8E_4E27_C47D_124F);
+        out.push((h >> 32) as u32);
+    }
+}
+
+/// Table key of an exact (normalised text) hash.
+pub fn exact_key(exact: u64) -> u32 {
+    (mix64(exact ^ 0x8EBC_6AF0_9C88_C6E3) >> 32) as u32
+}
+
+/// See module docs.
+#[derive(Debug)]
+pub struct Window {
+    cfg: DedupConfig,
+    mask_words: usize,
+    metas: Vec<Option<Meta>>,
+    free: Vec<u32>,
+    sigs: Vec<u8>,
+    lead_masks: Vec<u64>,
+    lead_keys: Vec<u32>,
+    specifics: Vec<u16>,
+    buckets: BTreeMap<i64, VecDeque<u32>>,
+    newest_ms: Option<i64>,
+    len: usize,
+    pub table: KeyTable,
+    keys_scratch: Vec<u32>,
+    dense_scratch: Vec<u8>,
+}
+
+impl Window {
+    pub fn new(cfg: DedupConfig) -> Self {
+        let table = KeyTable::new(cfg.max_stories, 1024);
+        Self {
+            mask_words: cfg.signature_bins.div_ceil(64),
+            cfg,
+            metas: Vec::new(),
+            free: Vec::new(),
+            sigs: Vec::new(),
+            lead_masks: Vec::new(),
+            lead_keys: Vec::new(),
+            specifics: Vec::new(),
+            buckets: BTreeMap::new(),
+            newest_ms: None,
+            len: 0,
+            table,
+            keys_scratch: Vec::new(),
+            dense_scratch: Vec::new(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn meta(&self, slot: u32) -> Option<&Meta> {
+        self.metas.get(slot as usize).and_then(Option::as_ref)
+    }
+
+    /// The stored story in `slot` as seen by verification; `dense` receives its densified sig.
+    pub fn view<'a>(&'a self, slot: u32, dense: &'a mut Vec<u8>) -> Option<StoryView<'a>> {
+        let meta = self.meta(slot)?;
+        let s = slot as usize;
+        let bins = self.cfg.signature_bins;
+        let sig = &self.sigs[s * bins..(s + 1) * bins];
+        let dense: &[u8] = if sig.contains(&EMPTY) {
+            densify(sig, dense);
+            dense
+        } else {
+            sig
+        };
+        let spec = &self.specifics[s * 2 * SPECIFICS_K..(s + 1) * 2 * SPECIFICS_K];
+        let n = self.cfg.region_keys();
+        Some(StoryView {
+            tokens: meta.tokens,
+            region_keys: &self.lead_keys[s * n..(s + 1) * n],
+            sig,
+            dense,
+            lead_mask: &self.lead_masks[s * self.mask_words..(s + 1) * self.mask_words],
+            numbers: SketchRef {
+                values: &spec[..meta.numbers_len as usize],
+                total: meta.numbers_total,
+            },
+            names: SketchRef {
+                values: &spec[SPECIFICS_K..SPECIFICS_K + meta.names_len as usize],
+                total: meta.names_total,
+            },
+        })
+    }
+
+    /// Grows the arena by an eighth (at least 1024 slots, at most up to `max_stories`), so that
+    /// unused capacity stays small.
+    fn grow_arena(&mut self) {
+        let len = self.metas.len();
+        let extra = (len / 8)
+            .max(1024)
+            .min(self.cfg.max_stories.saturating_sub(len))
+            .max(1);
+        let bins = self.cfg.signature_bins;
+        self.metas.reserve_exact(extra);
+        self.sigs.reserve_exact(extra * bins);
+        self.lead_masks.reserve_exact(extra * self.mask_words);
+        self.lead_keys.reserve_exact(extra * self.cfg.region_keys());
+        self.specifics.reserve_exact(extra * 2 * SPECIFICS_K);
+    }
+
+    fn slot_keys(&mut self, slot: u32) {
+        let s = slot as usize;
+        let bins = self.cfg.signature_bins;
+        let n = self.cfg.region_keys();
+        let exact = self.metas[s].as_ref().map_or(0, |m| m.exact);
+        story_keys(
+            &self.cfg,
+            &self.sigs[s * bins..(s + 1) * bins],
+            &self.lead_keys[s * n..(s + 1) * n],
+            exact,
+            &mut self.dense_scratch,
+            &mut self.keys_scratch,
+        );
+    }
+
+    fn evict_slot(&mut self, slot: u32) {
+        if self.metas.get(slot as usize).is_none_or(Option::is_none) {
+            return;
+        }
+        self.slot_keys(slot);
+        let keys = std::mem::take(&mut self.keys_scratch);
+        for &k in &keys {
+            self.table.remove(k, slot);
+        }
+        self.keys_scratch = keys;
+        self.metas[slot as usize] = None;
+        self.free.push(slot);
+        self.len -= 1;
+    }
+
+    fn evict_oldest(&mut self) {
+        let Some(mut entry) = self.buckets.first_entry() else {
+            return;
+        };
+        let slot = entry.get_mut().pop_front();
+        if entry.get().is_empty() {
+            entry.remove();
+        }
+        if let Some(slot) = slot {
+            self.evict_slot(slot);
+        }
+    }
+
+    fn evict_expired(&mut self, now_ms: i64) {
+        let cutoff = now_ms.saturating_sub(self.cfg.horizon_ms());
+        let bucket_ms = self.cfg.bucket_ms();
+        while let Some((&bucket, _)) = self.buckets.first_key_value() {
+            if bucket.saturating_add(1).saturating_mul(bucket_ms) > cutoff {
+                break;
+            }
+            if let Some(slots) = self.buckets.remove(&bucket) {
+                for slot in slots {
+                    self.evict_slot(slot);
+                }
+            }
+        }
+    }
+
+    fn rebuild_table(&mut self, capacity: usize) {
+        self.table.clear_with_capacity(capacity);
+        for slot in 0..self.metas.len() as u32 {
+            if self.metas[slot as usize].is_none() {
+                continue;
+            }
+            self.slot_keys(slot);
+            for i in 0..self.keys_scratch.len() {
+                let k = self.keys_scratch[i];
+                self.table.insert(k, slot);
+            }
+        }
+    }
+
+    /// Adds a story (see module docs for eviction). Returns false when it is older than the
+    /// horizon and therefore not indexed.
+    pub fn insert(
+        &mut self,
+        fp: &Fingerprint,
+        uri: &str,
+        event_time_ms: i64,
+        tag: u64,
+        root: Option<Root>,
+    ) -> bool {
+        let now = self
+            .newest_ms
+            .map_or(event_time_ms, |n| n.max(event_time_ms));
+        self.newest_ms = Some(now);
+        self.evict_expired(now);
+        if event_time_ms <= now.saturating_sub(self.cfg.horizon_ms()) {
+            return false;
+        }
+        while self.len >= self.cfg.max_stories {
+            self.evict_oldest();
+        }
+        let bins = self.cfg.signature_bins;
+        let n = self.cfg.region_keys();
+        let slot = match self.free.pop() {
+            Some(s) => s,
+            None => {
+                let s = self.metas.len() as u32;
+                if self.metas.len() == self.metas.capacity() {
+                    self.grow_arena();
+                }
+                self.metas.push(None);
+                self.sigs.resize(self.sigs.len() + bins, EMPTY);
+                self.lead_masks
+                    .resize(self.lead_masks.len() + self.mask_words, 0);
+                self.lead_keys.resize(self.lead_keys.len() + n, 0);
+                self.specifics
+                    .resize(self.specifics.len() + 2 * SPECIFICS_K, 0);
+                s
+            }
+        };
+        let s = slot as usize;
+        self.sigs[s * bins..(s + 1) * bins].copy_from_slice(&fp.sig);
+        self.lead_masks[s * self.mask_words..(s + 1) * self.mask_words]
+            .copy_from_slice(&fp.lead_mask);
+        let lk = &mut self.lead_keys[s * n..(s + 1) * n];
+        lk.fill(0);
+        for (d, k) in lk.iter_mut().zip(&fp.lead_keys) {
+            *d = *k;
+        }
+        let spec = &mut self.specifics[s * 2 * SPECIFICS_K..(s + 1) * 2 * SPECIFICS_K];
+        spec.fill(0);
+        spec[..fp.numbers.values.len()].copy_from_slice(&fp.numbers.values);
+        spec[SPECIFICS_K..SPECIFICS_K + fp.names.values.len()].copy_from_slice(&fp.names.values);
+        let bucket = event_time_ms.div_euclid(self.cfg.bucket_ms());
+        self.metas[s] = Some(Meta {
+            uri: Arc::from(uri),
+            tag,
+            root: root.map(Box::new),
+            exact: fp.exact,
+            tokens: fp.tokens,
+            numbers_len: fp.numbers.values.len() as u8,
+            names_len: fp.names.values.len() as u8,
+            numbers_total: fp.numbers.total,
+            names_total: fp.names.total,
+        });
+        self.buckets.entry(bucket).or_default().push_back(slot);
+        self.len += 1;
+        self.slot_keys(slot);
+        for i in 0..self.keys_scratch.len() {
+            let k = self.keys_scratch[i];
+            self.table.insert(k, slot);
+        }
+        let limit = self.cfg.max_stories * (self.cfg.bands + self.cfg.region_keys() + 1);
+        if let Some(cap) = self.table.wants_rebuild(limit) {
+            self.rebuild_table(cap);
+        }
+        true
+    }
+
+    /// Heap bytes held by the window, measured from capacities (BTreeMap nodes estimated at
+    /// their documented layout: 11 entries of 40 bytes per node).
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let mut bytes = self.metas.capacity() * size_of::<Option<Meta>>()
+            + self.free.capacity() * 4
+            + self.sigs.capacity()
+            + self.lead_masks.capacity() * 8
+            + self.lead_keys.capacity() * 4
+            + self.specifics.capacity() * 2
+            + self.table.heap_bytes()
+            + self.keys_scratch.capacity() * 4
+            + self.dense_scratch.capacity();
+        let arc_header = 2 * size_of::<usize>();
+        let rounded = |n: usize| (n + arc_header).div_ceil(16) * 16;
+        for m in self.metas.iter().flatten() {
+            bytes += rounded(m.uri.len());
+            if let Some(r) = &m.root {
+                bytes += size_of::<Root>();
+                if Arc::strong_count(&r.uri) == 1 {
+                    bytes += rounded(r.uri.len());
+                }
+            }
+        }
+        for q in self.buckets.values() {
+            bytes += q.capacity() * 4 + 40;
+        }
+        bytes
+    }
+}

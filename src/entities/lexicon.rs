@@ -1,0 +1,287 @@
+//! Closed word lists used by the entity tagger's unknown-name rules: titles, organisation and place
+//! head words, context cues, common sentence-initial words, days, months, and the small built-in
+//! first-name list (`first_names.txt`). All entries are lowercase.
+
+use super::gazetteer::{FastHasher, FastMap};
+
+/// Words that name a role and, placed before a capitalised name, mark it as a person.
+const TITLES: &str = "president vice-president premier chancellor king queen prince princess pope emperor empress \
+senator sen rep representative registrar ombudsman auditor comptroller congressman congresswoman congressmember governor gov mayor ambassador envoy \
+spokesman spokeswoman spokesperson chairman chairwoman chairperson chair ceo cfo coo cto executive coach manager \
+captain skipper dr mr mrs ms mx miss sir dame lord lady judge justice detective inspector sergeant sgt constable \
+officer lieutenant lt colonel col general gen admiral adm major maj commander cmdr corporal cpl private pvt marshal \
+director founder co-founder leader lawmaker mp mep deputy striker defender midfielder goalkeeper forward winger \
+player actor actress singer rapper author writer novelist poet professor prof dean rector rabbi imam reverend rev \
+father bishop archbishop cardinal sheikh emir sultan ayatollah attorney lawyer prosecutor analyst economist \
+researcher scientist journalist reporter correspondent editor photographer official diplomat aide adviser advisor \
+boss owner investor billionaire businessman businesswoman entrepreneur candidate nominee challenger incumbent \
+activist dissident commissioner superintendent nurse doctor surgeon teacher student son daughter wife husband \
+brother sister widow widower mother grandmother grandfather uncle aunt cousin colleague suspect defendant \
+plaintiff victim witness survivor veteran driver pilot farmer chef artist musician producer star champion boxer \
+cyclist runner sprinter swimmer golfer batsman bowler jockey trainer president-elect secretary-general \
+minister secretary treasurer economist strategist commentator presenter host anchor blogger influencer \
+designer architect engineer physician psychologist historian chancellor provost headteacher principal \
+councillor councilman councilwoman alderman assemblyman assemblywoman magistrate sheriff deputy marshal \
+warden chaplain monk nun priest pastor patriarch metropolitan lama guru";
+
+/// Modifiers that may precede a title inside a capitalised run ("Foreign Minister", "Deputy Prime Minister").
+const TITLE_MODIFIERS: &str = "foreign defence defense finance interior health prime deputy vice former acting chief \
+general state trade economy economic justice education energy home culture environment agriculture transport \
+labour labor press junior senior attorney executive managing head assistant associate first lady crown \
+supreme grand high lord lieutenant police army navy air military security intelligence national federal \
+regional district county city provincial opposition majority minority party team club coalition \
+interim outgoing incoming incumbent late then co joint permanent special top development digital science \
+technology research housing employment immigration treasury commerce industry foreign-affairs \
+chief-executive managing-director head-coach";
+
+/// Last words that make a capitalised run an organisation.
+const ORG_HEADS: &str = "ministry council agency university inc inc. ltd ltd. llc plc corp corp. corporation co \
+company companies fc afc cf sc party hospital police bank group association union committee commission court \
+institute institution foundation service services department authority organisation organization federation \
+league club airlines airways airline museum school college academy church times news post journal herald \
+tribune telegraph gazette network bureau press army navy forces force guard office board trust fund parliament \
+assembly senate congress cabinet government administration tribunal chamber exchange holdings industries \
+motors systems technologies technology labs laboratories pharmaceuticals pharma media broadcasting tv radio \
+society alliance coalition movement brigade brigades battalion regiment corps command secretariat directorate \
+inspectorate unit team united rovers securities advisors advisers advisory commodities markets \
+management research registry survey surveys consultants consulting associates brokers \
+logistics shipping electric electronics chemicals foods brewery brewing airlines wanderers athletic commissariat gmbh ag sa nv bv ab asa spa ag. \
+conference council's ministry's cooperative co-op partnership partners capital ventures investments \
+insurance energy petroleum oil gas mining steel airport-authority railways railway rail studios records \
+publishing publishers foundation's hospitals clinic observatory centre center magazine daily weekly";
+
+/// First words that, followed by "of", make a capitalised run an organisation ("Bank of England").
+const ORG_PREFIXES: &str = "ministry department bank university council court church office federation league \
+academy institute commission committee union embassy board chamber museum order house organisation \
+organization association society school college agency bureau party government army navy";
+
+/// Last words that make a capitalised run a place.
+const PLACE_HEADS: &str = "street road avenue boulevard lane square bridge river lake sea ocean bay gulf strait \
+straits island islands isles mountain mountains hills hill valley desert peninsula coast province county region \
+district oblast prefecture village town airport port harbour harbor park forest canal plain plains plateau delta \
+heights strip channel palace castle cathedral mosque stadium arena highway motorway expressway falls beach reef glacier volcano crossing cosmodrome peak range basin archipelago \
+canyon highlands lowlands territory territories governorate krai okrug voivodeship canton municipality \
+borough township neighbourhood neighborhood quarter";
+
+/// First words that make a capitalised run an organisation without "of" ("Banque Lemoine").
+const ORG_LEADS: &str = "banque banco banca grupo groupe compagnie compania companhia societe société \
+sociedad fondation stiftung";
+
+/// Plural or area nouns that, before "of", make the next name a place ("parts of Oromia").
+const PLACE_OF: &str = "areas parts regions provinces outskirts villages village towns town cities city \
+districts district suburbs states state islands island region province";
+
+/// First words that make a capitalised run a place ("Mount Fuji", "Lake Geneva").
+const PLACE_PREFIXES: &str =
+    "mount mt lake port fort cape gulf sea isle isla san santa st. sao são";
+
+/// Lowercase words that, directly before a capitalised name, suggest a place.
+const PLACE_PREPOSITIONS: &str = "in near outside across throughout towards toward into inside around \
+within via";
+
+/// Lowercase words after a name that make it a place ("Sichuan province").
+const PLACE_AFTER: &str = "province region city county district oblast prefecture village town \
+municipality governorate area border valley department state regions areas provinces";
+
+/// Lowercase words that, directly before a capitalised name, describe an organisation.
+const ORG_DESCRIPTORS: &str = "carmaker automaker company firm broadcaster newspaper daily magazine agency \
+airline bank lender insurer retailer startup start-up giant conglomerate manufacturer maker club side outlet \
+network charity organisation organization union party militia band label studio brand chain supplier operator \
+developer platform app service website watchdog regulator exchange publisher group tabloid weekly \
+broadsheet newswire channel station university school hospital team insurer miner producer shipper \
+carrier distributor contractor consultancy chipmaker drugmaker pharmaceutical";
+
+/// Common words that begin sentences and are not names.
+const COMMON_CAPITALISED: &str = "the a an this that these those some many most all both each every several few \
+such other another according asked speaking following despite during since until unlike like while when where \
+why how what who whom whose which whether if although though because as at by for from in into of on over under \
+with without after before between among against around about above below beyond through throughout within across \
+along amid outside inside near once only just not no yes so then thus therefore instead otherwise indeed also and \
+but or nor he she it they we i you his her its their our my your him them there here me mine ours theirs \
+meanwhile however still yet even now later earlier last next first second third new old more less much \
+very well perhaps maybe already again often sometimes never always nobody everyone someone anyone nothing \
+something everything anything none neither either whatever whoever whichever let lets please thank thanks \
+today yesterday tomorrow tonight overall further furthermore moreover nevertheless nonetheless finally \
+initially currently recently previously additionally separately similarly likewise elsewhere here's there's \
+it's that's what's we're they're i'm he's she's don't doesn't didn't can't won't isn't aren't wasn't weren't \
+one two three four five six seven eight nine ten hundreds thousands millions dozens officials police \
+authorities critics experts analysts residents witnesses sources observers lawmakers investors voters \
+under-fire breaking update updated exclusive watch read listen analysis opinion editorial comment live \
+photo video graphic factbox explainer timeline reporting writing editing additional sign subscribe \
+reuters-style mr mrs ms dr";
+
+/// Capitalised words that are not names of people, places or organisations.
+const NOT_NAME_WORDS: &str = "monday tuesday wednesday thursday friday saturday sunday january february march april \
+may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec \
+mon tue tues wed thu thur thurs fri sat sun christmas easter ramadan eid hanukkah diwali thanksgiving \
+covid covid-19 coronavirus internet web god allah cup games olympics olympic war day week year festival awards \
+award prize act bill law treaty conventions convention report index agreement accord plan summit conference forum championship championships \
+open series season tournament final finals grand prix world international global national cold \
+spring summer autumn fall winter north south east west northern southern eastern western central \
+am pm gmt utc et bst cet";
+
+/// Days and months and similar time words that never start or end a name.
+const TIME_WORDS: &str = "monday tuesday wednesday thursday friday saturday sunday january february march april \
+may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec \
+christmas easter today yesterday tomorrow";
+
+/// Lowercase connectors allowed inside a capitalised name ("Bank of England", "Ludwig van Beethoven").
+const CONNECTORS: &str = "of for de la le du des del della der den van von bin bint al el da dos das di y and & \
+on upon-on the";
+
+/// Cues after a name that suggest a person ("..., who", "... said").
+const PERSON_AFTER: &str = "said says told added wrote tweeted posted argued insisted denied admitted explained \
+warned stressed noted acknowledged claimed recalled asked replied responded testified";
+
+const FIRST_NAMES: &str = include_str!("first_names.txt");
+
+/// Word classes, combined as bit flags per word.
+pub(crate) const TITLE: u32 = 1;
+pub(crate) const TITLE_MODIFIER: u32 = 1 << 1;
+pub(crate) const ORG_HEAD: u32 = 1 << 2;
+pub(crate) const ORG_PREFIX: u32 = 1 << 3;
+pub(crate) const PLACE_HEAD: u32 = 1 << 4;
+pub(crate) const PLACE_PREFIX: u32 = 1 << 5;
+pub(crate) const PLACE_PREPOSITION: u32 = 1 << 6;
+pub(crate) const PLACE_AFTER_WORD: u32 = 1 << 7;
+pub(crate) const ORG_DESCRIPTOR: u32 = 1 << 8;
+pub(crate) const COMMON: u32 = 1 << 9;
+pub(crate) const NOT_NAME: u32 = 1 << 10;
+pub(crate) const TIME: u32 = 1 << 11;
+pub(crate) const CONNECTOR: u32 = 1 << 12;
+pub(crate) const SPEECH_VERB: u32 = 1 << 13;
+pub(crate) const FIRST_NAME: u32 = 1 << 14;
+pub(crate) const DEMONYM: u32 = 1 << 15;
+/// First word of a multi-word demonym ("north" in "north korean").
+pub(crate) const DEMONYM_HEAD: u32 = 1 << 16;
+pub(crate) const ORG_LEAD: u32 = 1 << 17;
+pub(crate) const PLACE_OF_WORD: u32 = 1 << 18;
+
+/// Every listed lowercase word (and multi-word demonym) with its class bits: one hash lookup
+/// answers all list-membership questions about a word.
+#[derive(Debug)]
+pub(crate) struct Lexicon {
+    /// Keyed by [`word_hash`] of the lowercase word.
+    classes: FastMap<u64, u32>,
+}
+
+/// Hash of a word lowercased (ASCII fast path, Unicode otherwise) with trailing dots ignored;
+/// lets lexicon lookups skip building a lowercase copy.
+pub(crate) fn word_hash(word: &str) -> u64 {
+    use std::hash::Hasher;
+    let word = word.trim_end_matches('.');
+    let mut hasher = FastHasher::default();
+    if word.is_ascii() {
+        let bytes = word.as_bytes();
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut block = [0u8; 8];
+            block.copy_from_slice(chunk);
+            hasher
+                .write_u64(u64::from_le_bytes(block) | ascii_case_bits(u64::from_le_bytes(block)));
+        }
+        let rest = chunks.remainder();
+        let mut block = [0u8; 8];
+        block[..rest.len()].copy_from_slice(rest);
+        let value = u64::from_le_bytes(block);
+        hasher.write_u64((value | ascii_case_bits(value)) ^ ((bytes.len() as u64) << 56));
+    } else {
+        for character in word.chars().flat_map(char::to_lowercase) {
+            hasher.write_u32(u32::from(character));
+        }
+        hasher.write_u64(u64::MAX);
+    }
+    hasher.finish()
+}
+
+/// For eight ASCII bytes packed in a u64: 0x20 in every byte that is an upper-case letter
+/// (OR-ing it in lowercases the letter), computed with SWAR arithmetic.
+#[inline]
+fn ascii_case_bits(value: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Bytes >= 'A' (0x41) and <= 'Z' (0x5a); all bytes are < 0x80 here.
+    let at_least_a = (value | HIGH).wrapping_sub(ONES * 0x41) & HIGH;
+    let at_most_z = ((ONES * 0x5a) | HIGH).wrapping_sub(value) & HIGH;
+    (at_least_a & at_most_z) >> 2
+}
+
+impl Lexicon {
+    pub fn new<'a>(demonyms: impl Iterator<Item = &'a str>) -> Self {
+        let mut classes: FastMap<u64, u32> = FastMap::default();
+        let mut add = |word: &str, class: u32| {
+            *classes.entry(word_hash(word)).or_insert(0) |= class;
+        };
+        let lists: [(&str, u32); 17] = [
+            (ORG_LEADS, ORG_LEAD),
+            (PLACE_OF, PLACE_OF_WORD),
+            (TITLES, TITLE),
+            (TITLE_MODIFIERS, TITLE_MODIFIER),
+            (ORG_HEADS, ORG_HEAD),
+            (ORG_PREFIXES, ORG_PREFIX),
+            (PLACE_HEADS, PLACE_HEAD),
+            (PLACE_PREFIXES, PLACE_PREFIX),
+            (PLACE_PREPOSITIONS, PLACE_PREPOSITION),
+            (PLACE_AFTER, PLACE_AFTER_WORD),
+            (ORG_DESCRIPTORS, ORG_DESCRIPTOR),
+            (COMMON_CAPITALISED, COMMON),
+            (NOT_NAME_WORDS, NOT_NAME),
+            (TIME_WORDS, TIME),
+            (CONNECTORS, CONNECTOR),
+            (PERSON_AFTER, SPEECH_VERB),
+            (FIRST_NAMES, FIRST_NAME),
+        ];
+        for (list, class) in lists {
+            for line in list
+                .lines()
+                .filter(|line| !line.trim_start().starts_with('#'))
+            {
+                for word in line.split_whitespace() {
+                    add(word.trim_end_matches('.'), class);
+                }
+            }
+        }
+        for demonym in demonyms {
+            let demonym = demonym.trim().to_lowercase();
+            if demonym.is_empty() {
+                continue;
+            }
+            if let Some((head, _)) = demonym.split_once(' ') {
+                add(head, DEMONYM_HEAD);
+            }
+            add(&demonym, DEMONYM);
+        }
+        Self { classes }
+    }
+
+    /// Class bits of a word or phrase in any case (0 when unlisted).
+    #[inline]
+    pub fn classes(&self, word: &str) -> u32 {
+        self.classes.get(&word_hash(word)).copied().unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_hash_ignores_case_and_trailing_dots() {
+        assert_eq!(word_hash("President"), word_hash("president"));
+        assert_eq!(word_hash("SPOKESWOMAN"), word_hash("spokeswoman"));
+        assert_eq!(word_hash("Inc."), word_hash("inc"));
+        assert_ne!(word_hash("president"), word_hash("presidents"));
+        assert_ne!(word_hash("[at]"), word_hash("{at}"));
+        assert_eq!(word_hash("Zürich"), word_hash("zürich"));
+    }
+
+    #[test]
+    fn lexicon_classes_combine() {
+        let lexicon = Lexicon::new(["North Korean", "Russian"].into_iter());
+        assert_ne!(lexicon.classes("Minister") & TITLE, 0);
+        assert_ne!(lexicon.classes("north") & DEMONYM_HEAD, 0);
+        assert_ne!(lexicon.classes("north korean") & DEMONYM, 0);
+        assert_ne!(lexicon.classes("RUSSIAN") & DEMONYM, 0);
+        assert_eq!(lexicon.classes("Brekke"), 0);
+    }
+}

@@ -1,0 +1,1465 @@
+//! The per-story tagging pipeline: gazetteer hits (word-boundary, case and ambiguity checks,
+//! longest match first), capitalised-name runs with title / organisation / place cues for names no
+//! list knows, acronym definitions, and in-document resolution (surnames, first names, acronyms,
+//! headline mentions) into one entity per real-world thing with stable ids.
+
+use super::gazetteer::{
+    FastHasher, FastMap, FastSet, Gazetteer, RawHit, case_acceptable, strip_diacritics,
+};
+use super::lexicon::{
+    COMMON, CONNECTOR, DEMONYM, DEMONYM_HEAD, FIRST_NAME, Lexicon, NOT_NAME, ORG_DESCRIPTOR,
+    ORG_HEAD, ORG_LEAD, ORG_PREFIX, PLACE_AFTER_WORD, PLACE_HEAD, PLACE_OF_WORD, PLACE_PREFIX,
+    PLACE_PREPOSITION, SPEECH_VERB, TIME, TITLE, TITLE_MODIFIER, word_hash,
+};
+use super::text::{
+    ALL_CAPS, BASED, CAPITALISED, DIGIT, JOINED, LOWERCASE, PAREN_AFTER, PAREN_BEFORE, POSSESSIVE,
+    SENTENCE_START, Token, tokenize,
+};
+use super::{Entity, EntityType, Field, Mention};
+
+/// A lowercased word, on the stack when short and ASCII.
+pub(crate) enum Lower<'a> {
+    Borrowed(&'a str),
+    Stack([u8; 32], usize),
+    Heap(String),
+}
+
+impl std::ops::Deref for Lower<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        match self {
+            Lower::Borrowed(word) => word,
+            Lower::Stack(bytes, length) => std::str::from_utf8(&bytes[..*length]).unwrap_or(""),
+            Lower::Heap(word) => word,
+        }
+    }
+}
+
+impl AsRef<str> for Lower<'_> {
+    fn as_ref(&self) -> &str {
+        self
+    }
+}
+
+/// Lowercases without allocating for short ASCII words.
+pub(crate) fn lower(word: &str) -> Lower<'_> {
+    if !word.is_ascii() {
+        return Lower::Heap(word.to_lowercase());
+    }
+    if !word.bytes().any(|byte| byte.is_ascii_uppercase()) {
+        return Lower::Borrowed(word);
+    }
+    if word.len() <= 32 {
+        let mut bytes = [0u8; 32];
+        for (slot, byte) in bytes.iter_mut().zip(word.bytes()) {
+            *slot = byte.to_ascii_lowercase();
+        }
+        return Lower::Stack(bytes, word.len());
+    }
+    Lower::Heap(word.to_ascii_lowercase())
+}
+
+/// Case-, apostrophe- and spacing-insensitive hash of a name, for in-document lookups.
+fn name_key(text: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = FastHasher::default();
+    let mut pending_space = false;
+    for character in text.chars() {
+        if character.is_whitespace() {
+            pending_space = true;
+            continue;
+        }
+        if pending_space {
+            hasher.write_u32(u32::from(' '));
+            pending_space = false;
+        }
+        let folded = if character == '\u{2019}' {
+            '\''
+        } else if character.is_ascii() {
+            character.to_ascii_lowercase()
+        } else {
+            character.to_lowercase().next().unwrap_or(character)
+        };
+        hasher.write_u32(u32::from(folded));
+    }
+    hasher.finish()
+}
+
+/// `wiredesk:<type>:<slug>` for a name no gazetteer knows.
+pub fn wiredesk_id(entity_type: EntityType, name: &str) -> String {
+    let type_slug = match entity_type {
+        EntityType::Person => "person",
+        EntityType::Organisation => "org",
+        EntityType::Place => "place",
+    };
+    format!("wiredesk:{type_slug}:{}", slug(name))
+}
+
+/// Lowercase, ASCII-folded, non-alphanumerics collapsed to `-`.
+pub fn slug(name: &str) -> String {
+    let folded = strip_diacritics(name);
+    let mut out = String::with_capacity(folded.len());
+    let mut pending_dash = false;
+    for character in folded.chars() {
+        if character.is_ascii_alphanumeric() {
+            if pending_dash && !out.is_empty() {
+                out.push('-');
+            }
+            pending_dash = false;
+            out.push(character.to_ascii_lowercase());
+        } else if character == '\'' || character == '\u{2019}' {
+            // "Workers' Party" -> "workers-party"; apostrophes inside names vanish.
+        } else {
+            pending_dash = true;
+        }
+    }
+    out
+}
+
+/// Per-thread buffers reused from story to story (cleared before use).
+#[derive(Default)]
+struct Scratch {
+    tokens: [Vec<Token>; 2],
+    claimed: [Vec<Option<u32>>; 2],
+    classes: [Vec<std::cell::Cell<u32>>; 2],
+    lowercase_words: FastSet<u64>,
+    raw: Vec<(usize, RawHit)>,
+    lowered: String,
+    confirmed: FastSet<u32>,
+    hits: Vec<Hit>,
+    candidates: Vec<Candidate>,
+    pendings: Vec<Pending>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+/// Shared, immutable tagging resources.
+#[derive(Debug)]
+pub(crate) struct Engine {
+    pub gazetteer: Gazetteer,
+    pub lexicon: Lexicon,
+}
+
+/// A selected gazetteer hit.
+#[derive(Debug, Clone)]
+struct Hit {
+    field: usize,
+    start: usize,
+    end: usize,
+    token_low: usize,
+    token_high: usize,
+    entry: u32,
+    removed: bool,
+}
+
+/// A name no gazetteer knows, typed by its cues.
+#[derive(Debug, Clone)]
+struct Candidate {
+    field: usize,
+    start: usize,
+    end: usize,
+    entity_type: EntityType,
+}
+
+/// A run that only counts if it resolves to an entity found elsewhere in the document.
+#[derive(Debug, Clone)]
+struct Pending {
+    field: usize,
+    token_low: usize,
+    token_high: usize,
+    fallback: Option<EntityType>,
+}
+
+#[derive(Debug)]
+struct DocEntity {
+    id: String,
+    entity_type: EntityType,
+    name: String,
+    mentions: Vec<Mention>,
+}
+
+struct FieldData<'a> {
+    field: Field,
+    text: &'a str,
+    tokens: Vec<Token>,
+    /// Index of the hit claiming each token.
+    claimed: Vec<Option<u32>>,
+    /// Headline in title case: no new names are read from it.
+    restricted: bool,
+    /// Lexicon class bits per token, computed on first use.
+    classes: Vec<std::cell::Cell<u32>>,
+}
+
+const CLASS_UNKNOWN: u32 = u32::MAX;
+
+impl FieldData<'_> {
+    fn word(&self, index: usize) -> &str {
+        let token = self.tokens[index];
+        &self.text[token.start..token.end]
+    }
+    /// Lexicon class bits of token `index` (lowercased, trailing dots ignored).
+    fn class(&self, index: usize, lexicon: &Lexicon) -> u32 {
+        let cached = self.classes[index].get();
+        if cached != CLASS_UNKNOWN {
+            return cached;
+        }
+        let computed = lexicon.classes(self.word(index));
+        self.classes[index].set(computed);
+        computed
+    }
+    fn span_text(&self, low: usize, high: usize) -> &str {
+        &self.text[self.tokens[low].start..self.tokens[high - 1].end]
+    }
+}
+
+fn is_word_char(character: char) -> bool {
+    character.is_alphanumeric()
+}
+
+/// Word-boundary test for a gazetteer hit at `start..end` of `text`.
+fn on_word_boundary(text: &str, start: usize, end: usize) -> bool {
+    if let Some(before) = text[..start].chars().next_back() {
+        if is_word_char(before) {
+            return false;
+        }
+        if before == '-' || before == '\'' || before == '\u{2019}' {
+            // "anti-US" / "pro-Russia" are fine; "Jong-un" inside a name is not.
+            let prefix = &text[..start - before.len_utf8()];
+            let word_start = prefix
+                .char_indices()
+                .rev()
+                .find(|(_, character)| !is_word_char(*character))
+                .map_or(0, |(index, character)| index + character.len_utf8());
+            let prefix_word = &prefix[word_start..];
+            if before != '-'
+                || prefix_word.is_empty()
+                || !prefix_word.chars().all(char::is_lowercase)
+            {
+                return false;
+            }
+        }
+    }
+    let mut after = text[end..].chars();
+    if let Some(next) = after.next() {
+        if is_word_char(next) {
+            return false;
+        }
+        if next == '-' {
+            return after.next().is_some_and(char::is_lowercase);
+        }
+        if next == '\'' || next == '\u{2019}' {
+            let following = after.next();
+            let then = after.next();
+            return following.is_none_or(|c| !c.is_alphanumeric())
+                || (matches!(following, Some('s')) && then.is_none_or(|c| !is_word_char(c)));
+        }
+    }
+    true
+}
+
+const DASHES: [char; 3] = ['-', '\u{2013}', '\u{2014}'];
+
+impl Engine {
+    /// Tags one story, reusing this thread's scratch buffers.
+    pub fn tag(&self, headline: &str, body: &str) -> Vec<Entity> {
+        SCRATCH.with(|cell| {
+            let mut scratch = cell.take();
+            let entities = self.tag_with(&mut scratch, headline, body);
+            cell.replace(scratch);
+            entities
+        })
+    }
+
+    fn tag_with(&self, scratch: &mut Scratch, headline: &str, body: &str) -> Vec<Entity> {
+        use std::mem::take;
+        let lexicon = &self.lexicon;
+        let mut fields = [
+            FieldData {
+                field: Field::Headline,
+                text: headline,
+                tokens: take(&mut scratch.tokens[0]),
+                claimed: take(&mut scratch.claimed[0]),
+                restricted: false,
+                classes: take(&mut scratch.classes[0]),
+            },
+            FieldData {
+                field: Field::Body,
+                text: body,
+                tokens: take(&mut scratch.tokens[1]),
+                claimed: take(&mut scratch.claimed[1]),
+                restricted: false,
+                classes: take(&mut scratch.classes[1]),
+            },
+        ];
+        for data in &mut fields {
+            tokenize(data.text, &mut data.tokens);
+            data.claimed.clear();
+            data.claimed.resize(data.tokens.len(), None);
+            data.classes.clear();
+            data.classes
+                .resize(data.tokens.len(), std::cell::Cell::new(CLASS_UNKNOWN));
+        }
+        fields[0].restricted = is_title_case(&fields[0]);
+
+        // Lowercase words of the body: a sentence-initial word seen lowercase is a common word.
+        let mut lowercase_words = take(&mut scratch.lowercase_words);
+        lowercase_words.clear();
+        lowercase_words.extend(
+            fields[1]
+                .tokens
+                .iter()
+                .filter(|token| token.has(LOWERCASE))
+                .map(|token| word_hash(&body[token.start..token.end])),
+        );
+
+        // 1. Gazetteer hits.
+        let mut raw = take(&mut scratch.raw);
+        raw.clear();
+        let mut lowered = take(&mut scratch.lowered);
+        for (field_index, data) in fields.iter().enumerate() {
+            lowered.clear();
+            lowered.push_str(data.text);
+            lowered.make_ascii_lowercase();
+            for token in &data.tokens {
+                if token.has(DIGIT) {
+                    continue;
+                }
+                // Cheap tests before the automaton: an alias must begin with this word (or with
+                // its part before a hyphen, as in "US-led"), and lowercase words start few aliases.
+                let word = &data.text[token.start..token.end];
+                let starts_set = if token.has(LOWERCASE) {
+                    &self.gazetteer.lowercase_starts
+                } else {
+                    &self.gazetteer.first_words
+                };
+                let before_hyphen = word.split('-').next().unwrap_or(word);
+                if !starts_set.contains(&word_hash(word))
+                    && (before_hyphen.len() == word.len()
+                        || !starts_set.contains(&word_hash(before_hyphen)))
+                {
+                    continue;
+                }
+                let text = data.text;
+                let found = self
+                    .gazetteer
+                    .longest_at(&lowered, token.start, |end, alias_index| {
+                        let alias = &self.gazetteer.aliases[alias_index as usize];
+                        on_word_boundary(text, token.start, end)
+                            && case_acceptable(alias, &text[token.start..end])
+                    });
+                if let Some(hit) = found {
+                    raw.push((field_index, hit));
+                }
+            }
+        }
+        // Entries confirmed by an unambiguous alias anywhere in the story.
+        let mut confirmed_entries = take(&mut scratch.confirmed);
+        confirmed_entries.clear();
+        let mut doc_countries: FastSet<&str> = FastSet::default();
+        for (_, hit) in &raw {
+            let alias = &self.gazetteer.aliases[hit.alias as usize];
+            for entry_index in &alias.entries {
+                let entry = &self.gazetteer.entries[*entry_index as usize];
+                if !entry.ambiguous || !alias.single_word || alias.acronym {
+                    confirmed_entries.insert(*entry_index);
+                }
+            }
+            if alias.entries.len() == 1 {
+                let entry = &self.gazetteer.entries[alias.entries[0] as usize];
+                if entry.is_country
+                    && let Some(country) = &entry.country
+                {
+                    doc_countries.insert(country.as_str());
+                }
+            }
+        }
+        raw.sort_by(|(field_a, a), (field_b, b)| {
+            (b.end - b.start)
+                .cmp(&(a.end - a.start))
+                .then(field_a.cmp(field_b))
+                .then(a.start.cmp(&b.start))
+        });
+        let mut hits = take(&mut scratch.hits);
+        hits.clear();
+        for &(field_index, raw_hit) in &raw {
+            let data = &fields[field_index];
+            let token_low = data
+                .tokens
+                .partition_point(|token| token.end <= raw_hit.start);
+            let token_high = data
+                .tokens
+                .partition_point(|token| token.start < raw_hit.end);
+            if token_low >= token_high
+                || data.claimed[token_low..token_high]
+                    .iter()
+                    .any(Option::is_some)
+            {
+                continue;
+            }
+            let Some(entry) = self.choose_entry(
+                &fields,
+                field_index,
+                token_low,
+                token_high,
+                raw_hit.alias,
+                &confirmed_entries,
+                &doc_countries,
+            ) else {
+                continue;
+            };
+            let hit_index = hits.len() as u32;
+            hits.push(Hit {
+                field: field_index,
+                start: raw_hit.start,
+                end: raw_hit.end,
+                token_low,
+                token_high,
+                entry,
+                removed: false,
+            });
+            for slot in &mut fields[field_index].claimed[token_low..token_high] {
+                *slot = Some(hit_index);
+            }
+        }
+
+        // A one-word place that is also a first name, followed by another name, starts a
+        // person's name instead ("Vladimir Medinsky", "Florence Pugh").
+        let mut released: Vec<usize> = Vec::new();
+        for (hit_index, hit) in hits.iter().enumerate() {
+            let entry = &self.gazetteer.entries[hit.entry as usize];
+            let data = &fields[hit.field];
+            let next = hit.token_high;
+            if hit.token_high - hit.token_low != 1
+                || entry.entity_type != EntityType::Place
+                || entry.is_country
+                || next >= data.tokens.len()
+            {
+                continue;
+            }
+            // "Rodrigo Pacheco Lins": a small place name ending a run that starts with a first name.
+            let low = hit.token_low;
+            if entry.prominence < 30.0 && low >= 2 && data.tokens[low].has(JOINED) {
+                let mut run_start = low;
+                while run_start > 0
+                    && data.tokens[run_start].has(JOINED)
+                    && data.tokens[run_start - 1].has(CAPITALISED)
+                    && !data.tokens[run_start - 1].has(ALL_CAPS)
+                    && !data.tokens[run_start - 1].has(POSSESSIVE)
+                    && data.claimed[run_start - 1].is_none()
+                {
+                    run_start -= 1;
+                }
+                if run_start < low
+                    && low - run_start <= 2
+                    && data.class(run_start, lexicon) & FIRST_NAME != 0
+                {
+                    released.push(hit_index);
+                    continue;
+                }
+            }
+            let next_token = data.tokens[next];
+            if data.class(hit.token_low, lexicon) & FIRST_NAME != 0
+                && !data.tokens[hit.token_low].has(POSSESSIVE)
+                && next_token.has(JOINED)
+                && next_token.has(CAPITALISED)
+                && !next_token.has(ALL_CAPS)
+                && data.claimed[next].is_none()
+                && data.class(next, lexicon) & (ORG_HEAD | PLACE_HEAD | NOT_NAME | COMMON) == 0
+            {
+                released.push(hit_index);
+            }
+        }
+        for hit_index in released {
+            let (field, low) = (hits[hit_index].field, hits[hit_index].token_low);
+            hits[hit_index].removed = true;
+            fields[field].claimed[low] = None;
+        }
+
+        // 2. Capitalised runs: unknown names and mentions to resolve.
+        let mut candidates = take(&mut scratch.candidates);
+        candidates.clear();
+        let mut pendings = take(&mut scratch.pendings);
+        pendings.clear();
+        for field_index in [1usize, 0] {
+            let data = &fields[field_index];
+            let count = data.tokens.len();
+            let mut index = 0;
+            while index < count {
+                let token = data.tokens[index];
+                if !token.is_name_like() {
+                    index += 1;
+                    continue;
+                }
+                let low = index;
+                let mut high = index + 1;
+                while high < count {
+                    if data.tokens[high - 1].has(POSSESSIVE) {
+                        break;
+                    }
+                    let next = data.tokens[high];
+                    if next.has(JOINED)
+                        && (next.is_name_like() || is_name_particle(data.word(high)))
+                    {
+                        high += 1;
+                        continue;
+                    }
+                    if next.has(JOINED)
+                        && next.has(LOWERCASE)
+                        && data.class(high, lexicon) & CONNECTOR != 0
+                    {
+                        let mut probe = high + 1;
+                        if probe < count
+                            && data.tokens[probe].has(JOINED)
+                            && data.tokens[probe].has(LOWERCASE)
+                            && data.class(probe, lexicon) & CONNECTOR != 0
+                        {
+                            probe += 1;
+                        }
+                        if probe < count
+                            && data.tokens[probe].has(JOINED)
+                            && data.tokens[probe].is_name_like()
+                            && !data.tokens[probe].has(SENTENCE_START)
+                        {
+                            high = probe + 1;
+                            continue;
+                        }
+                    }
+                    break;
+                }
+                if data.restricted {
+                    pendings.push(Pending {
+                        field: field_index,
+                        token_low: low,
+                        token_high: high,
+                        fallback: None,
+                    });
+                } else {
+                    self.process_run(
+                        data,
+                        field_index,
+                        low,
+                        high,
+                        &mut hits,
+                        &lowercase_words,
+                        &mut candidates,
+                        &mut pendings,
+                    );
+                }
+                index = high;
+            }
+        }
+
+        // 3. Build entities.
+        let mut builder = DocBuilder::default();
+        for hit in hits.iter().filter(|hit| !hit.removed) {
+            let key = builder.gazetteer_entity(&self.gazetteer, hit.entry);
+            builder.mention(key, &fields[hit.field], hit.start, hit.end);
+        }
+        for candidate in &candidates {
+            let data = &fields[candidate.field];
+            let surface = &data.text[candidate.start..candidate.end];
+            let surface_key = (name_key(surface), candidate.entity_type);
+            let key = match builder.by_surface.get(&surface_key) {
+                Some(&key) => key,
+                None => {
+                    let name = canonical_from_surface(surface);
+                    let id = wiredesk_id(candidate.entity_type, &name);
+                    let key = builder.entity(&id, candidate.entity_type, &name);
+                    builder.by_surface.insert(surface_key, key);
+                    key
+                }
+            };
+            builder.mention(key, data, candidate.start, candidate.end);
+        }
+
+        // Acronyms defined in the text: "Workers' Party of Korea (WPK)".
+        let mut acronyms: FastMap<&str, usize> = FastMap::default();
+        for data in &fields {
+            for (index, token) in data.tokens.iter().enumerate() {
+                if index == 0
+                    || !token.has(ALL_CAPS)
+                    || !token.has(PAREN_BEFORE)
+                    || !token.has(PAREN_AFTER)
+                {
+                    continue;
+                }
+                let previous_end = data.tokens[index - 1].end;
+                if let Some(key) = builder.entity_ending_at(data.field, previous_end) {
+                    let acronym = data.word(index);
+                    if builder.entities[key].entity_type == EntityType::Organisation
+                        && initials_compatible(acronym, &builder.entities[key].name)
+                    {
+                        acronyms.insert(acronym, key);
+                    }
+                }
+            }
+        }
+        // Gazetteer acronym hits that the text defines differently move to the defined entity.
+        if !acronyms.is_empty() {
+            builder.reassign_acronyms(&acronyms);
+        }
+
+        // 4. Resolve pending runs against the document's entities: runs with a type cue first
+        // (they may create entities), then the rest (which only attach).
+        pendings.sort_by_key(|pending| pending.fallback.is_none());
+        let first_plain = pendings.partition_point(|pending| pending.fallback.is_some());
+        let entities_before_pending = builder.entities.len();
+        let mut index = builder.name_index(lexicon);
+        for (position, pending) in pendings.iter().enumerate() {
+            if position == first_plain && builder.entities.len() > entities_before_pending {
+                // Names created from cues above become attachable too.
+                for key in entities_before_pending..builder.entities.len() {
+                    index
+                        .full
+                        .entry(name_key(&builder.entities[key].name))
+                        .or_insert(key);
+                }
+            }
+            let data = &fields[pending.field];
+            let surface = data.span_text(pending.token_low, pending.token_high);
+            let start = data.tokens[pending.token_low].start;
+            let end = data.tokens[pending.token_high - 1].end;
+            if let Some(&key) = index.full.get(&name_key(surface)) {
+                builder.mention(key, data, start, end);
+                continue;
+            }
+            let single = pending.token_high - pending.token_low == 1;
+            if single && let Some(&key) = acronyms.get(surface) {
+                builder.mention(key, data, start, end);
+                continue;
+            }
+            if single {
+                if let Some(&key) = index.person_tokens.get(&name_key(surface)) {
+                    builder.mention(key, data, start, end);
+                    continue;
+                }
+                if let Some(entry) = self.known_surname(data, pending.token_low) {
+                    let key = builder.gazetteer_entity(&self.gazetteer, entry);
+                    builder.mention(key, data, start, end);
+                    continue;
+                }
+                if let Some(entity_type) = pending.fallback {
+                    let name = canonical_from_surface(surface);
+                    let id = wiredesk_id(entity_type, &name);
+                    let key = builder.entity(&id, entity_type, &name);
+                    builder.mention(key, data, start, end);
+                }
+                continue;
+            }
+            // Multi-word leftovers: attach the words that name people already in the story.
+            for token_index in pending.token_low..pending.token_high {
+                let word = data.word(token_index);
+                let token = data.tokens[token_index];
+                if !token.is_name_like() {
+                    continue;
+                }
+                let key = index
+                    .full
+                    .get(&name_key(word))
+                    .or_else(|| index.person_tokens.get(&name_key(word)))
+                    .or_else(|| acronyms.get(word));
+                if let Some(&key) = key {
+                    builder.mention(key, data, token.start, token.end);
+                } else if let Some(entry) = self.known_surname(data, token_index) {
+                    let key = builder.gazetteer_entity(&self.gazetteer, entry);
+                    builder.mention(key, data, token.start, token.end);
+                }
+            }
+        }
+        let entities = builder.finish();
+        let [headline_data, body_data] = fields;
+        for (slot, data) in [headline_data, body_data].into_iter().enumerate() {
+            scratch.tokens[slot] = data.tokens;
+            scratch.claimed[slot] = data.claimed;
+            scratch.classes[slot] = data.classes;
+        }
+        scratch.lowercase_words = lowercase_words;
+        scratch.raw = raw;
+        scratch.lowered = lowered;
+        scratch.confirmed = confirmed_entries;
+        scratch.hits = hits;
+        scratch.candidates = candidates;
+        scratch.pendings = pendings;
+        entities
+    }
+
+    /// A prominent person named by surname alone at token `index` (capitalised, not a listed
+    /// common word, first name, title or nationality).
+    fn known_surname(&self, data: &FieldData<'_>, index: usize) -> Option<u32> {
+        let token = data.tokens[index];
+        if !token.has(CAPITALISED) || (token.has(ALL_CAPS) && !data.restricted) {
+            return None;
+        }
+        let class = data.class(index, &self.lexicon);
+        if class & (COMMON | FIRST_NAME | TIME | NOT_NAME | TITLE | DEMONYM) != 0 {
+            return None;
+        }
+        self.gazetteer
+            .surnames
+            .get(&word_hash(data.word(index)))
+            .copied()
+    }
+
+    /// Picks the entry for an accepted alias hit, or rejects an ambiguous one without context.
+    #[allow(clippy::too_many_arguments)]
+    fn choose_entry(
+        &self,
+        fields: &[FieldData<'_>; 2],
+        field_index: usize,
+        token_low: usize,
+        token_high: usize,
+        alias_index: u32,
+        confirmed: &FastSet<u32>,
+        doc_countries: &FastSet<&str>,
+    ) -> Option<u32> {
+        let alias = &self.gazetteer.aliases[alias_index as usize];
+        let data = &fields[field_index];
+        let cue = self.type_cue(data, token_low, token_high);
+        let first = data.tokens[token_low];
+        let mut best: Option<(u32, (bool, bool, bool, i64))> = None;
+        for entry_index in &alias.entries {
+            let entry = &self.gazetteer.entries[*entry_index as usize];
+            let needs_context = entry.ambiguous && alias.single_word && !alias.acronym;
+            let cue_matches = cue == Some(entry.entity_type);
+            if needs_context && !confirmed.contains(entry_index) && !cue_matches {
+                // Country names used as such: not at a sentence start, not before another name.
+                let followed_by_name = token_high < data.tokens.len()
+                    && data.tokens[token_high].has(JOINED)
+                    && data.tokens[token_high].is_name_like();
+                let plain_country = entry.is_country
+                    && !first.has(SENTENCE_START)
+                    && !data.restricted
+                    && !followed_by_name;
+                if !plain_country {
+                    continue;
+                }
+            }
+            let in_doc_country = entry
+                .country
+                .as_deref()
+                .is_some_and(|country| doc_countries.contains(country));
+            let score = (
+                cue_matches,
+                !needs_context || confirmed.contains(entry_index),
+                in_doc_country,
+                (entry.prominence * 1000.0) as i64,
+            );
+            if best
+                .as_ref()
+                .is_none_or(|(_, best_score)| score > *best_score)
+            {
+                best = Some((*entry_index, score));
+            }
+        }
+        best.map(|(entry, _)| entry)
+    }
+
+    /// The entity type the words around tokens `low..high` suggest.
+    fn type_cue(&self, data: &FieldData<'_>, low: usize, high: usize) -> Option<EntityType> {
+        let lexicon = &self.lexicon;
+        if data.tokens[high - 1].has(BASED) {
+            return Some(EntityType::Place);
+        }
+        if data.field == Field::Body && is_dateline(data, low, high) {
+            return Some(EntityType::Place);
+        }
+        if low > 1
+            && data.word(low - 1) == "of"
+            && data.class(low - 2, lexicon) & PLACE_OF_WORD != 0
+            && data.tokens[low - 2].has(LOWERCASE)
+        {
+            return Some(EntityType::Place);
+        }
+        if low > 0 {
+            let previous = data.tokens[low - 1];
+            let class = data.class(low - 1, lexicon);
+            if previous.has(LOWERCASE) && class & PLACE_PREPOSITION != 0 {
+                return Some(EntityType::Place);
+            }
+            if class & TITLE != 0 {
+                return Some(EntityType::Person);
+            }
+            if previous.has(LOWERCASE) && class & ORG_DESCRIPTOR != 0 {
+                return Some(EntityType::Organisation);
+            }
+        }
+        if high < data.tokens.len()
+            && data.tokens[high].has(LOWERCASE)
+            && data.class(high, lexicon) & PLACE_AFTER_WORD != 0
+        {
+            return Some(EntityType::Place);
+        }
+        None
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn process_run(
+        &self,
+        data: &FieldData<'_>,
+        field_index: usize,
+        low: usize,
+        high: usize,
+        hits: &mut [Hit],
+        lowercase_words: &FastSet<u64>,
+        candidates: &mut Vec<Candidate>,
+        pendings: &mut Vec<Pending>,
+    ) {
+        let lexicon = &self.lexicon;
+        // "X and Y": split unless the whole run is one organisation's name ("Ministry of
+        // Agriculture and Livestock", "Disaster Risk Reduction and Management Authority").
+        let and_at = (low + 1..high)
+            .rev()
+            .find(|index| matches!(data.word(*index), "and" | "&"));
+        if let Some(and_index) = and_at
+            && !self.is_whole_organisation(data, low, high, and_index)
+        {
+            self.process_run(
+                data,
+                field_index,
+                low,
+                and_index,
+                hits,
+                lowercase_words,
+                candidates,
+                pendings,
+            );
+            self.process_run(
+                data,
+                field_index,
+                and_index + 1,
+                high,
+                hits,
+                lowercase_words,
+                candidates,
+                pendings,
+            );
+            return;
+        }
+        // "Detective Inspector Jane Roe of Northshire Police": a titled person before "of".
+        if let Some(of_index) = (low + 1..high).find(|index| data.word(*index) == "of") {
+            let (start, titled) = self.strip_leading(data, low, of_index, lowercase_words, false);
+            let given_name = start < of_index && data.class(start, lexicon) & FIRST_NAME != 0;
+            // "Vivian Hsu of Jadeport Securities": a two- or three-word name before an
+            // organisation-headed tail.
+            let head_is_name = (2..=3).contains(&(of_index - start))
+                && data.class(start, lexicon) & (ORG_PREFIX | ORG_HEAD | ORG_LEAD) == 0
+                && data.class(of_index - 1, lexicon) & (ORG_HEAD | PLACE_HEAD) == 0
+                && data.tokens[start..of_index]
+                    .iter()
+                    .all(|token| token.has(CAPITALISED) && !token.has(ALL_CAPS));
+            let tail_is_org = data.class(high - 1, lexicon) & ORG_HEAD != 0;
+            if start < of_index
+                && (titled || given_name || (head_is_name && tail_is_org))
+                && of_index + 1 < high
+            {
+                self.process_sub_run(
+                    data,
+                    field_index,
+                    low,
+                    of_index,
+                    hits,
+                    lowercase_words,
+                    candidates,
+                    pendings,
+                );
+                self.process_run(
+                    data,
+                    field_index,
+                    of_index + 1,
+                    high,
+                    hits,
+                    lowercase_words,
+                    candidates,
+                    pendings,
+                );
+                return;
+            }
+        }
+        let last_class = data.class(high - 1, lexicon);
+        let first_class = data.class(low, lexicon);
+        let org_prefixed = high - low >= 3
+            && (low..high - 2).any(|index| {
+                data.class(index, lexicon) & (ORG_PREFIX | ORG_HEAD) != 0
+                    && matches!(data.word(index + 1), "of" | "for")
+                    && data.tokens[index].has(CAPITALISED)
+            });
+        let org_headed = last_class & ORG_HEAD != 0 || org_prefixed;
+        let last_claim = data.claimed[high - 1];
+        let first_is_given_name = first_class & FIRST_NAME != 0;
+        let place_headed = (last_class & PLACE_HEAD != 0
+            || (first_class & PLACE_PREFIX != 0 && high - low >= 2))
+            && !(first_is_given_name && high - low == 2);
+        if (org_headed || place_headed) && high - low >= 2 {
+            let last_hit_is_org = last_claim.is_some_and(|hit| {
+                self.gazetteer.entries[hits[hit as usize].entry as usize].entity_type
+                    == EntityType::Organisation
+            });
+            let whole_run_is_one_hit = data.claimed[low].is_some()
+                && data.claimed[low] == last_claim
+                && hits[last_claim.unwrap_or(0) as usize].token_low == low
+                && hits[last_claim.unwrap_or(0) as usize].token_high == high;
+            if !whole_run_is_one_hit && (last_claim.is_none() || !last_hit_is_org) {
+                let start_index = self.strip_leading(data, low, high, lowercase_words, true).0;
+                if high - start_index >= 2 || (org_headed && !org_prefixed && start_index < high) {
+                    // A run ending in a head word whose first word was stripped ("The Council")
+                    // is too vague alone unless something else remains.
+                    if high - start_index >= 2 {
+                        for claim in data.claimed[start_index..high].iter().flatten() {
+                            hits[*claim as usize].removed = true;
+                        }
+                        candidates.push(Candidate {
+                            field: field_index,
+                            start: data.tokens[start_index].start,
+                            end: data.tokens[high - 1].end,
+                            entity_type: if org_headed {
+                                EntityType::Organisation
+                            } else {
+                                EntityType::Place
+                            },
+                        });
+                        return;
+                    }
+                }
+            }
+        }
+        // Split at gazetteer hits and at "and"/"&".
+        let mut sub_low = low;
+        let mut position = low;
+        while position <= high {
+            let boundary = position == high
+                || data.claimed[position].is_some()
+                || matches!(data.word(position), "and" | "&");
+            if boundary {
+                if sub_low < position {
+                    self.process_sub_run(
+                        data,
+                        field_index,
+                        sub_low,
+                        position,
+                        hits,
+                        lowercase_words,
+                        candidates,
+                        pendings,
+                    );
+                }
+                sub_low = position + 1;
+            }
+            position += 1;
+        }
+    }
+
+    /// Whether a run containing "and" at `and_index` names one organisation: an organisation
+    /// head followed by "of"/"for" before the "and", or an organisation head at the end with
+    /// nothing before the "and" that stands alone (no gazetteer name, no first name, no head).
+    fn is_whole_organisation(
+        &self,
+        data: &FieldData<'_>,
+        low: usize,
+        high: usize,
+        and_index: usize,
+    ) -> bool {
+        let lexicon = &self.lexicon;
+        let structured = (low..and_index.saturating_sub(1)).any(|index| {
+            data.class(index, lexicon) & (ORG_PREFIX | ORG_HEAD) != 0
+                && matches!(data.word(index + 1), "of" | "for")
+        });
+        if structured {
+            return true;
+        }
+        let tail_headed = data.class(high - 1, lexicon) & ORG_HEAD != 0;
+        let head_free = (low..and_index).all(|index| data.claimed[index].is_none())
+            && data.class(low, lexicon) & FIRST_NAME == 0
+            && data.class(and_index - 1, lexicon) & (ORG_HEAD | PLACE_HEAD) == 0
+            && !data.tokens[and_index - 1].has(POSSESSIVE);
+        tail_headed && head_free && and_index > low
+    }
+
+    /// Drops leading sentence-initial common words, determiners, time words, titles and
+    /// nationality adjectives. Returns the new start and whether a title was stripped.
+    fn strip_leading(
+        &self,
+        data: &FieldData<'_>,
+        low: usize,
+        high: usize,
+        lowercase_words: &FastSet<u64>,
+        keep_titles: bool,
+    ) -> (usize, bool) {
+        let lexicon = &self.lexicon;
+        let mut start = low;
+        let mut titled = false;
+        loop {
+            if start >= high || data.claimed[start].is_some() {
+                return (start, titled);
+            }
+            let token = data.tokens[start];
+            let class = data.class(start, lexicon);
+            if class & COMMON != 0 && !token.has(ALL_CAPS)
+                || class & TIME != 0
+                || (token.has(SENTENCE_START)
+                    && lowercase_words.contains(&word_hash(data.word(start))))
+            {
+                start += 1;
+                continue;
+            }
+            if !keep_titles {
+                // A title run: modifiers, demonyms and titles up to the last title.
+                let mut probe = start;
+                let mut last_title = None;
+                while probe < high && data.claimed[probe].is_none() {
+                    let probe_class = data.class(probe, lexicon);
+                    if probe_class & TITLE != 0 {
+                        last_title = Some(probe);
+                    } else if probe_class & (TITLE_MODIFIER | DEMONYM) == 0 {
+                        break;
+                    }
+                    probe += 1;
+                }
+                if let Some(title_index) = last_title {
+                    start = title_index + 1;
+                    titled = true;
+                    continue;
+                }
+            }
+            if start + 1 < high && class & DEMONYM_HEAD != 0 {
+                let two = format!(
+                    "{} {}",
+                    &*lower(data.word(start)),
+                    &*lower(data.word(start + 1))
+                );
+                if lexicon.classes(&two) & DEMONYM != 0 {
+                    start += 2;
+                    continue;
+                }
+            }
+            if class & DEMONYM != 0 && !keep_titles {
+                start += 1;
+                continue;
+            }
+            return (start, titled);
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn process_sub_run(
+        &self,
+        data: &FieldData<'_>,
+        field_index: usize,
+        low: usize,
+        high: usize,
+        hits: &mut [Hit],
+        lowercase_words: &FastSet<u64>,
+        candidates: &mut Vec<Candidate>,
+        pendings: &mut Vec<Pending>,
+    ) {
+        let lexicon = &self.lexicon;
+        let (mut start, mut titled) = self.strip_leading(data, low, high, lowercase_words, false);
+        // "Schneider CEO Olivier Blum": a title inside the run splits it.
+        if !titled && start + 2 < high {
+            let title_at = (start + 1..high - 1).rev().find(|index| {
+                data.class(*index, lexicon) & TITLE != 0 && data.claimed[*index].is_none()
+            });
+            if let Some(title_index) = title_at {
+                let mut prefix_end = title_index;
+                while prefix_end > start
+                    && data.class(prefix_end - 1, lexicon) & (TITLE_MODIFIER | DEMONYM) != 0
+                {
+                    prefix_end -= 1;
+                }
+                if prefix_end > start {
+                    self.process_sub_run(
+                        data,
+                        field_index,
+                        start,
+                        prefix_end,
+                        hits,
+                        lowercase_words,
+                        candidates,
+                        pendings,
+                    );
+                }
+                start = title_index + 1;
+                titled = true;
+            }
+        }
+        // The agency credited in a dateline: "FRANKFURT, May 12 (Atlas Newswire) -".
+        if data.field == Field::Body
+            && start < 12
+            && start < high
+            && data.tokens[start].has(PAREN_BEFORE)
+            && data.tokens[high - 1].has(PAREN_AFTER)
+            && data.tokens[..start].iter().any(|token| token.has(ALL_CAPS))
+        {
+            candidates.push(Candidate {
+                field: field_index,
+                start: data.tokens[start].start,
+                end: data.tokens[high - 1].end,
+                entity_type: EntityType::Organisation,
+            });
+            return;
+        }
+        let mut end = high;
+        while end > start && data.class(end - 1, lexicon) & TIME != 0 {
+            end -= 1;
+        }
+        if start >= end {
+            return;
+        }
+        // Digits are never names by themselves.
+        if data.tokens[start..end].iter().all(|token| token.has(DIGIT)) {
+            return;
+        }
+        let all_not_names =
+            (start..end).all(|index| data.class(index, lexicon) & (NOT_NAME | COMMON) != 0);
+        if all_not_names {
+            return;
+        }
+        // Context before the run (the original run start, before stripping).
+        if !titled && start > 0 {
+            let previous_token = data.tokens[start - 1];
+            if previous_token.has(LOWERCASE) && data.class(start - 1, lexicon) & TITLE != 0 {
+                titled = true;
+            }
+        }
+        // A name directly before a gazetteer person ("Vladimir Vladimirovich Putin") joins it.
+        if end < data.tokens.len()
+            && end == high
+            && data.tokens[end].has(JOINED)
+            && let Some(claim) = data.claimed[end]
+        {
+            let hit = &mut hits[claim as usize];
+            if hit.token_low == end
+                && self.gazetteer.entries[hit.entry as usize].entity_type == EntityType::Person
+                && data.tokens[start..end]
+                    .iter()
+                    .all(|token| token.has(CAPITALISED) && !token.has(ALL_CAPS))
+            {
+                hit.start = data.tokens[start].start;
+                hit.token_low = start;
+                return;
+            }
+        }
+        let cue = self.type_cue(data, start, end);
+        let first_class = data.class(start, lexicon);
+        let first_is_given_name = first_class & FIRST_NAME != 0;
+        let length = end - start;
+        let push_candidate = |entity_type: EntityType, candidates: &mut Vec<Candidate>| {
+            candidates.push(Candidate {
+                field: field_index,
+                start: data.tokens[start].start,
+                end: data.tokens[end - 1].end,
+                entity_type,
+            });
+        };
+        if length == 1 {
+            let fallback = if titled {
+                Some(EntityType::Person)
+            } else if data.tokens[start].has(ALL_CAPS)
+                && !(data.field == Field::Body && is_dateline(data, start, end))
+            {
+                cue.filter(|entity_type| *entity_type == EntityType::Organisation)
+            } else if first_is_given_name && cue == Some(EntityType::Place) {
+                None
+            } else {
+                cue
+            };
+            pendings.push(Pending {
+                field: field_index,
+                token_low: start,
+                token_high: end,
+                fallback,
+            });
+            return;
+        }
+        let last_class = data.class(end - 1, lexicon);
+        let last_word = data.word(end - 1);
+        let last_lower = lower(last_word);
+        let bank_compound =
+            last_word.len() > 5 && (last_lower.ends_with("bank") || last_lower.ends_with("bankas"));
+        if last_class & ORG_HEAD != 0 || first_class & ORG_LEAD != 0 || bank_compound {
+            push_candidate(EntityType::Organisation, candidates);
+            return;
+        }
+        if (last_class & PLACE_HEAD != 0 || first_class & PLACE_PREFIX != 0)
+            && !(first_is_given_name && length == 2)
+        {
+            push_candidate(EntityType::Place, candidates);
+            return;
+        }
+        if titled {
+            push_candidate(EntityType::Person, candidates);
+            return;
+        }
+        if let Some(entity_type) = cue
+            && !(first_is_given_name && entity_type == EntityType::Place)
+        {
+            push_candidate(entity_type, candidates);
+            return;
+        }
+        let name_like = (start..end).all(|index| {
+            let token = data.tokens[index];
+            (token.has(CAPITALISED) && !token.has(ALL_CAPS)) || is_name_particle(data.word(index))
+        }) && (start..end).all(|index| data.class(index, lexicon) & NOT_NAME == 0);
+        let followed_by_speech = end < data.tokens.len()
+            && data.tokens[end].has(LOWERCASE)
+            && data.class(end, lexicon) & SPEECH_VERB != 0;
+        if name_like && (first_is_given_name || length <= 3 || followed_by_speech) {
+            push_candidate(EntityType::Person, candidates);
+            return;
+        }
+        pendings.push(Pending {
+            field: field_index,
+            token_low: start,
+            token_high: end,
+            fallback: None,
+        });
+    }
+}
+
+/// Arabic-style name particles written in lower case and hyphenated: "al-Marri", "el-Sisi".
+fn is_name_particle(word: &str) -> bool {
+    ["al-", "el-", "ad-", "ar-", "as-", "ash-", "at-", "az-"]
+        .iter()
+        .any(|prefix| {
+            word.strip_prefix(prefix)
+                .and_then(|rest| rest.chars().next())
+                .is_some_and(char::is_uppercase)
+        })
+}
+
+/// A body-initial run of capitals followed by a comma, parenthesis or dash ("SEOUL, June 1 -").
+fn is_dateline(data: &FieldData<'_>, low: usize, high: usize) -> bool {
+    if low > 2 || high > 4 {
+        return false;
+    }
+    if !data.tokens[..high].iter().all(|token| token.has(ALL_CAPS)) {
+        return false;
+    }
+    let after = &data.text[data.tokens[high - 1].end..];
+    let after = after.trim_start();
+    after.starts_with(',') || after.starts_with('(') || after.starts_with(DASHES)
+}
+
+/// A headline whose longer words are mostly capitalised.
+fn is_title_case(data: &FieldData<'_>) -> bool {
+    let mut long_words = 0;
+    let mut capitalised = 0;
+    for (index, token) in data.tokens.iter().enumerate() {
+        if data.word(index).len() >= 4 && !token.has(DIGIT) {
+            long_words += 1;
+            if token.has(CAPITALISED) {
+                capitalised += 1;
+            }
+        }
+    }
+    long_words >= 3 && capitalised * 10 >= long_words * 7
+}
+
+/// Whether an acronym could abbreviate `name` (first letters agree).
+fn initials_compatible(acronym: &str, name: &str) -> bool {
+    let first_letter = acronym.chars().next();
+    name.split_whitespace()
+        .filter_map(|word| word.chars().next())
+        .any(|initial| Some(initial) == first_letter)
+}
+
+/// Canonical form of a surface: whitespace collapsed, all-caps words in title case.
+fn canonical_from_surface(surface: &str) -> String {
+    let mut out = String::with_capacity(surface.len());
+    for (index, word) in surface.split_whitespace().enumerate() {
+        if index > 0 {
+            out.push(' ');
+        }
+        let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+        let all_caps = letters > 3 && !word.chars().any(char::is_lowercase);
+        if all_caps {
+            let mut word_start = true;
+            for character in word.chars() {
+                if word_start {
+                    out.push(character);
+                } else {
+                    out.extend(character.to_lowercase());
+                }
+                word_start = !character.is_alphanumeric();
+            }
+        } else {
+            out.push_str(word);
+        }
+    }
+    out.replace('\u{2019}', "'")
+}
+
+#[derive(Default)]
+struct DocBuilder {
+    entities: Vec<DocEntity>,
+    /// Gazetteer entry -> entity.
+    by_entry: FastMap<u32, usize>,
+    /// (name key of an unknown name's surface, type) -> entity.
+    by_surface: FastMap<(u64, EntityType), usize>,
+}
+
+struct NameIndex {
+    /// Lowercased name and multi-word mention texts of every entity.
+    full: FastMap<u64, usize>,
+    /// Lowercased single words of people's names ("miller", "kim").
+    person_tokens: FastMap<u64, usize>,
+}
+
+impl DocBuilder {
+    fn entity(&mut self, id: &str, entity_type: EntityType, name: &str) -> usize {
+        if let Some(key) = self.entities.iter().position(|entity| entity.id == id) {
+            let entity = &mut self.entities[key];
+            // Unknown names: keep the longest spelling as canonical.
+            if id.starts_with("wiredesk:")
+                && name.len() > entity.name.len()
+                && !entity.mentions.is_empty()
+            {
+                entity.name = name.to_string();
+            }
+            return key;
+        }
+        self.entities.push(DocEntity {
+            id: id.to_string(),
+            entity_type,
+            name: name.to_string(),
+            mentions: Vec::new(),
+        });
+        self.entities.len() - 1
+    }
+
+    /// The document entity for a gazetteer entry, created on first use.
+    fn gazetteer_entity(&mut self, gazetteer: &Gazetteer, entry_index: u32) -> usize {
+        if let Some(&key) = self.by_entry.get(&entry_index) {
+            return key;
+        }
+        let entry = &gazetteer.entries[entry_index as usize];
+        let key = self.entity(&entry.id, entry.entity_type, &entry.canonical);
+        self.by_entry.insert(entry_index, key);
+        key
+    }
+
+    fn mention(&mut self, key: usize, data: &FieldData<'_>, start: usize, end: usize) {
+        let mentions = &mut self.entities[key].mentions;
+        if mentions
+            .iter()
+            .any(|mention| mention.field == data.field && mention.start == start)
+        {
+            return;
+        }
+        mentions.push(Mention {
+            field: data.field,
+            start,
+            end,
+            text: data.text[start..end].to_string(),
+        });
+    }
+
+    fn entity_ending_at(&self, field: Field, end: usize) -> Option<usize> {
+        self.entities.iter().position(|entity| {
+            entity
+                .mentions
+                .iter()
+                .any(|mention| mention.field == field && mention.end == end)
+        })
+    }
+
+    fn reassign_acronyms(&mut self, acronyms: &FastMap<&str, usize>) {
+        let mut moved: Vec<(usize, Mention)> = Vec::new();
+        for (key, entity) in self.entities.iter_mut().enumerate() {
+            entity
+                .mentions
+                .retain(|mention| match acronyms.get(mention.text.as_str()) {
+                    Some(&target) if target != key => {
+                        moved.push((target, mention.clone()));
+                        false
+                    }
+                    _ => true,
+                });
+        }
+        for (target, mention) in moved {
+            self.entities[target].mentions.push(mention);
+        }
+    }
+
+    fn name_index(&self, lexicon: &Lexicon) -> NameIndex {
+        let mut full: FastMap<u64, usize> = FastMap::default();
+        let mut person_tokens: FastMap<u64, (usize, usize)> = FastMap::default();
+        let mut seen: FastSet<&str> = FastSet::default();
+        for (key, entity) in self.entities.iter().enumerate() {
+            if entity.mentions.is_empty() {
+                continue;
+            }
+            let weight = entity.mentions.len();
+            let names = std::iter::once(entity.name.as_str())
+                .chain(entity.mentions.iter().map(|mention| mention.text.as_str()));
+            for name in names {
+                if !seen.insert(name) {
+                    continue;
+                }
+                full.entry(name_key(name)).or_insert(key);
+                if entity.entity_type != EntityType::Person || !name.contains(' ') {
+                    continue;
+                }
+                for word in name.split_whitespace() {
+                    let word = lower(word);
+                    if lexicon.classes(&word) & CONNECTOR != 0 || word.len() < 2 {
+                        continue;
+                    }
+                    let slot = person_tokens
+                        .entry(name_key(&word))
+                        .or_insert((key, weight));
+                    if weight > slot.1 {
+                        *slot = (key, weight);
+                    }
+                }
+            }
+        }
+        NameIndex {
+            full,
+            person_tokens: person_tokens
+                .into_iter()
+                .map(|(word, (key, _))| (word, key))
+                .collect(),
+        }
+    }
+
+    fn finish(self) -> Vec<Entity> {
+        let mut entities: Vec<Entity> = self
+            .entities
+            .into_iter()
+            .filter(|entity| !entity.mentions.is_empty())
+            .map(|entity| {
+                let mut mentions = entity.mentions;
+                mentions.sort_by_key(|mention| (field_order(mention.field), mention.start));
+                Entity {
+                    id: entity.id,
+                    entity_type: entity.entity_type,
+                    name: entity.name,
+                    mentions,
+                }
+            })
+            .collect();
+        entities.sort_by(|left, right| {
+            let left_key = left
+                .mentions
+                .first()
+                .map(|mention| (field_order(mention.field), mention.start));
+            let right_key = right
+                .mentions
+                .first()
+                .map(|mention| (field_order(mention.field), mention.start));
+            left_key
+                .cmp(&right_key)
+                .then_with(|| left.id.cmp(&right.id))
+        });
+        entities
+    }
+}
+
+fn field_order(field: Field) -> u8 {
+    match field {
+        Field::Headline => 0,
+        Field::Body => 1,
+    }
+}

@@ -1,0 +1,277 @@
+//! Tokenisation for the entity tagger: words with byte offsets, case shape, possessive and
+//! "-based" suffixes, sentence starts and what separates a word from its neighbours.
+
+/// One word of a headline or body.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Token {
+    pub start: usize,
+    /// End of the name part (a possessive "'s" and a "-based" suffix are excluded).
+    pub end: usize,
+    pub flags: u16,
+}
+
+pub(crate) const CAPITALISED: u16 = 1;
+pub(crate) const ALL_CAPS: u16 = 1 << 1;
+pub(crate) const LOWERCASE: u16 = 1 << 2;
+pub(crate) const DIGIT: u16 = 1 << 3;
+pub(crate) const SENTENCE_START: u16 = 1 << 4;
+/// Followed by "'s" / "’s" (which is not part of the token).
+pub(crate) const POSSESSIVE: u16 = 1 << 5;
+/// Separated from the previous token by spaces only (or a plural possessive apostrophe).
+pub(crate) const JOINED: u16 = 1 << 6;
+/// Followed by "-based" (not part of the token).
+pub(crate) const BASED: u16 = 1 << 7;
+/// The gap before contains an opening parenthesis.
+pub(crate) const PAREN_BEFORE: u16 = 1 << 8;
+/// The gap after starts with a closing parenthesis.
+pub(crate) const PAREN_AFTER: u16 = 1 << 9;
+/// The gap before contains a comma.
+pub(crate) const COMMA_BEFORE: u16 = 1 << 10;
+/// The gap after contains a comma.
+pub(crate) const COMMA_AFTER: u16 = 1 << 11;
+
+impl Token {
+    pub fn has(&self, flag: u16) -> bool {
+        self.flags & flag != 0
+    }
+    pub fn is_name_like(&self) -> bool {
+        self.has(CAPITALISED) || self.has(ALL_CAPS)
+    }
+}
+
+fn is_word_char(character: char) -> bool {
+    character.is_alphanumeric()
+}
+
+fn is_apostrophe(character: char) -> bool {
+    character == '\'' || character == '\u{2019}'
+}
+
+#[inline]
+fn char_at(text: &str, position: usize) -> Option<char> {
+    let byte = *text.as_bytes().get(position)?;
+    if byte < 0x80 {
+        Some(byte as char)
+    } else {
+        text[position..].chars().next()
+    }
+}
+
+#[inline]
+fn gap_flags(gap: &str) -> (bool, bool, bool, bool, bool) {
+    // (sentence break, only spaces, has '(', has ',', starts with ')')
+    let mut sentence = false;
+    let mut spaces_only = true;
+    let mut paren = false;
+    let mut comma = false;
+    for character in gap.chars() {
+        match character {
+            ' ' => continue,
+            '.' | '!' | '?' | '\n' | ':' | '"' | '\u{201c}' | '\u{2018}' | '\u{2014}' => {
+                sentence = true
+            }
+            '(' => paren = true,
+            ',' => comma = true,
+            _ => {}
+        }
+        spaces_only = false;
+    }
+    let closes = gap.trim_start().starts_with(')');
+    (sentence, spaces_only, paren, comma, closes)
+}
+
+/// Splits `text` into tokens, appending to `tokens` (cleared first).
+pub(crate) fn tokenize(text: &str, tokens: &mut Vec<Token>) {
+    tokens.clear();
+    let bytes = text.as_bytes();
+    let length = text.len();
+    let mut position = 0usize;
+    let mut previous_end = 0usize;
+    while position < length {
+        let byte = bytes[position];
+        let character = if byte < 0x80 {
+            if !byte.is_ascii_alphanumeric() {
+                position += 1;
+                continue;
+            }
+            byte as char
+        } else {
+            match text[position..].chars().next() {
+                Some(character) if is_word_char(character) => character,
+                Some(character) => {
+                    position += character.len_utf8();
+                    continue;
+                }
+                None => break,
+            }
+        };
+        let start = position;
+        let mut end = position;
+        let mut flags = 0u16;
+        let mut cursor = position;
+        let mut letters = 0usize;
+        let mut upper = 0usize;
+        // Dotted acronyms: U.S., U.N., E.U.
+        if byte.is_ascii_uppercase() && bytes.get(position + 1) == Some(&b'.') {
+            let mut probe = position;
+            let mut dotted = 0;
+            while probe + 1 < length
+                && bytes[probe].is_ascii_uppercase()
+                && bytes[probe + 1] == b'.'
+            {
+                dotted += 1;
+                probe += 2;
+            }
+            if dotted >= 2 {
+                end = probe;
+                cursor = probe;
+                letters = dotted;
+                upper = dotted;
+            }
+        }
+        if end == start {
+            while cursor < length {
+                // ASCII letters and digits: the common case, without char decoding.
+                let byte = bytes[cursor];
+                if byte.is_ascii_alphanumeric() {
+                    if byte.is_ascii_alphabetic() {
+                        letters += 1;
+                        upper += usize::from(byte.is_ascii_uppercase());
+                    }
+                    cursor += 1;
+                    end = cursor;
+                    continue;
+                }
+                let Some(current) = char_at(text, cursor) else {
+                    break;
+                };
+                if is_word_char(current) {
+                    if current.is_alphabetic() {
+                        letters += 1;
+                        if current.is_uppercase() {
+                            upper += 1;
+                        }
+                    }
+                    cursor += current.len_utf8();
+                    end = cursor;
+                    continue;
+                }
+                let next = char_at(text, cursor + current.len_utf8());
+                if current == '-' && next.is_some_and(is_word_char) {
+                    let rest = &bytes[cursor + 1..];
+                    if rest.starts_with(b"based")
+                        && !char_at(text, cursor + 6).is_some_and(is_word_char)
+                    {
+                        flags |= BASED;
+                        cursor += 6;
+                        break;
+                    }
+                    cursor += 1;
+                    continue;
+                }
+                if is_apostrophe(current) && next.is_some_and(char::is_alphabetic) {
+                    let after = cursor + current.len_utf8();
+                    if matches!(bytes.get(after), Some(b's') | Some(b'S'))
+                        && !char_at(text, after + 1).is_some_and(is_word_char)
+                    {
+                        flags |= POSSESSIVE;
+                        cursor = after + 1;
+                        break;
+                    }
+                    cursor = after;
+                    continue;
+                }
+                break;
+            }
+        }
+        if character.is_uppercase() {
+            flags |= CAPITALISED;
+            if letters >= 2 && upper == letters {
+                flags |= ALL_CAPS;
+            }
+        } else if character.is_lowercase() {
+            flags |= LOWERCASE;
+        } else if character.is_numeric() {
+            flags |= DIGIT;
+        }
+        let gap = &text[previous_end..start];
+        let (sentence, spaces_only, paren, comma, closes) = gap_flags(gap);
+        if tokens.is_empty() || sentence {
+            flags |= SENTENCE_START;
+        }
+        if let Some(last) = tokens.last_mut() {
+            let plural_possessive =
+                bytes[last.end - 1] == b's' && (gap == "' " || gap == "\u{2019} ");
+            if spaces_only || plural_possessive {
+                flags |= JOINED;
+            }
+            if paren {
+                flags |= PAREN_BEFORE;
+            }
+            if comma {
+                flags |= COMMA_BEFORE;
+                last.flags |= COMMA_AFTER;
+            }
+            if closes {
+                last.flags |= PAREN_AFTER;
+            }
+        }
+        tokens.push(Token { start, end, flags });
+        previous_end = cursor.max(end);
+        position = previous_end;
+    }
+    if let Some(last) = tokens.last_mut()
+        && text[previous_end..].trim_start().starts_with(')')
+    {
+        last.flags |= PAREN_AFTER;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<(String, u16)> {
+        let mut tokens = Vec::new();
+        tokenize(text, &mut tokens);
+        tokens
+            .iter()
+            .map(|token| (text[token.start..token.end].to_string(), token.flags))
+            .collect()
+    }
+
+    #[test]
+    fn splits_possessives_hyphens_and_acronyms() {
+        let found =
+            words("Putin’s car reached the U.S. from a Seoul-based firm, Kim Jong-un said.");
+        let texts: Vec<&str> = found.iter().map(|(word, _)| word.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "Putin", "car", "reached", "the", "U.S.", "from", "a", "Seoul", "firm", "Kim",
+                "Jong-un", "said"
+            ]
+        );
+        assert!(found[0].1 & POSSESSIVE != 0);
+        assert!(found[0].1 & SENTENCE_START != 0);
+        assert!(found[4].1 & ALL_CAPS != 0);
+        assert!(found[7].1 & BASED != 0);
+        assert!(found[10].1 & JOINED != 0);
+        assert!(found[9].1 & COMMA_BEFORE != 0);
+    }
+
+    #[test]
+    fn marks_parenthesised_acronyms() {
+        let found = words("the Workers' Party of Korea (WPK) met");
+        let wpk = found
+            .iter()
+            .find(|(word, _)| word == "WPK")
+            .map(|(_, flags)| *flags);
+        assert!(wpk.is_some_and(|flags| flags & PAREN_BEFORE != 0 && flags & PAREN_AFTER != 0));
+        let party = found
+            .iter()
+            .find(|(word, _)| word == "Party")
+            .map(|(_, flags)| *flags);
+        assert!(party.is_some_and(|flags| flags & JOINED != 0));
+    }
+}
