@@ -212,10 +212,17 @@ mod tests {
     #[test]
     fn different_stories_are_unique_with_distinct_story_ids() {
         let mut state = State::with_defaults().unwrap();
-        let a = enrich(&mut state, story("urn:a", "One thing happened."), ctx(1));
+        let a = enrich(
+            &mut state,
+            story("urn:a", "Farmers in Lyon protested fuel prices on Monday."),
+            ctx(1),
+        );
         let b = enrich(
             &mut state,
-            story("urn:b", "Another thing happened."),
+            story(
+                "urn:b",
+                "A comet passed close to Jupiter, astronomers in Chile said.",
+            ),
             ctx(2),
         );
         assert_eq!(b.dedup.verdict, Verdict::Unique);

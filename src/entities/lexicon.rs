@@ -41,7 +41,7 @@ institute institution foundation service services department authority organisat
 league club airlines airways airline museum school college academy church times news post journal herald \
 tribune telegraph gazette network bureau press army navy forces force guard office board trust fund parliament \
 assembly senate congress cabinet government administration tribunal chamber exchange holdings industries \
-motors systems technologies technology labs laboratories pharmaceuticals pharma media broadcasting tv radio \
+motors system systems technologies labs laboratories pharmaceuticals pharma media broadcasting tv radio \
 society alliance coalition movement brigade brigades battalion regiment corps command secretariat directorate \
 inspectorate unit team united rovers securities advisors advisers advisory commodities markets \
 management research registry survey surveys consultants consulting associates brokers \
@@ -59,7 +59,7 @@ organization association society school college agency bureau party government a
 const PLACE_HEADS: &str = "street road avenue boulevard lane square bridge river lake sea ocean bay gulf strait \
 straits island islands isles mountain mountains hills hill valley desert peninsula coast province county region \
 district oblast prefecture village town airport port harbour harbor park forest canal plain plains plateau delta \
-heights strip channel palace castle cathedral mosque stadium arena highway motorway expressway falls beach reef glacier volcano crossing cosmodrome peak range basin archipelago \
+heights strip channel republic kingdom emirates principality sultanate palace castle cathedral mosque stadium arena highway motorway expressway falls beach reef glacier volcano crossing cosmodrome peak range basin archipelago \
 canyon highlands lowlands territory territories governorate krai okrug voivodeship canton municipality \
 borough township neighbourhood neighborhood quarter";
 
@@ -68,7 +68,8 @@ const ORG_LEADS: &str = "banque banco banca grupo groupe compagnie compania comp
 sociedad fondation stiftung";
 
 /// Plural or area nouns that, before "of", make the next name a place ("parts of Oromia").
-const PLACE_OF: &str = "areas parts regions provinces outskirts villages village towns town cities city \
+const PLACE_OF: &str = "capital people residents heart centre center edge east west north south \
+northeast northwest southeast southwest areas parts regions provinces outskirts villages village towns town cities city \
 districts district suburbs states state islands island region province";
 
 /// First words that make a capitalised run a place ("Mount Fuji", "Lake Geneva").
@@ -127,7 +128,7 @@ christmas easter today yesterday tomorrow";
 
 /// Lowercase connectors allowed inside a capitalised name ("Bank of England", "Ludwig van Beethoven").
 const CONNECTORS: &str = "of for de la le du des del della der den van von bin bint al el da dos das di y and & \
-on upon-on the";
+upon the";
 
 /// Cues after a name that suggest a person ("..., who", "... said").
 const PERSON_AFTER: &str = "said says told added wrote tweeted posted argued insisted denied admitted explained \

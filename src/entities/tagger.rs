@@ -12,8 +12,8 @@ use super::lexicon::{
     PLACE_PREPOSITION, SPEECH_VERB, TIME, TITLE, TITLE_MODIFIER, word_hash,
 };
 use super::text::{
-    ALL_CAPS, BASED, CAPITALISED, DIGIT, JOINED, LOWERCASE, PAREN_AFTER, PAREN_BEFORE, POSSESSIVE,
-    SENTENCE_START, Token, tokenize,
+    ALL_CAPS, BASED, CAPITALISED, COMMA_BEFORE, DIGIT, JOINED, LOWERCASE, PAREN_AFTER,
+    PAREN_BEFORE, POSSESSIVE, SENTENCE_START, Token, tokenize,
 };
 use super::{Entity, EntityType, Field, Mention};
 
@@ -97,7 +97,11 @@ pub fn wiredesk_id(entity_type: EntityType, name: &str) -> String {
 
 /// Lowercase, ASCII-folded, non-alphanumerics collapsed to `-`.
 pub fn slug(name: &str) -> String {
-    let folded = strip_diacritics(name);
+    let folded: std::borrow::Cow<'_, str> = if name.is_ascii() {
+        std::borrow::Cow::Borrowed(name)
+    } else {
+        std::borrow::Cow::Owned(strip_diacritics(name))
+    };
     let mut out = String::with_capacity(folded.len());
     let mut pending_dash = false;
     for character in folded.chars() {
@@ -640,7 +644,10 @@ impl Engine {
                     builder.mention(key, data, start, end);
                     continue;
                 }
-                if let Some(entity_type) = pending.fallback {
+                let fallback = pending
+                    .fallback
+                    .or_else(|| list_neighbour_type(&builder, data, pending.token_low));
+                if let Some(entity_type) = fallback {
                     let name = canonical_from_surface(surface);
                     let id = wiredesk_id(entity_type, &name);
                     let key = builder.entity(&id, entity_type, &name);
@@ -728,7 +735,9 @@ impl Engine {
                 let followed_by_name = token_high < data.tokens.len()
                     && data.tokens[token_high].has(JOINED)
                     && data.tokens[token_high].is_name_like();
-                let plain_country = entry.is_country
+                // Countries and big cities (a million people, or ranked) in running text.
+                let plain_country = (entry.is_country
+                    || (entry.entity_type == EntityType::Place && entry.prominence >= 20.0))
                     && !first.has(SENTENCE_START)
                     && !data.restricted
                     && !followed_by_name;
@@ -765,14 +774,15 @@ impl Engine {
         if data.field == Field::Body && is_dateline(data, low, high) {
             return Some(EntityType::Place);
         }
-        if low > 1
+        if data.tokens[low].has(SENTENCE_START) {
+            // Cues do not reach across a sentence boundary.
+        } else if low > 1
             && data.word(low - 1) == "of"
             && data.class(low - 2, lexicon) & PLACE_OF_WORD != 0
             && data.tokens[low - 2].has(LOWERCASE)
         {
             return Some(EntityType::Place);
-        }
-        if low > 0 {
+        } else if low > 0 {
             let previous = data.tokens[low - 1];
             let class = data.class(low - 1, lexicon);
             if previous.has(LOWERCASE) && class & PLACE_PREPOSITION != 0 {
@@ -813,7 +823,7 @@ impl Engine {
             .rev()
             .find(|index| matches!(data.word(*index), "and" | "&"));
         if let Some(and_index) = and_at
-            && !self.is_whole_organisation(data, low, high, and_index)
+            && !self.is_whole_organisation(data, hits, low, high, and_index)
         {
             self.process_run(
                 data,
@@ -850,8 +860,29 @@ impl Engine {
                     .iter()
                     .all(|token| token.has(CAPITALISED) && !token.has(ALL_CAPS));
             let tail_is_org = data.class(high - 1, lexicon) & ORG_HEAD != 0;
+            let titled =
+                titled || (low..of_index).any(|index| data.class(index, lexicon) & TITLE != 0);
+            // "Mei Tanabe of Japan": a name, then "of" and a place the gazetteer knows.
+            let head_structured = (low..of_index).any(|index| {
+                data.class(index, lexicon) & (ORG_PREFIX | ORG_HEAD | PLACE_HEAD) != 0
+            });
+            let tail_start = if data.word(of_index + 1) == "the" {
+                of_index + 2
+            } else {
+                of_index + 1
+            };
+            let tail_is_place = tail_start < high
+                && data.claimed[tail_start].is_some_and(|claim| {
+                    let hit = &hits[claim as usize];
+                    hit.token_high == high
+                        && self.gazetteer.entries[hit.entry as usize].entity_type
+                            == EntityType::Place
+                });
             if start < of_index
-                && (titled || given_name || (head_is_name && tail_is_org))
+                && (titled
+                    || given_name
+                    || (head_is_name && (tail_is_org || tail_is_place))
+                    || (tail_is_place && !head_structured && of_index - start <= 3))
                 && of_index + 1 < high
             {
                 self.process_sub_run(
@@ -888,7 +919,15 @@ impl Engine {
         let org_headed = last_class & ORG_HEAD != 0 || org_prefixed;
         let last_claim = data.claimed[high - 1];
         let first_is_given_name = first_class & FIRST_NAME != 0;
-        let place_headed = (last_class & PLACE_HEAD != 0
+        // "Gulf of Mexico", "Democratic Republic of the Congo", "Isle of Wight".
+        let place_prefixed = high - low >= 3
+            && (low..high - 2).any(|index| {
+                data.class(index, lexicon) & PLACE_HEAD != 0
+                    && data.word(index + 1) == "of"
+                    && data.tokens[index].has(CAPITALISED)
+            });
+        let place_headed = (place_prefixed
+            || last_class & PLACE_HEAD != 0
             || (first_class & PLACE_PREFIX != 0 && high - low >= 2))
             && !(first_is_given_name && high - low == 2);
         if (org_headed || place_headed) && high - low >= 2 {
@@ -951,29 +990,49 @@ impl Engine {
     }
 
     /// Whether a run containing "and" at `and_index` names one organisation: an organisation
-    /// head followed by "of"/"for" before the "and", or an organisation head at the end with
-    /// nothing before the "and" that stands alone (no gazetteer name, no first name, no head).
+    /// head followed by "of"/"for" before the "and" with nothing standalone after it ("Ministry
+    /// of Agriculture and Livestock"); an organisation head at the end with nothing before the
+    /// "and" that stands alone ("Disaster Risk Reduction and Management Authority"); or two
+    /// places sharing one head ("Devon and Cornwall Police").
     fn is_whole_organisation(
         &self,
         data: &FieldData<'_>,
+        hits: &[Hit],
         low: usize,
         high: usize,
         and_index: usize,
     ) -> bool {
         let lexicon = &self.lexicon;
+        if and_index <= low || and_index + 1 >= high {
+            return false;
+        }
+        let tail_headed = data.class(high - 1, lexicon) & ORG_HEAD != 0;
         let structured = (low..and_index.saturating_sub(1)).any(|index| {
             data.class(index, lexicon) & (ORG_PREFIX | ORG_HEAD) != 0
                 && matches!(data.word(index + 1), "of" | "for")
         });
         if structured {
+            let tail_alone =
+                (and_index + 1..high).any(|index| data.claimed[index].is_some()) || tail_headed;
+            return !tail_alone;
+        }
+        if !tail_headed {
+            return false;
+        }
+        let claim_type = |index: usize| {
+            data.claimed[index].map(|claim| {
+                self.gazetteer.entries[hits[claim as usize].entry as usize].entity_type
+            })
+        };
+        let head_places = and_index - low <= 2
+            && (low..and_index).all(|index| claim_type(index) == Some(EntityType::Place));
+        if head_places {
             return true;
         }
-        let tail_headed = data.class(high - 1, lexicon) & ORG_HEAD != 0;
-        let head_free = (low..and_index).all(|index| data.claimed[index].is_none())
+        (low..and_index).all(|index| data.claimed[index].is_none())
             && data.class(low, lexicon) & FIRST_NAME == 0
             && data.class(and_index - 1, lexicon) & (ORG_HEAD | PLACE_HEAD) == 0
-            && !data.tokens[and_index - 1].has(POSSESSIVE);
-        tail_headed && head_free && and_index > low
+            && !data.tokens[and_index - 1].has(POSSESSIVE)
     }
 
     /// Drops leading sentence-initial common words, determiners, time words, titles and
@@ -1019,6 +1078,14 @@ impl Engine {
                 if let Some(title_index) = last_title {
                     start = title_index + 1;
                     titled = true;
+                    // "Secretary of State Marco Rubio", "Minister of State": the title's
+                    // complement runs up to a first name (or to the end of the run).
+                    if start < high && matches!(data.word(start), "of" | "for") {
+                        start += 1;
+                        while start < high && data.class(start, lexicon) & FIRST_NAME == 0 {
+                            start += 1;
+                        }
+                    }
                     continue;
                 }
             }
@@ -1215,6 +1282,29 @@ impl Engine {
             fallback: None,
         });
     }
+}
+
+/// The type of the place or organisation listed just before token `index` ("Cauca, Putumayo and
+/// Guaviare"): list items share a type.
+fn list_neighbour_type(
+    builder: &DocBuilder,
+    data: &FieldData<'_>,
+    index: usize,
+) -> Option<EntityType> {
+    let token = data.tokens[index];
+    if token.has(SENTENCE_START) || index == 0 {
+        return None;
+    }
+    let previous = if token.has(COMMA_BEFORE) {
+        index - 1
+    } else if matches!(data.word(index - 1), "and" | "or") && index >= 2 {
+        index - 2
+    } else {
+        return None;
+    };
+    let key = builder.entity_ending_at(data.field, data.tokens[previous].end)?;
+    let entity_type = builder.entities[key].entity_type;
+    (entity_type != EntityType::Person).then_some(entity_type)
 }
 
 /// Arabic-style name particles written in lower case and hyphenated: "al-Marri", "el-Sisi".
@@ -1424,7 +1514,49 @@ impl DocBuilder {
         }
     }
 
-    fn finish(self) -> Vec<Entity> {
+    /// Folds a person whose whole name ends another person's longer name in the same story
+    /// ("Van Damme" into "Ilse Van Damme", "Miller" into "Matthew Miller").
+    fn merge_name_suffixes(&mut self) {
+        let count = self.entities.len();
+        for short in 0..count {
+            let entity = &self.entities[short];
+            if entity.entity_type != EntityType::Person
+                || !entity.id.starts_with("wiredesk:")
+                || entity.mentions.is_empty()
+            {
+                continue;
+            }
+            let short_name = entity.name.as_str();
+            let target = (0..count).find(|&long| {
+                let candidate = &self.entities[long];
+                let long_name = candidate.name.as_str();
+                let split = long_name.len().wrapping_sub(short_name.len());
+                long != short
+                    && candidate.entity_type == EntityType::Person
+                    && !candidate.mentions.is_empty()
+                    && long_name.len() > short_name.len() + 1
+                    && long_name.as_bytes()[split - 1] == b' '
+                    && long_name
+                        .get(split..)
+                        .is_some_and(|tail| tail.eq_ignore_ascii_case(short_name))
+            });
+            if let Some(long) = target {
+                let moved = std::mem::take(&mut self.entities[short].mentions);
+                for mention in moved {
+                    let mentions = &mut self.entities[long].mentions;
+                    if !mentions
+                        .iter()
+                        .any(|m| m.field == mention.field && m.start == mention.start)
+                    {
+                        mentions.push(mention);
+                    }
+                }
+            }
+        }
+    }
+
+    fn finish(mut self) -> Vec<Entity> {
+        self.merge_name_suffixes();
         let mut entities: Vec<Entity> = self
             .entities
             .into_iter()

@@ -60,23 +60,31 @@ fn char_at(text: &str, position: usize) -> Option<char> {
 #[inline]
 fn gap_flags(gap: &str) -> (bool, bool, bool, bool, bool) {
     // (sentence break, only spaces, has '(', has ',', starts with ')')
+    let bytes = gap.as_bytes();
     let mut sentence = false;
     let mut spaces_only = true;
     let mut paren = false;
     let mut comma = false;
-    for character in gap.chars() {
-        match character {
-            ' ' => continue,
-            '.' | '!' | '?' | '\n' | ':' | '"' | '\u{201c}' | '\u{2018}' | '\u{2014}' => {
-                sentence = true
+    let mut closes = false;
+    let mut seen_other = false;
+    for (index, &byte) in bytes.iter().enumerate() {
+        match byte {
+            b' ' => continue,
+            b'.' | b'!' | b'?' | b'\n' | b':' | b'"' => sentence = true,
+            b'(' => paren = true,
+            b',' => comma = true,
+            b')' if !seen_other => closes = true,
+            // Curly double and single opening quotes and the em dash: E2 80 9C / 98 / 94.
+            0xE2 if bytes.get(index + 1) == Some(&0x80)
+                && matches!(bytes.get(index + 2), Some(0x9C) | Some(0x98) | Some(0x94)) =>
+            {
+                sentence = true;
             }
-            '(' => paren = true,
-            ',' => comma = true,
             _ => {}
         }
+        seen_other = true;
         spaces_only = false;
     }
-    let closes = gap.trim_start().starts_with(')');
     (sentence, spaces_only, paren, comma, closes)
 }
 
@@ -142,6 +150,10 @@ pub(crate) fn tokenize(text: &str, tokens: &mut Vec<Token>) {
                     end = cursor;
                     continue;
                 }
+                // Common word ends (space, comma, full stop) leave at once.
+                if matches!(byte, b' ' | b',' | b'.' | b'\n' | b')' | b'"' | b':' | b';') {
+                    break;
+                }
                 let Some(current) = char_at(text, cursor) else {
                     break;
                 };
@@ -155,6 +167,9 @@ pub(crate) fn tokenize(text: &str, tokens: &mut Vec<Token>) {
                     cursor += current.len_utf8();
                     end = cursor;
                     continue;
+                }
+                if current != '-' && !is_apostrophe(current) {
+                    break;
                 }
                 let next = char_at(text, cursor + current.len_utf8());
                 if current == '-' && next.is_some_and(is_word_char) {
@@ -196,7 +211,32 @@ pub(crate) fn tokenize(text: &str, tokens: &mut Vec<Token>) {
         }
         let gap = &text[previous_end..start];
         let (sentence, spaces_only, paren, comma, closes) = gap_flags(gap);
-        if tokens.is_empty() || sentence {
+        // "Mr. Putin", "Gen. Smith": an abbreviated title's dot does not end a sentence.
+        let after_abbreviation = gap == ". "
+            && tokens.last().is_some_and(|last: &Token| {
+                matches!(
+                    &text[last.start..last.end],
+                    "Mr" | "Mrs"
+                        | "Ms"
+                        | "Dr"
+                        | "Gen"
+                        | "Sen"
+                        | "Rep"
+                        | "Gov"
+                        | "Lt"
+                        | "Col"
+                        | "Sgt"
+                        | "Prof"
+                        | "St"
+                        | "Jr"
+                        | "Capt"
+                        | "Maj"
+                        | "Adm"
+                        | "Rev"
+                        | "Fr"
+                )
+            });
+        if tokens.is_empty() || (sentence && !after_abbreviation) {
             flags |= SENTENCE_START;
         }
         if let Some(last) = tokens.last_mut() {
