@@ -52,6 +52,11 @@ pub enum Command {
     ///
     /// Example: wiredesk demo --follow --metrics-listen 127.0.0.1:9464
     Demo(DemoArgs),
+    /// Measure the enrichment core on a generated wire feed: stories/s per stage and for the
+    /// whole core on one core, bytes per indexed story, peak memory, and the metrics' cost.
+    ///
+    /// Example: wiredesk bench --stories 100000
+    Bench(BenchArgs),
     /// Load and validate the configuration (file + environment), print the effective settings
     /// as TOML, and exit non-zero with the reason if they are invalid.
     CheckConfig,
@@ -81,6 +86,28 @@ pub struct ProcessArgs {
     /// No progress bar even on a terminal.
     #[arg(long)]
     pub no_progress: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Stories in the feed.
+    #[arg(long, default_value_t = 50_000)]
+    pub stories: usize,
+    /// Share of re-sends in the generated feed.
+    #[arg(long, default_value_t = 0.2)]
+    pub resend_rate: f64,
+    /// Stories in the clustering window for the clustering figure (0 skips it).
+    #[arg(long, default_value_t = 100_000)]
+    pub cluster_window: usize,
+    /// Measure this JSON Lines feed instead of a generated one.
+    #[arg(long)]
+    pub feed: Option<PathBuf>,
+    /// Seed of the generated feed.
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// Print the report as one JSON object too.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -116,6 +143,8 @@ pub enum CliError {
         addr: String,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Bench(#[from] crate::bench::BenchError),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
     #[error("cannot print the configuration: {0}")]
@@ -188,6 +217,20 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
                 toml::to_string_pretty(&config).map_err(|e| CliError::Render(e.to_string()))?;
             println!("{text}");
             eprintln!("configuration is valid");
+            Ok(())
+        }
+        Command::Bench(args) => {
+            let opts = crate::bench::BenchOptions {
+                stories: args.stories,
+                resend_rate: args.resend_rate,
+                cluster_window: args.cluster_window,
+                feed: args.feed,
+                seed: args.seed,
+            };
+            let report = crate::bench::run_bench(&opts)?;
+            if args.json {
+                println!("{}", serde_json::to_string(&report).unwrap_or_default());
+            }
             Ok(())
         }
         Command::Process(args) => {

@@ -270,14 +270,33 @@ pub struct StoryRejected<'a> {
     pub position: &'a str,
 }
 
+/// Rejections logged at WARN at most once a second; the rest at DEBUG, counted in the next WARN.
+static REJECT_LOG_SECOND: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+static REJECTS_UNLOGGED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 impl StoryRejected<'_> {
     pub fn emit(self) {
-        tracing::warn!(
-            reason = self.reason.label(),
-            position = self.position,
-            "rejected input: {}",
-            self.reason
-        );
+        let second = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        if REJECT_LOG_SECOND.swap(second, Ordering::Relaxed) != second {
+            let also = REJECTS_UNLOGGED.swap(0, Ordering::Relaxed);
+            tracing::warn!(
+                reason = self.reason.label(),
+                position = self.position,
+                also_rejected_since_last_warning = also,
+                "rejected input: {}",
+                self.reason
+            );
+        } else {
+            REJECTS_UNLOGGED.fetch_add(1, Ordering::Relaxed);
+            tracing::debug!(
+                reason = self.reason.label(),
+                position = self.position,
+                "rejected input: {}",
+                self.reason
+            );
+        }
         if enabled() {
             METRICS
                 .dead_letters

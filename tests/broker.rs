@@ -135,7 +135,32 @@ async fn read_until(
     out
 }
 
-fn spawn_wiredesk(broker: &str, t: &Topics, extra: &[(&str, &str)]) -> Child {
+/// A `wiredesk run` child that is killed if the test fails before stopping it.
+struct Service(Child);
+
+impl std::ops::Deref for Service {
+    type Target = Child;
+    fn deref(&self) -> &Child {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Service {
+    fn deref_mut(&mut self) -> &mut Child {
+        &mut self.0
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+fn spawn_wiredesk(broker: &str, t: &Topics, extra: &[(&str, &str)]) -> Service {
     let bin = std::env::var("WIREDESK_BIN")
         .unwrap_or_else(|_| env!("CARGO_BIN_EXE_wiredesk").to_string());
     let mut cmd = Command::new(bin);
@@ -153,7 +178,7 @@ fn spawn_wiredesk(broker: &str, t: &Topics, extra: &[(&str, &str)]) -> Child {
     for (k, v) in extra {
         cmd.env(k, v);
     }
-    cmd.spawn().expect("start wiredesk run")
+    Service(cmd.spawn().expect("start wiredesk run"))
 }
 
 fn signal(child: &Child, sig: &str) {
@@ -198,6 +223,39 @@ fn committed_total(broker: &str, group: &str, topic: &str, partitions: i32) -> i
             _ => 0,
         })
         .sum()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// HTTP status of GET /readyz, or None if the endpoint does not answer.
+fn readyz(port: u16) -> Option<u16> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
+    s.write_all(b"GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .ok()?;
+    let mut buf = String::new();
+    s.read_to_string(&mut buf).ok()?;
+    buf.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Polls /readyz until it reports `ready` (200) or not (503); false on timeout.
+fn wait_ready(port: u16, ready: bool, timeout: Duration) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < timeout {
+        match readyz(port) {
+            Some(200) if ready => return true,
+            Some(503) if !ready => return true,
+            _ => std::thread::sleep(Duration::from_millis(250)),
+        }
+    }
+    false
 }
 
 fn key_of(m: &OwnedMessage) -> String {
@@ -421,20 +479,43 @@ async fn broker_frozen_for_30s_then_resumes_with_nothing_lost() {
         &(0..n / 2).map(story).collect::<Vec<_>>(),
     )
     .await;
-    let mut child = spawn_wiredesk(&broker, &t, &[]);
-    tokio::time::sleep(Duration::from_secs(6)).await;
+    let port = free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut child = spawn_wiredesk(
+        &broker,
+        &t,
+        &[
+            ("WIREDESK_METRICS__LISTEN", &listen),
+            ("WIREDESK_KAFKA__STATISTICS_INTERVAL_MS", "1000"),
+        ],
+    );
+    let became_ready = wait_ready(port, true, Duration::from_secs(30));
+    assert!(
+        became_ready,
+        "/readyz reports ready once partitions are assigned"
+    );
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/.ci/broker.sh");
     let ok = Command::new("bash")
         .args([script, "freeze"])
         .status()
         .unwrap();
     assert!(ok.success(), "broker.sh freeze");
-    tokio::time::sleep(Duration::from_secs(30)).await;
+    let frozen_at = Instant::now();
+    let saw_not_ready = wait_ready(port, false, Duration::from_secs(29));
+    tokio::time::sleep(Duration::from_secs(30).saturating_sub(frozen_at.elapsed())).await;
     let ok = Command::new("bash")
         .args([script, "thaw"])
         .status()
         .unwrap();
     assert!(ok.success(), "broker.sh thaw");
+    assert!(
+        saw_not_ready,
+        "/readyz reported not-ready while the broker was frozen"
+    );
+    assert!(
+        wait_ready(port, true, Duration::from_secs(60)),
+        "/readyz ready again after the outage"
+    );
     assert!(
         child.try_wait().unwrap().is_none(),
         "wiredesk survived the outage"

@@ -5,24 +5,40 @@
 
 use crate::entities::{Entity, Field};
 
-/// Kind of a feature, stored in the two top bits of its key.
+/// Number of feature kinds.
+pub const KINDS: usize = 5;
+
+/// Kind of a feature, stored in the three top bits of its key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FeatureKind {
+    /// A tagged entity, weighted by salience.
     Entity = 0,
+    /// A content word or bigram anywhere in the story.
     Term = 1,
+    /// A number (toll, score, amount).
     Number = 2,
+    /// A word shingle of a quotation.
     Quote = 3,
+    /// A content word of the headline or lead: what happened.
+    Lead = 4,
 }
 
 impl FeatureKind {
-    pub const ALL: [FeatureKind; 4] = [Self::Entity, Self::Term, Self::Number, Self::Quote];
+    pub const ALL: [FeatureKind; KINDS] = [
+        Self::Entity,
+        Self::Term,
+        Self::Number,
+        Self::Quote,
+        Self::Lead,
+    ];
 
     pub fn of(key: u64) -> FeatureKind {
-        match key >> 62 {
+        match key >> 61 {
             0 => Self::Entity,
             1 => Self::Term,
             2 => Self::Number,
-            _ => Self::Quote,
+            3 => Self::Quote,
+            _ => Self::Lead,
         }
     }
 
@@ -33,7 +49,7 @@ impl FeatureKind {
 
 /// Builds a feature key from a 64-bit hash and a kind.
 pub fn feature_key(kind: FeatureKind, hash: u64) -> u64 {
-    (hash & 0x3FFF_FFFF_FFFF_FFFF) | ((kind as u64) << 62)
+    (hash & 0x1FFF_FFFF_FFFF_FFFF) | ((kind as u64) << 61)
 }
 
 fn hash_str(seed: u64, text: &str) -> u64 {
@@ -81,6 +97,8 @@ pub struct ExtractParams {
     pub tail_weight: f32,
     /// Which body words after the lead become terms.
     pub tail_terms: TailTerms,
+    /// Whether headline and lead words also form the separate `Lead` kind.
+    pub lead_terms: bool,
     /// Words per quotation shingle.
     pub quote_shingle_words: usize,
 }
@@ -89,6 +107,8 @@ pub struct ExtractParams {
 #[derive(Debug, Clone, Default)]
 pub struct DocFeatures {
     pub features: Vec<(u64, f32)>,
+    /// Keys of the entities named in the headline (the story's subject), sorted.
+    pub headline_entities: Vec<u64>,
 }
 
 /// A span of text excluded from entity salience (outlet credit in the dateline, reporting footer).
@@ -151,7 +171,13 @@ fn floor_char_boundary(text: &str, index: usize) -> usize {
 }
 
 /// Salience weight of each entity: headline mentions and early body mentions weigh more.
-fn entity_features(entities: &[Entity], body: &str, out: &mut Vec<(u64, f32)>, lead_bytes: usize) {
+fn entity_features(
+    entities: &[Entity],
+    body: &str,
+    out: &mut Vec<(u64, f32)>,
+    headline: &mut Vec<u64>,
+    lead_bytes: usize,
+) {
     let credits = credit_spans(body);
     for entity in entities {
         let mut in_headline = false;
@@ -186,6 +212,9 @@ fn entity_features(entities: &[Entity], body: &str, out: &mut Vec<(u64, f32)>, l
         }
         let key = feature_key(FeatureKind::Entity, hash_str(ENTITY_SEED, &entity.id));
         out.push((key, weight));
+        if in_headline {
+            headline.push(key);
+        }
     }
 }
 
@@ -629,12 +658,23 @@ fn canonical_number(token: &str, buf: &mut String) -> bool {
 /// Text inside quotation marks (straight or typographic double quotes, typographic single quotes,
 /// and straight single quotes that open after a space and close before a non-letter).
 pub fn quotations(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut open: Option<(usize, char)> = None;
-    let mut previous = ' ';
-    let mut iter = text.char_indices().peekable();
-    while let Some((index, ch)) = iter.next() {
-        let next = iter.peek().map(|&(_, c)| c).unwrap_or(' ');
+    let mut i = 0;
+    while i < bytes.len() {
+        // Only quote marks (ASCII or the E2-led typographic ones) and newlines matter.
+        let b = bytes[i];
+        if !matches!(b, b'"' | b'\'' | b'\n' | 0xE2) {
+            i += 1;
+            continue;
+        }
+        let Some(ch) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+            i += 1;
+            continue;
+        };
+        let previous = text[..i].chars().next_back().unwrap_or(' ');
+        let next = text[i + ch.len_utf8()..].chars().next().unwrap_or(' ');
         match open {
             None => {
                 let opens = match ch {
@@ -643,7 +683,7 @@ pub fn quotations(text: &str) -> Vec<&str> {
                     _ => false,
                 };
                 if opens {
-                    open = Some((index + ch.len_utf8(), ch));
+                    open = Some((i + ch.len_utf8(), ch));
                 }
             }
             Some((start, opener)) => {
@@ -654,14 +694,14 @@ pub fn quotations(text: &str) -> Vec<&str> {
                     _ => ch == '\'' && !next.is_alphanumeric() && previous.is_alphanumeric(),
                 };
                 if closes {
-                    out.push(&text[start..index]);
+                    out.push(&text[start..i]);
                     open = None;
                 } else if ch == '\n' && opener != '"' && opener != '\u{201C}' {
                     open = None;
                 }
             }
         }
-        previous = ch;
+        i += ch.len_utf8();
     }
     out
 }
@@ -689,11 +729,13 @@ impl Extractor {
         let mut raw = std::mem::take(&mut self.scratch);
         raw.clear();
         let lead_bytes = self.lead_byte_len(body);
-        entity_features(entities, body, &mut raw, lead_bytes);
+        let mut headline_entities = Vec::new();
+        entity_features(entities, body, &mut raw, &mut headline_entities, lead_bytes);
+        headline_entities.sort_unstable();
+        headline_entities.dedup();
         let headline_weight = self.params.headline_weight;
         self.text_terms(headline, headline_weight, TermScope::WithBigrams, &mut raw);
-        let lead = &body[..lead_bytes];
-        self.text_terms(lead, 1.0, TermScope::WithBigrams, &mut raw);
+        self.text_terms(&body[..lead_bytes], 1.0, TermScope::WithBigrams, &mut raw);
         let tail_scope = match self.params.tail_terms {
             TailTerms::All => TermScope::Words,
             TailTerms::Capitalized => TermScope::CapitalizedWords,
@@ -719,7 +761,10 @@ impl Extractor {
             }
         }
         self.scratch = raw;
-        DocFeatures { features }
+        DocFeatures {
+            features,
+            headline_entities,
+        }
     }
 
     fn lead_byte_len(&self, body: &str) -> usize {
@@ -749,6 +794,7 @@ impl Extractor {
         out: &mut Vec<(u64, f32)>,
     ) {
         let with_bigrams = scope == TermScope::WithBigrams;
+        let with_lead = with_bigrams && self.params.lead_terms;
         let stopwords = &self.stopwords;
         let word = &mut self.word;
         let mut previous: Option<u64> = None;
@@ -803,6 +849,9 @@ impl Extractor {
                 light_stem(word);
                 let hash = hash_str(TERM_SEED, word);
                 out.push((feature_key(FeatureKind::Term, hash), word_weight));
+                if with_lead {
+                    out.push((feature_key(FeatureKind::Lead, hash), word_weight));
+                }
                 if with_bigrams && let Some(prev) = previous {
                     out.push((feature_key(FeatureKind::Term, mix(prev, hash)), word_weight));
                 }
@@ -841,6 +890,7 @@ mod tests {
             lead_words: 60,
             tail_weight: 0.5,
             tail_terms: TailTerms::All,
+            lead_terms: true,
             quote_shingle_words: 3,
         }
     }

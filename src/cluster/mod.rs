@@ -1,8 +1,11 @@
 //! Online story clustering: groups independent reports of one event (different outlets, different
 //! words) into one story, in arrival order and deterministically. Each story is scored against the
 //! clusters of the time window retrieved through inverted indexes (entities, distinctive terms,
-//! numbers, quotation shingles), joins the best one if the weighted similarity reaches the
-//! threshold, or starts a new story whose id is the xxh3 of its first document's uri.
+//! numbers, quotation shingles), joins the best one if the similarity reaches the threshold, or
+//! starts a new story whose id is the xxh3 of its first document's uri. Similarity = "what
+//! happened" (weighted mean of TF-IDF term, number and quote cosines) combined geometrically with
+//! "who" (IDF-weighted entity cosine), times a time-proximity decay; IDF is over the window's
+//! clusters, so "United States" weighs little and a rare name much.
 //! Near-duplicates (decided by the dedup stage) join their original's story without a decision.
 
 pub mod eval;
@@ -18,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::entities::Entity;
 pub use features::TailTerms;
-use features::{ExtractParams, Extractor, FeatureKind};
+use features::{ExtractParams, Extractor, FeatureKind, KINDS};
 use index::{ClusterFrequency, IdfTable, KeyMap, Postings};
 
 /// Clustering configuration (all fields optional in TOML/JSON; defaults measured on the devsets).
@@ -31,14 +34,21 @@ pub struct ClusterConfig {
     pub horizon_hours: f64,
     /// Maximum number of clusters kept in the window (the least recently updated go first).
     pub max_clusters: usize,
-    /// Weight of shared entities (cosine of IDF-weighted salience vectors).
-    pub weight_entities: f32,
+    /// Exponent of the entity similarity (cosine of IDF-weighted salience vectors) in the
+    /// geometric combination `happening^(1-e) x entities^e` (when both sides have entities).
+    pub entity_exponent: f32,
     /// Weight of shared distinctive terms and bigrams (TF-IDF cosine).
     pub weight_terms: f32,
     /// Weight of shared numbers (tolls, scores, amounts), when both sides have numbers.
     pub weight_numbers: f32,
     /// Weight of shared quotation shingles, when both sides quote someone.
     pub weight_quotes: f32,
+    /// Weight of shared content words of headline and lead (what happened); 0 (default, no gain
+    /// measured on the devsets) skips extracting them.
+    pub weight_lead: f32,
+    /// Factor (0..=1) applied when both headlines name entities and none is shared (another
+    /// company, country or person in the same template); 1.0 (default, no gain measured) is off.
+    pub subject_conflict_factor: f32,
     /// Hours after which the time-proximity factor halves (distance to the cluster's time span).
     pub time_half_life_hours: f32,
     /// Weight of headline tokens relative to lead tokens (1.0).
@@ -56,7 +66,7 @@ pub struct ClusterConfig {
     /// Features of each story (already in the window) looked up in the inverted index.
     pub lookup_keys: usize,
     /// Features more frequent than this share of window clusters are never used as keys
-    /// (applies once the window holds 200 clusters).
+    /// (features in at most 8 clusters always qualify).
     pub max_key_cluster_share: f32,
     /// Clusters fully scored per story (best by retrieval overlap).
     pub max_candidates: usize,
@@ -68,6 +78,8 @@ pub struct ClusterConfig {
     pub max_numbers: usize,
     /// Quotation shingles kept per story and per cluster.
     pub max_quote_shingles: usize,
+    /// Headline and lead words kept per story and per cluster.
+    pub max_lead_terms: usize,
     /// Maximum clusters per posting list (oldest dropped).
     pub max_posting_len: usize,
     /// Weight multiplier of a near-duplicate's features when it joins its original's cluster.
@@ -77,27 +89,30 @@ pub struct ClusterConfig {
 impl Default for ClusterConfig {
     fn default() -> Self {
         Self {
-            threshold: 0.30,
+            threshold: 0.28,
             horizon_hours: 72.0,
             max_clusters: 200_000,
-            weight_entities: 0.35,
+            entity_exponent: 0.35,
             weight_terms: 0.35,
-            weight_numbers: 0.15,
-            weight_quotes: 0.15,
-            time_half_life_hours: 36.0,
+            weight_numbers: 0.2,
+            weight_quotes: 0.1,
+            weight_lead: 0.0,
+            subject_conflict_factor: 1.0,
+            time_half_life_hours: 72.0,
             headline_weight: 2.0,
             lead_words: 60,
             tail_weight: 1.0,
             tail_terms: TailTerms::Capitalized,
             quote_shingle_words: 3,
-            retrieval_keys: 32,
-            lookup_keys: 32,
-            max_key_cluster_share: 0.01,
-            max_candidates: 8,
+            retrieval_keys: 24,
+            lookup_keys: 24,
+            max_key_cluster_share: 0.002,
+            max_candidates: 6,
             max_entities: 48,
             max_terms: 96,
             max_numbers: 24,
             max_quote_shingles: 48,
+            max_lead_terms: 48,
             max_posting_len: 2048,
             duplicate_weight: 0.5,
         }
@@ -138,6 +153,9 @@ pub struct SimilarityBreakdown {
     pub terms: Option<f32>,
     pub numbers: Option<f32>,
     pub quotes: Option<f32>,
+    pub lead: Option<f32>,
+    /// Both headlines name entities, none in common (another subject: company, country...).
+    pub subject_conflict: bool,
     /// Time-proximity factor (1 inside the cluster's time span).
     pub time_factor: f32,
     /// Weighted mean of the available kinds times the time factor.
@@ -171,9 +189,10 @@ impl Weighted {
 #[derive(Debug, Default)]
 struct Prepared {
     features: Vec<Weighted>,
-    norms: [f32; 4],
+    norms: [f32; KINDS],
     post: Vec<u64>,
     lookup: Vec<(u64, f32)>,
+    headline_entities: Vec<u64>,
 }
 
 #[derive(Debug)]
@@ -187,11 +206,13 @@ struct Cluster {
     /// Summed member weights with IDF at the last update, sorted by key, capped per kind.
     features: Vec<Weighted>,
     /// Squared norms per kind of `weight x idf`.
-    norms: [f32; 4],
+    norms: [f32; KINDS],
     /// Retrieval keys this cluster is posted under, sorted.
     keys: Vec<u64>,
     /// Window size when the features were last weighed.
     weighed_at_live: u32,
+    /// Entities named in the members' headlines, sorted (capped).
+    headline_entities: Vec<u64>,
 }
 
 /// The online clusterer. Not thread-safe by itself; one instance per partition.
@@ -210,6 +231,12 @@ pub struct StoryClusterer {
 }
 
 const MS_PER_HOUR: f64 = 3_600_000.0;
+/// Headline entities remembered per cluster.
+const MAX_HEADLINE_ENTITIES: usize = 16;
+/// Entity similarity floor in the geometric combination (no shared entity is not a veto).
+const ENTITY_FLOOR: f32 = 0.02;
+/// Features in at most this many window clusters are always usable as retrieval keys.
+const MIN_KEY_FREQUENCY: u32 = 8;
 /// A cluster is posted under at most this many times `retrieval_keys` keys.
 const MAX_KEYS_PER_CLUSTER_FACTOR: usize = 4;
 
@@ -221,6 +248,7 @@ impl StoryClusterer {
             lead_words: cfg.lead_words,
             tail_weight: cfg.tail_weight,
             tail_terms: cfg.tail_terms,
+            lead_terms: cfg.weight_lead > 0.0 && cfg.max_lead_terms > 0,
             quote_shingle_words: cfg.quote_shingle_words,
         });
         Ok(Self {
@@ -372,19 +400,16 @@ impl StoryClusterer {
 
     /// Largest window cluster frequency of a feature still used for retrieval.
     fn max_key_frequency(&self) -> u32 {
-        if self.live < 200 {
-            u32::MAX
-        } else {
-            ((self.live as f32 * self.cfg.max_key_cluster_share) as u32).max(4)
-        }
+        ((self.live as f32 * self.cfg.max_key_cluster_share) as u32).max(MIN_KEY_FREQUENCY)
     }
 
-    fn kind_caps(&self) -> [usize; 4] {
+    fn kind_caps(&self) -> [usize; KINDS] {
         [
             self.cfg.max_entities,
             self.cfg.max_terms,
             self.cfg.max_numbers,
             self.cfg.max_quote_shingles,
+            self.cfg.max_lead_terms,
         ]
     }
 
@@ -451,27 +476,29 @@ impl StoryClusterer {
             norms,
             post,
             lookup,
+            headline_entities: raw.headline_entities,
         }
     }
 
     /// Candidate clusters sharing lookup keys, best overlap first, at most `max_candidates`.
     fn retrieve(&self, doc: &Prepared, event_time_ms: i64) -> Vec<u32> {
-        let entries: usize = doc
-            .lookup
-            .iter()
-            .map(|&(key, _)| self.postings.get(key).len())
-            .sum();
         let mut overlap: KeyMap<u32, f32> = KeyMap::default();
-        overlap.reserve(entries);
+        overlap.reserve(64);
         for &(key, weight) in &doc.lookup {
             for &slot in self.postings.get(key) {
                 *overlap.entry(slot).or_insert(0.0) += weight;
             }
         }
+        // Best overlaps first (slot breaks ties), then the time check on those few clusters.
+        let mut by_overlap: Vec<(f32, u32)> = overlap.into_iter().map(|(s, w)| (w, s)).collect();
+        let shortlist = self.cfg.max_candidates * 2;
+        top_by(&mut by_overlap, shortlist, |a, b| {
+            b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+        });
         let horizon_ms = (self.cfg.horizon_hours * MS_PER_HOUR) as i64;
-        let mut ranked: Vec<(f32, u64, u32)> = overlap
+        let mut ranked: Vec<(f32, u64, u32)> = by_overlap
             .into_iter()
-            .filter_map(|(slot, weight)| {
+            .filter_map(|(weight, slot)| {
                 let cluster = self.cluster(slot)?;
                 let distance = time_distance(cluster, event_time_ms);
                 (distance <= horizon_ms).then_some((weight, cluster.seq, slot))
@@ -514,7 +541,7 @@ impl StoryClusterer {
         cluster: &Cluster,
         event_time_ms: i64,
     ) -> SimilarityBreakdown {
-        let mut dot = [0f32; 4];
+        let mut dot = [0f32; KINDS];
         let (a, b) = (&doc.features, &cluster.features);
         let (mut i, mut j) = (0, 0);
         while i < a.len() && j < b.len() {
@@ -537,29 +564,51 @@ impl StoryClusterer {
         let terms = cosine(FeatureKind::Term);
         let numbers = cosine(FeatureKind::Number);
         let quotes = cosine(FeatureKind::Quote);
+        let lead = cosine(FeatureKind::Lead);
+        // What happened: weighted mean of the term, number, quote and lead similarities that
+        // both sides can offer.
         let mut total = 0.0;
         let mut weights = 0.0;
         for (value, weight) in [
-            (entities, self.cfg.weight_entities),
             (terms, self.cfg.weight_terms),
             (numbers, self.cfg.weight_numbers),
             (quotes, self.cfg.weight_quotes),
+            (lead, self.cfg.weight_lead),
         ] {
             if let Some(value) = value {
                 total += value * weight;
                 weights += weight;
             }
         }
+        let happening = if weights > 0.0 { total / weights } else { 0.0 };
+        // Who: shared entities scale the evidence geometrically, so shared actors alone (the same
+        // official at another accident) cannot carry a merge, and differing wording alone neither.
+        let combined = match entities {
+            Some(shared) => {
+                let beta = self.cfg.entity_exponent;
+                happening.powf(1.0 - beta) * shared.max(ENTITY_FLOOR).powf(beta)
+            }
+            None => happening,
+        };
+        let subject_conflict = !doc.headline_entities.is_empty()
+            && !cluster.headline_entities.is_empty()
+            && !sorted_intersect(&doc.headline_entities, &cluster.headline_entities);
+        let combined = if subject_conflict {
+            combined * self.cfg.subject_conflict_factor
+        } else {
+            combined
+        };
         let hours = time_distance(cluster, event_time_ms) as f64 / MS_PER_HOUR;
         let time_factor = (-(hours / f64::from(self.cfg.time_half_life_hours)) as f32).exp2();
-        let combined = if weights > 0.0 { total / weights } else { 0.0 };
         SimilarityBreakdown {
             entities,
             terms,
             numbers,
             quotes,
+            lead,
+            subject_conflict,
             time_factor,
-            score: combined * time_factor,
+            score: (combined * time_factor).clamp(0.0, 1.0),
         }
     }
 
@@ -590,6 +639,7 @@ impl StoryClusterer {
             norms: doc.norms,
             keys: doc.post.clone(),
             weighed_at_live: self.live as u32,
+            headline_entities: doc.headline_entities.clone(),
         };
         self.expiry.insert((time, seq, slot));
         // Should two first stories share a uri, the newer cluster answers for the id.
@@ -673,6 +723,14 @@ impl StoryClusterer {
         }
         cluster.norms = kind_norms(&merged);
         cluster.features = merged;
+        for &key in &doc.headline_entities {
+            if cluster.headline_entities.len() >= MAX_HEADLINE_ENTITIES {
+                break;
+            }
+            if let Err(position) = cluster.headline_entities.binary_search(&key) {
+                cluster.headline_entities.insert(position, key);
+            }
+        }
         let max_keys = self.cfg.retrieval_keys * MAX_KEYS_PER_CLUSTER_FACTOR;
         for &key in &doc.post {
             if cluster.keys.len() >= max_keys {
@@ -706,9 +764,22 @@ fn top_by<T>(
     items
 }
 
+/// Whether two sorted slices share an element.
+fn sorted_intersect(a: &[u64], b: &[u64]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => return true,
+        }
+    }
+    false
+}
+
 /// Squared norm of `weight x idf` per feature kind.
-fn kind_norms(features: &[Weighted]) -> [f32; 4] {
-    let mut norms = [0f32; 4];
+fn kind_norms(features: &[Weighted]) -> [f32; KINDS] {
+    let mut norms = [0f32; KINDS];
     for feature in features {
         let value = feature.value();
         norms[FeatureKind::of(feature.key).index()] += value * value;
@@ -738,12 +809,13 @@ fn validate(cfg: &ClusterConfig) -> Result<(), ClusterError> {
     if cfg.max_clusters == 0 {
         return invalid("max_clusters must be at least 1");
     }
-    let weights = [
-        cfg.weight_entities,
-        cfg.weight_terms,
-        cfg.weight_numbers,
-        cfg.weight_quotes,
-    ];
+    if !(0.0..=1.0).contains(&cfg.subject_conflict_factor) {
+        return invalid("subject_conflict_factor must be in [0, 1]");
+    }
+    if !(0.0..1.0).contains(&cfg.entity_exponent) {
+        return invalid("entity_exponent must be in [0, 1)");
+    }
+    let weights = [cfg.weight_terms, cfg.weight_numbers, cfg.weight_quotes];
     if weights.iter().any(|w| !(w.is_finite() && *w >= 0.0)) || weights.iter().sum::<f32>() <= 0.0 {
         return invalid("weights must be non-negative with a positive sum");
     }

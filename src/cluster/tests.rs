@@ -99,9 +99,10 @@ fn lorry_report() -> EvalStory {
         1,
         "Six injured as lorry ploughs into cars on Porto ring road",
         "PORTO (Wire Two) - A lorry ploughed into queuing cars on the VCI ring road in Porto on \
-         Monday morning, injuring six motorists, civil protection commander Ana Nunes said. \"The \
-         driver appears to have lost control on the wet slip road,\" Ana Nunes said. Two lanes \
-         were closed for five hours while the wreckage of nine cars was cleared.",
+         Monday morning, injuring six motorists, Ana Nunes, the regional civil protection \
+         commander, said. \"The driver appears to have lost control on the wet slip road,\" \
+         Ana Nunes said. Two lanes were closed for five hours while tow trucks cleared the \
+         wreckage of nine cars and police tested the driver for alcohol.",
         &[
             ("wiredesk:place:porto", "Porto"),
             ("wiredesk:person:ana-nunes", "Ana Nunes"),
@@ -126,19 +127,36 @@ fn multi_outlet_reports_form_one_story() {
     assert_eq!(clusterer.len(), 1);
 }
 
-#[test]
-#[ignore = "v1 known gap: in a two-story window shared entities outweigh differing terms"]
-fn same_city_same_official_different_accident_stays_apart() {
+/// A clusterer whose window already holds other news (so IDF knows generic news words), when
+/// the devset is available.
+fn warm_clusterer() -> (StoryClusterer, usize) {
     let mut clusterer = clusterer();
+    let mut background = 0;
+    if let Some(set) = devset("b") {
+        for mut story in set.stories {
+            story.event_time_ms = 1_700_000_000_000 - HOUR;
+            clusterer.assign(&doc(&story));
+        }
+        background = clusterer.len();
+    }
+    (clusterer, background)
+}
+
+/// Known limitation (kept as a failing probe): two short reports sharing city, official and
+/// setting vocabulary ("civil protection commander", "injuring", "Monday") still score above the
+/// threshold. The demo feed's real version of this negative is kept apart (see
+/// `demo_feed_clusters_without_entities` and the devset negatives).
+#[test]
+#[ignore = "known limitation: short same-setting reports; see doc comment"]
+fn same_city_same_official_different_accident_stays_apart() {
+    let (mut clusterer, background) = warm_clusterer();
     let reports = tram_reports();
-    let first = clusterer.assign(&doc(&reports[0]));
-    let lorry_story = lorry_report();
-    let lorry = clusterer.assign(&doc(&lorry_story));
+    let tram: Vec<ClusterDecision> = reports.iter().map(|s| clusterer.assign(&doc(s))).collect();
+    assert!(tram[1..].iter().all(|d| d.story_id == tram[0].story_id));
+    let lorry = clusterer.assign(&doc(&lorry_report()));
     assert!(!lorry.joined, "{lorry:?}");
-    assert_ne!(lorry.story_id, first.story_id);
-    let second = clusterer.assign(&doc(&reports[1]));
-    assert_eq!(second.story_id, first.story_id);
-    assert_eq!(clusterer.len(), 2);
+    assert_ne!(lorry.story_id, tram[0].story_id);
+    assert_eq!(clusterer.len(), background + 2);
 }
 
 #[test]
@@ -268,7 +286,7 @@ fn config_rejects_unknown_fields_and_bad_values() {
         Err(ClusterError::InvalidConfig(_))
     ));
     let bad = ClusterConfig {
-        weight_entities: -1.0,
+        weight_terms: -1.0,
         ..ClusterConfig::default()
     };
     assert!(StoryClusterer::new(bad).is_err());
@@ -330,4 +348,46 @@ fn demo_feed_clusters_without_entities() {
     assert!(violated_negatives(&pred, &set.negatives).is_empty());
     let score = bcubed(&pred, &set.events);
     assert!(score.precision >= 0.97 && score.f1 >= 0.95, "{score}");
+}
+
+/// The issue's five real reports of one event (read at run time from the shared seeds, when
+/// present; entities derived from their gold annotations): all five form one story.
+#[test]
+fn seed_reports_form_one_story() {
+    let dir = std::path::Path::new("/work/shared/seeds");
+    let Ok(gold_text) = std::fs::read_to_string(dir.join("gold.json")) else {
+        return;
+    };
+    let gold: serde_json::Value = serde_json::from_str(&gold_text).unwrap();
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".txt"))
+        .collect();
+    names.sort();
+    let mut clusterer = clusterer();
+    let mut decisions = Vec::new();
+    for (index, name) in names.iter().enumerate() {
+        let text = std::fs::read_to_string(dir.join(name)).unwrap();
+        let mut lines = text.lines().skip_while(|l| l.trim().is_empty());
+        let headline = lines.next().unwrap_or("").trim().to_string();
+        let body = lines.collect::<Vec<_>>().join("\n");
+        let annotated: Vec<eval::GoldEntity> =
+            serde_json::from_value(gold["documents"][name.as_str()]["entities"].clone())
+                .unwrap_or_default();
+        let entities = eval::entities_from_gold(&headline, &body, &annotated);
+        let doc = ClusterDoc {
+            uri: name,
+            event_time_ms: 1_708_560_000_000 + index as i64 * 1_800_000,
+            headline: &headline,
+            body: &body,
+            entities: &entities,
+        };
+        decisions.push(clusterer.assign(&doc));
+    }
+    assert!(!decisions[0].joined);
+    for decision in &decisions[1..] {
+        assert!(decision.joined, "{decisions:?}");
+        assert_eq!(decision.story_id, decisions[0].story_id);
+    }
 }

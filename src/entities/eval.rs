@@ -263,15 +263,23 @@ pub fn score(pred: &[(String, Vec<Entity>)], gold: &GoldSet) -> EntityReport {
             ));
         }
     }
-    for predicted in ids.values() {
+    let mut id_groups: Vec<(&(EntityType, String), &Vec<String>)> = ids.iter().collect();
+    id_groups.sort();
+    for (gold_key, predicted) in id_groups {
         if predicted.len() < 2 {
             continue;
         }
-        let mut counts: HashMap<&str, usize> = HashMap::new();
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
         for id in predicted {
             *counts.entry(id.as_str()).or_default() += 1;
         }
         let most_common = counts.values().copied().max().unwrap_or(0);
+        if counts.len() > 1 {
+            report.errors.push((
+                "*".to_string(),
+                format!("ids differ for {:?} {}: {counts:?}", gold_key.0, gold_key.1),
+            ));
+        }
         report.consistent_id_documents += most_common;
         report.id_documents += predicted.len();
     }

@@ -106,8 +106,10 @@ pub(crate) struct GazAlias {
 pub(crate) struct Gazetteer {
     pub entries: Vec<GazEntry>,
     pub aliases: Vec<GazAlias>,
-    /// Pattern index -> alias indices (one lowercased key can stand for several aliases).
-    pattern_aliases: Vec<Vec<u32>>,
+    /// Pattern index -> alias index (one lowercased key can stand for several aliases: the
+    /// others are in `extra_aliases`).
+    pattern_aliases: Vec<u32>,
+    extra_aliases: FastMap<u32, Vec<u32>>,
     /// [`word_hash`] of the first word of aliases that begin in lower case ("al Qaeda").
     pub lowercase_starts: FastSet<u64>,
     /// [`word_hash`] of a prominent person's surname -> entry, for surname-only mentions of people
@@ -213,7 +215,7 @@ impl Gazetteer {
     pub fn parse(tsv: &str) -> Result<Self, EntityError> {
         let mut entries: Vec<GazEntry> = Vec::new();
         let mut surname_candidates: Vec<(String, u32)> = Vec::new();
-        let mut alias_index: FastMap<String, u32> = FastMap::default();
+        let mut alias_index: FastMap<&str, u32> = FastMap::default();
         let mut aliases: Vec<GazAlias> = Vec::new();
         for (line_index, line) in tsv.lines().enumerate() {
             let line_number = line_index + 1;
@@ -276,9 +278,9 @@ impl Gazetteer {
                     }
                 }
             }
-            let all_aliases = std::iter::once(canonical.as_str()).chain(alias_column.split('|'));
+            let all_aliases = std::iter::once(columns[2]).chain(alias_column.split('|'));
             for alias in all_aliases.map(str::trim).filter(|alias| !alias.is_empty()) {
-                let position = *alias_index.entry(alias.to_string()).or_insert_with(|| {
+                let position = *alias_index.entry(alias).or_insert_with(|| {
                     aliases.push(GazAlias {
                         text: alias.to_string(),
                         entries: Vec::new(),
@@ -303,9 +305,10 @@ impl Gazetteer {
                     .then(left.cmp(right))
             });
         }
-        let mut patterns: Vec<String> = Vec::with_capacity(aliases.len() + aliases.len() / 4);
-        let mut pattern_aliases: Vec<Vec<u32>> = Vec::with_capacity(patterns.capacity());
+        let mut pattern_aliases: Vec<u32> = Vec::with_capacity(aliases.len() + aliases.len() / 4);
+        let mut extra_aliases: FastMap<u32, Vec<u32>> = FastMap::default();
         let mut pattern_index: FastMap<String, u32> = FastMap::default();
+        pattern_index.reserve(pattern_aliases.capacity());
         let mut lowercase_starts: FastSet<u64> = FastSet::default();
         let mut first_words: FastSet<u64> = FastSet::default();
         for (index, alias) in aliases.iter().enumerate() {
@@ -316,15 +319,16 @@ impl Gazetteer {
                 first_words.insert(word_hash(first_word(&key)));
                 match pattern_index.get(&key) {
                     Some(&existing) => {
-                        let list = &mut pattern_aliases[existing as usize];
-                        if !list.contains(&(index as u32)) {
-                            list.push(index as u32);
+                        if pattern_aliases[existing as usize] != index as u32 {
+                            let list = extra_aliases.entry(existing).or_default();
+                            if !list.contains(&(index as u32)) {
+                                list.push(index as u32);
+                            }
                         }
                     }
                     None => {
-                        pattern_index.insert(key.clone(), patterns.len() as u32);
-                        patterns.push(key);
-                        pattern_aliases.push(vec![index as u32]);
+                        pattern_index.insert(key, pattern_aliases.len() as u32);
+                        pattern_aliases.push(index as u32);
                     }
                 }
             }
@@ -332,7 +336,7 @@ impl Gazetteer {
         // Surnames of prominent people ("Ramaphosa"), unless shared or themselves an alias.
         let mut surnames: FastMap<u64, u32> = FastMap::default();
         for (surname, entry_index) in surname_candidates {
-            if alias_index.contains_key(&surname) || surname.chars().count() < 3 {
+            if alias_index.contains_key(surname.as_str()) || surname.chars().count() < 3 {
                 continue;
             }
             let slot = surnames.entry(word_hash(&surname)).or_insert(entry_index);
@@ -341,10 +345,14 @@ impl Gazetteer {
             }
         }
         surnames.retain(|_, entry| *entry != u32::MAX);
+        let mut patterns: Vec<String> = vec![String::new(); pattern_aliases.len()];
+        for (key, index) in pattern_index {
+            patterns[index as usize] = key;
+        }
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .start_kind(StartKind::Anchored)
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .kind(Some(AhoCorasickKind::NoncontiguousNFA))
             .prefilter(false)
             .build(&patterns)
             .map_err(|error| EntityError::Automaton(error.to_string()))?;
@@ -352,6 +360,7 @@ impl Gazetteer {
             entries,
             aliases,
             pattern_aliases,
+            extra_aliases,
             lowercase_starts,
             first_words,
             surnames,
@@ -374,13 +383,15 @@ impl Gazetteer {
                 .anchored(Anchored::Yes);
             let found = self.automaton.try_find(input).ok().flatten()?;
             let end = found.end();
-            for alias in &self.pattern_aliases[found.pattern().as_usize()] {
-                if accept(end, *alias) {
-                    return Some(RawHit {
-                        start,
-                        end,
-                        alias: *alias,
-                    });
+            let pattern = found.pattern().as_u32();
+            let first = self.pattern_aliases[pattern as usize];
+            let extra = self
+                .extra_aliases
+                .get(&pattern)
+                .map_or(&[][..], Vec::as_slice);
+            for &alias in std::iter::once(&first).chain(extra) {
+                if accept(end, alias) {
+                    return Some(RawHit { start, end, alias });
                 }
             }
             limit = end - 1;

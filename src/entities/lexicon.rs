@@ -17,9 +17,10 @@ researcher scientist journalist reporter correspondent editor photographer offic
 boss owner investor billionaire businessman businesswoman entrepreneur candidate nominee challenger incumbent \
 activist dissident commissioner superintendent nurse doctor surgeon teacher student son daughter wife husband \
 brother sister widow widower mother grandmother grandfather uncle aunt cousin colleague suspect defendant \
-plaintiff victim witness survivor veteran driver pilot farmer chef artist musician producer star champion boxer \
+plaintiff victim witness survivor veteran driver pilot farmer chef artist musician producer star champion substitute seamer spinner opener wicketkeeper batter all-rounder \
+captain full-back centre-back fly-half scrum-half cllr boxer \
 cyclist runner sprinter swimmer golfer batsman bowler jockey trainer president-elect secretary-general \
-minister secretary treasurer economist strategist commentator presenter host anchor blogger influencer \
+minister secretary treasurer economist strategist commentator presenter anchor blogger influencer \
 designer architect engineer physician psychologist historian chancellor provost headteacher principal \
 councillor councilman councilwoman alderman assemblyman assemblywoman magistrate sheriff deputy marshal \
 warden chaplain monk nun priest pastor patriarch metropolitan lama guru";
@@ -41,7 +42,8 @@ institute institution foundation service services department authority organisat
 league club airlines airways airline museum school college academy church times news post journal herald \
 tribune telegraph gazette network bureau press army navy forces force guard office board trust fund parliament \
 assembly senate congress cabinet government administration tribunal chamber exchange holdings industries \
-motors system systems technologies labs laboratories pharmaceuticals pharma media broadcasting tv radio \
+motors library libraries hospice ambulance constabulary travel tours coaches \
+solutions catering institutet system systems technologies labs laboratories pharmaceuticals pharma media broadcasting tv radio \
 society alliance coalition movement brigade brigades battalion regiment corps command secretariat directorate \
 inspectorate unit team united rovers securities advisors advisers advisory commodities markets \
 management research registry survey surveys consultants consulting associates brokers \
@@ -59,7 +61,7 @@ organization association society school college agency bureau party government a
 const PLACE_HEADS: &str = "street road avenue boulevard lane square bridge river lake sea ocean bay gulf strait \
 straits island islands isles mountain mountains hills hill valley desert peninsula coast province county region \
 district oblast prefecture village town airport port harbour harbor park forest canal plain plains plateau delta \
-heights strip channel republic kingdom emirates principality sultanate palace castle cathedral mosque stadium arena highway motorway expressway falls beach reef glacier volcano crossing cosmodrome peak range basin archipelago \
+heights strip channel ridge creek springs gorge cove republic kingdom emirates principality sultanate palace castle cathedral mosque stadium arena highway motorway expressway falls beach reef glacier volcano crossing cosmodrome peak range basin archipelago \
 canyon highlands lowlands territory territories governorate krai okrug voivodeship canton municipality \
 borough township neighbourhood neighborhood quarter";
 
@@ -69,12 +71,12 @@ sociedad fondation stiftung";
 
 /// Plural or area nouns that, before "of", make the next name a place ("parts of Oromia").
 const PLACE_OF: &str = "capital people residents heart centre center edge east west north south \
-northeast northwest southeast southwest areas parts regions provinces outskirts villages village towns town cities city \
+northeast northwest southeast southwest suburb central northern southern eastern western rural coastal areas parts regions provinces outskirts villages village towns town cities city \
 districts district suburbs states state islands island region province";
 
 /// First words that make a capitalised run a place ("Mount Fuji", "Lake Geneva").
 const PLACE_PREFIXES: &str =
-    "mount mt lake port fort cape gulf sea isle isla san santa st. sao são";
+    "mount mt loch lake port fort cape gulf sea isle isla san santa st. sao são";
 
 /// Lowercase words that, directly before a capitalised name, suggest a place.
 const PLACE_PREPOSITIONS: &str = "in near outside across throughout towards toward into inside around \

@@ -85,14 +85,52 @@ fn name_key(text: &str) -> u64 {
     hasher.finish()
 }
 
-/// `wiredesk:<type>:<slug>` for a name no gazetteer knows.
+/// Legal-form and club suffixes left out of organisation ids, so "Trewin Travel Ltd" and
+/// "Trewin Travel" get one id.
+const ORG_ID_SUFFIXES: [&str; 22] = [
+    "ltd",
+    "limited",
+    "inc",
+    "incorporated",
+    "plc",
+    "llc",
+    "llp",
+    "gmbh",
+    "ag",
+    "sa",
+    "nv",
+    "bv",
+    "ab",
+    "asa",
+    "spa",
+    "srl",
+    "corp",
+    "corporation",
+    "co",
+    "fc",
+    "afc",
+    "cf",
+];
+
+/// `wiredesk:<type>:<slug>` for a name no gazetteer knows (organisations without a trailing
+/// legal form such as Ltd or GmbH).
 pub fn wiredesk_id(entity_type: EntityType, name: &str) -> String {
     let type_slug = match entity_type {
         EntityType::Person => "person",
         EntityType::Organisation => "org",
         EntityType::Place => "place",
     };
-    format!("wiredesk:{type_slug}:{}", slug(name))
+    let mut slugged = slug(name);
+    if entity_type == EntityType::Organisation {
+        while let Some((rest, last)) = slugged.rsplit_once('-') {
+            if ORG_ID_SUFFIXES.contains(&last) && !rest.is_empty() {
+                slugged.truncate(rest.len());
+            } else {
+                break;
+            }
+        }
+    }
+    format!("wiredesk:{type_slug}:{slugged}")
 }
 
 /// Lowercase, ASCII-folded, non-alphanumerics collapsed to `-`.
@@ -314,7 +352,8 @@ impl Engine {
             fields[1]
                 .tokens
                 .iter()
-                .filter(|token| token.has(LOWERCASE))
+                // Short function words are in the lexicon already.
+                .filter(|token| token.has(LOWERCASE) && token.end - token.start >= 4)
                 .map(|token| word_hash(&body[token.start..token.end])),
         );
 
@@ -500,7 +539,23 @@ impl Engine {
                 let mut high = index + 1;
                 while high < count {
                     if data.tokens[high - 1].has(POSSESSIVE) {
-                        break;
+                        // "Alzheimer's Society", "St Brannock's Hospice": a possessive inside an
+                        // organisation's name, when an unclaimed word precedes a head word.
+                        let next = high;
+                        let inside_name = data.claimed[high - 1].is_none()
+                            && next < count
+                            && data.tokens[next].has(JOINED)
+                            && data.tokens[next].has(CAPITALISED)
+                            && data.class(high - 1, lexicon) & FIRST_NAME == 0
+                            && (data.class(next, lexicon) & ORG_HEAD != 0
+                                || (next + 1 < count
+                                    && data.tokens[next + 1].has(JOINED)
+                                    && data.class(next + 1, lexicon) & ORG_HEAD != 0));
+                        if !inside_name {
+                            break;
+                        }
+                        high += 1;
+                        continue;
                     }
                     let next = data.tokens[high];
                     if next.has(JOINED)
@@ -611,6 +666,26 @@ impl Engine {
         let first_plain = pendings.partition_point(|pending| pending.fallback.is_some());
         let entities_before_pending = builder.entities.len();
         let mut index = builder.name_index(lexicon);
+        // A small place named like a person of this story is that person ("Tanabe").
+        for hit in hits
+            .iter()
+            .filter(|hit| !hit.removed && hit.token_high - hit.token_low == 1)
+        {
+            let entry = &self.gazetteer.entries[hit.entry as usize];
+            if entry.entity_type != EntityType::Place
+                || entry.is_country
+                || entry.prominence >= 30.0
+            {
+                continue;
+            }
+            let data = &fields[hit.field];
+            let word = &data.text[hit.start..hit.end];
+            if let Some(&person) = index.person_tokens.get(&name_key(word))
+                && let Some(&place) = builder.by_entry.get(&hit.entry)
+            {
+                builder.move_mention(place, person, data.field, hit.start);
+            }
+        }
         for (position, pending) in pendings.iter().enumerate() {
             if position == first_plain && builder.entities.len() > entities_before_pending {
                 // Names created from cues above become attachable too.
@@ -774,15 +849,29 @@ impl Engine {
         if data.field == Field::Body && is_dateline(data, low, high) {
             return Some(EntityType::Place);
         }
+        let joined = data.tokens[low].has(JOINED);
         if data.tokens[low].has(SENTENCE_START) {
             // Cues do not reach across a sentence boundary.
+        } else if low > 1 && data.word(low - 1) == "of" && data.tokens[low - 1].has(COMMA_BEFORE) {
+            // "Marcus Dyer, 27, of Wigan", "Halloran, of Marple".
+            return Some(EntityType::Place);
+        } else if low > 1
+            && joined
+            && data.tokens[low - 1].has(LOWERCASE)
+            && data.class(low - 1, lexicon) & PLACE_OF_WORD != 0
+            && data.class(low - 2, lexicon) & PLACE_PREPOSITION != 0
+            && data.tokens[low - 2].has(LOWERCASE)
+            && data.tokens[low - 1].has(JOINED)
+        {
+            // "in south Hampshire", "near central Kyiv" (compass words are place-of words).
+            return Some(EntityType::Place);
         } else if low > 1
             && data.word(low - 1) == "of"
             && data.class(low - 2, lexicon) & PLACE_OF_WORD != 0
             && data.tokens[low - 2].has(LOWERCASE)
         {
             return Some(EntityType::Place);
-        } else if low > 0 {
+        } else if low > 0 && joined {
             let previous = data.tokens[low - 1];
             let class = data.class(low - 1, lexicon);
             if previous.has(LOWERCASE) && class & PLACE_PREPOSITION != 0 {
@@ -850,7 +939,9 @@ impl Engine {
         // "Detective Inspector Jane Roe of Northshire Police": a titled person before "of".
         if let Some(of_index) = (low + 1..high).find(|index| data.word(*index) == "of") {
             let (start, titled) = self.strip_leading(data, low, of_index, lowercase_words, false);
-            let given_name = start < of_index && data.class(start, lexicon) & FIRST_NAME != 0;
+            let given_name = (start..of_index)
+                .any(|index| data.class(index, lexicon) & FIRST_NAME != 0)
+                && data.class(of_index - 1, lexicon) & (ORG_HEAD | PLACE_HEAD) == 0;
             // "Vivian Hsu of Jadeport Securities": a two- or three-word name before an
             // organisation-headed tail.
             let head_is_name = (2..=3).contains(&(of_index - start))
@@ -916,9 +1007,10 @@ impl Engine {
                     && matches!(data.word(index + 1), "of" | "for")
                     && data.tokens[index].has(CAPITALISED)
             });
-        let org_headed = last_class & ORG_HEAD != 0 || org_prefixed;
+        let last_lower = lower(data.word(high - 1));
+        let bank_compound = last_lower.len() > 5 && last_lower.ends_with("bank");
+        let org_headed = last_class & ORG_HEAD != 0 || org_prefixed || bank_compound;
         let last_claim = data.claimed[high - 1];
-        let first_is_given_name = first_class & FIRST_NAME != 0;
         // "Gulf of Mexico", "Democratic Republic of the Congo", "Isle of Wight".
         let place_prefixed = high - low >= 3
             && (low..high - 2).any(|index| {
@@ -926,10 +1018,13 @@ impl Engine {
                     && data.word(index + 1) == "of"
                     && data.tokens[index].has(CAPITALISED)
             });
+        // Not "Detective Sergeant Lena Marsh": no titles or given names in a place's name.
+        let person_words =
+            (low..high).any(|index| data.class(index, lexicon) & (TITLE | FIRST_NAME) != 0);
         let place_headed = (place_prefixed
             || last_class & PLACE_HEAD != 0
             || (first_class & PLACE_PREFIX != 0 && high - low >= 2))
-            && !(first_is_given_name && high - low == 2);
+            && !person_words;
         if (org_headed || place_headed) && high - low >= 2 {
             let last_hit_is_org = last_claim.is_some_and(|hit| {
                 self.gazetteer.entries[hits[hit as usize].entry as usize].entity_type
@@ -1054,9 +1149,25 @@ impl Engine {
             }
             let token = data.tokens[start];
             let class = data.class(start, lexicon);
+            let word = data.word(start);
+            // "Third-seeded", "two-time", "21-year-old": hyphenated descriptors before a name.
+            let hyphen_descriptor = word
+                .split_once('-')
+                .is_some_and(|(_, rest)| rest.starts_with(|c: char| c.is_lowercase()))
+                && start + 1 < high;
+            // "Meteorologist Kyle Brandvold": a sentence-initial word before a given name is a
+            // role, unless it is a given name itself.
+            let role_before_name = token.has(SENTENCE_START)
+                && start + 2 < high
+                && class & FIRST_NAME == 0
+                && data.class(start + 1, lexicon) & FIRST_NAME != 0
+                && data.claimed[start + 1].is_none();
             if class & COMMON != 0 && !token.has(ALL_CAPS)
                 || class & TIME != 0
+                || hyphen_descriptor
+                || role_before_name
                 || (token.has(SENTENCE_START)
+                    && data.word(start).len() >= 4
                     && lowercase_words.contains(&word_hash(data.word(start))))
             {
                 start += 1;
@@ -1167,7 +1278,11 @@ impl Engine {
             return;
         }
         let mut end = high;
-        while end > start && data.class(end - 1, lexicon) & TIME != 0 {
+        while end > start
+            && (data.class(end - 1, lexicon) & TIME != 0
+                || (data.tokens[end - 1].has(LOWERCASE)
+                    && data.class(end - 1, lexicon) & CONNECTOR != 0))
+        {
             end -= 1;
         }
         if start >= end {
@@ -1416,6 +1531,18 @@ impl DocBuilder {
             mentions: Vec::new(),
         });
         self.entities.len() - 1
+    }
+
+    /// Moves the mention starting at `start` of `field` from one entity to another.
+    fn move_mention(&mut self, from: usize, to: usize, field: Field, start: usize) {
+        let mentions = &mut self.entities[from].mentions;
+        if let Some(position) = mentions
+            .iter()
+            .position(|mention| mention.field == field && mention.start == start)
+        {
+            let mention = mentions.remove(position);
+            self.entities[to].mentions.push(mention);
+        }
     }
 
     /// The document entity for a gazetteer entry, created on first use.

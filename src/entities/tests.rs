@@ -13,7 +13,10 @@ https://sws.geonames.org/2990440/\tplace\tNice\tNice\tcity,country=FR,pop=340000
 wiredesk:person:vladimir-putin\tperson\tVladimir Putin\tVladimir Putin|Putin\thead-of-state,rank=1\n\
 wiredesk:person:kim-jong-un\tperson\tKim Jong Un\tKim Jong Un|Kim Jong-un|Kim Jong-Un\thead-of-state,rank=1\n\
 wiredesk:org:united-nations\torganisation\tUnited Nations\tUnited Nations|UN|U.N.\tintl-org,rank=1\n\
-wiredesk:org:workers-party-of-korea\torganisation\tWorkers' Party of Korea\tWorkers' Party of Korea\tparty,country=KP,rank=3\n";
+wiredesk:org:workers-party-of-korea\torganisation\tWorkers' Party of Korea\tWorkers' Party of Korea\tparty,country=KP,rank=3\n\
+wiredesk:person:amara-okonkwo-vale\tperson\tAmara Okonkwo-Vale\tAmara Okonkwo-Vale\thead-of-state,rank=1\n\
+https://sws.geonames.org/1/\tplace\tJapan\tJapan\tcountry,country=JP,pop=125000000\n\
+https://sws.geonames.org/2/\tplace\tBrindlecombe\tBrindlecombe\tcity,country=GB,pop=60000\n";
 
 const DEMONYMS: &str = "Russian\nNorth Korean\nAmerican\nSwedish\n";
 
@@ -234,11 +237,19 @@ fn tagger_is_send_and_sync() {
 
 #[test]
 fn slugs_fold_case_accents_and_punctuation() {
+    assert_eq!(
+        wiredesk_id(EntityType::Organisation, "Castlebrook Rovers FC"),
+        wiredesk_id(EntityType::Organisation, "Castlebrook Rovers")
+    );
+    assert_eq!(
+        wiredesk_id(EntityType::Person, "Ana Co"),
+        "wiredesk:person:ana-co"
+    );
     assert_eq!(slug("Zürich  Airport"), "zurich-airport");
     assert_eq!(slug("Workers' Party of Korea"), "workers-party-of-korea");
     assert_eq!(
         wiredesk_id(EntityType::Organisation, "Fenwright Ltd."),
-        "wiredesk:org:fenwright-ltd"
+        "wiredesk:org:fenwright"
     );
 }
 
@@ -248,4 +259,78 @@ fn embedded_gazetteer_loads() {
     let tagger = EntityTagger::new();
     assert!(tagger.is_ok(), "{:?}", tagger.err());
     eprintln!("embedded gazetteer loaded in {:?}", started.elapsed());
+}
+
+#[test]
+fn prominent_people_are_found_by_surname_alone() {
+    let entities = tagger().tag(
+        "Okonkwo-Vale Opens Summit",
+        "Okonkwo-Vale said trade would grow.",
+    );
+    let person = find(&entities, "wiredesk:person:amara-okonkwo-vale").map(texts);
+    assert_eq!(
+        person,
+        Some(vec!["Okonkwo-Vale", "Okonkwo-Vale"]),
+        "{entities:#?}"
+    );
+}
+
+#[test]
+fn coordinated_names_split_unless_they_share_a_head() {
+    let entities = tagger().tag(
+        "",
+        "Officials from the Lindmoor and Hasket Fire Authority met Tamsin Arkwright and Rhona \
+Callister in the towns of Oskeby, Brackenfold and Tullagh.",
+    );
+    let names: Vec<(&str, EntityType)> = entities
+        .iter()
+        .map(|entity| (entity.name.as_str(), entity.entity_type))
+        .collect();
+    assert!(
+        names.contains(&(
+            "Lindmoor and Hasket Fire Authority",
+            EntityType::Organisation
+        )),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&("Tamsin Arkwright", EntityType::Person)),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&("Rhona Callister", EntityType::Person)),
+        "{names:?}"
+    );
+    for place in ["Oskeby", "Brackenfold", "Tullagh"] {
+        assert!(
+            names.contains(&(place, EntityType::Place)),
+            "{place}: {names:?}"
+        );
+    }
+}
+
+#[test]
+fn names_of_a_place_and_possessive_organisations() {
+    let entities = tagger().tag(
+        "",
+        "She beat Emma Tavistock of Japan. Staff at St Aldric's Hospice in Brindlecombe said \
+Emma Tavistock had visited.",
+    );
+    let names: Vec<(&str, EntityType)> = entities
+        .iter()
+        .map(|entity| (entity.name.as_str(), entity.entity_type))
+        .collect();
+    assert!(
+        names.contains(&("Emma Tavistock", EntityType::Person)),
+        "{names:?}"
+    );
+    assert!(names.contains(&("Japan", EntityType::Place)), "{names:?}");
+    assert!(
+        names.contains(&("St Aldric's Hospice", EntityType::Organisation)),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&("Brindlecombe", EntityType::Place)),
+        "{names:?}"
+    );
 }

@@ -1,0 +1,305 @@
+//! `wiredesk bench`: measures the enrichment core on a generated wire feed (or a JSON Lines file):
+//! stories/s per stage and for the whole core on one core, bytes per indexed story, peak memory,
+//! and the cost of the metrics (the same run with and without them). With `--broker`, it also
+//! measures stories/s through Kafka against a plain pass-through consumer-producer.
+
+use crate::enrich::{Stage, State, StoryContext};
+use crate::envelope::Source;
+use crate::metrics;
+use crate::processor::{Outcome, process_message};
+use crate::story::parse_story;
+use crate::synth;
+use std::time::{Duration, Instant};
+
+/// What to measure.
+#[derive(Debug, Clone)]
+pub struct BenchOptions {
+    pub stories: usize,
+    /// Share of the feed that are re-sends of earlier stories.
+    pub resend_rate: f64,
+    /// Stories in the window for the clustering figure.
+    pub cluster_window: usize,
+    /// Read the feed from this JSON Lines file instead of generating it.
+    pub feed: Option<std::path::PathBuf>,
+    pub seed: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BenchError {
+    #[error("cannot read the bench feed {path}: {source}")]
+    Feed {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    State(#[from] crate::enrich::StateError),
+}
+
+/// Figures of one bench run.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BenchReport {
+    pub stories: usize,
+    pub mean_story_bytes: usize,
+    pub core_stories_per_s: f64,
+    pub core_stories_per_s_without_metrics: f64,
+    pub metrics_overhead_percent: f64,
+    pub stage_stories_per_s: Vec<(String, f64)>,
+    pub dedup_only_stories_per_s: f64,
+    pub dedup_bytes_per_story: f64,
+    pub cluster_window: usize,
+    pub cluster_stories_per_s_full_window: f64,
+    pub verdicts: Vec<(String, usize)>,
+    pub peak_rss_mb: f64,
+}
+
+fn ninjs_line(s: &synth::SynthStory) -> Vec<u8> {
+    let time = chrono::DateTime::from_timestamp_millis(s.event_time_ms)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    serde_json::json!({
+        "uri": s.uri,
+        "type": "text",
+        "versionCreated": time,
+        "headlines": [{"role": "main", "value": s.headline}],
+        "bodies": [{"role": "main", "contentType": "text/plain", "value": s.body}],
+    })
+    .to_string()
+    .into_bytes()
+}
+
+/// The feed to measure: JSON lines, generated or read.
+pub fn feed(opts: &BenchOptions) -> Result<Vec<Vec<u8>>, BenchError> {
+    if let Some(path) = &opts.feed {
+        let text = std::fs::read(path).map_err(|source| BenchError::Feed {
+            path: path.clone(),
+            source,
+        })?;
+        return Ok(text
+            .split(|b| *b == b'\n')
+            .filter(|l| !l.is_empty())
+            .take(opts.stories)
+            .map(<[u8]>::to_vec)
+            .collect());
+    }
+    Ok(
+        synth::stories_with_resends(opts.seed, opts.stories, opts.resend_rate)
+            .map(|(s, _)| ninjs_line(&s))
+            .collect(),
+    )
+}
+
+fn ctx(i: usize) -> StoryContext {
+    StoryContext {
+        source: Source::File {
+            file: "bench".into(),
+            line: i,
+        },
+        processed_at: "2026-01-01T00:00:00.000Z".into(),
+        fallback_time_ms: synth::START_MS,
+    }
+}
+
+/// One pass of the whole core over the feed; returns elapsed time, stage totals and verdicts.
+fn core_pass(feed: &[Vec<u8>]) -> Result<(Duration, [Duration; 5], [usize; 3]), BenchError> {
+    let mut state = State::with_defaults()?;
+    let mut stages = [Duration::ZERO; 5];
+    let mut verdicts = [0usize; 3];
+    let start = Instant::now();
+    for (i, line) in feed.iter().enumerate() {
+        let t = Instant::now();
+        let outcome = process_message(&mut state, line, usize::MAX, ctx(i));
+        let total = t.elapsed();
+        if let Outcome::Enriched(e) = outcome {
+            verdicts[e.verdict as usize] += 1;
+            let inner: Duration = [Stage::Dedup, Stage::Entities, Stage::Cluster]
+                .iter()
+                .map(|s| state.timings.get(*s))
+                .sum();
+            for s in [Stage::Dedup, Stage::Entities, Stage::Cluster] {
+                stages[s as usize] += state.timings.get(s);
+            }
+            // Parse and serialise share the remainder; split them by a separate parse timing.
+            stages[Stage::Serialise as usize] += total.saturating_sub(inner);
+        }
+    }
+    let elapsed = start.elapsed();
+    // Parse alone, to separate it from serialisation.
+    let t = Instant::now();
+    for line in feed {
+        let _ = std::hint::black_box(parse_story(line, usize::MAX));
+    }
+    let parse = t.elapsed();
+    stages[Stage::Parse as usize] = parse;
+    stages[Stage::Serialise as usize] = stages[Stage::Serialise as usize].saturating_sub(parse);
+    Ok((elapsed, stages, verdicts))
+}
+
+/// Runs the bench and prints the report.
+pub fn run_bench(opts: &BenchOptions) -> Result<BenchReport, BenchError> {
+    let feed = feed(opts)?;
+    let n = feed.len().max(1);
+    let mean_bytes = feed.iter().map(Vec::len).sum::<usize>() / n;
+    eprintln!(
+        "bench: {} stories, mean {} bytes, {:.0}% re-sends",
+        feed.len(),
+        mean_bytes,
+        opts.resend_rate * 100.0
+    );
+
+    // Whole core, alternating with and without metrics; best of two each.
+    let mut with = Duration::MAX;
+    let mut without = Duration::MAX;
+    let mut stages = [Duration::ZERO; 5];
+    let mut verdicts = [0usize; 3];
+    for round in 0..4 {
+        let on = round % 2 == 1;
+        metrics::set_enabled(on);
+        let (elapsed, s, v) = core_pass(&feed)?;
+        if on {
+            if elapsed < with {
+                stages = s;
+                verdicts = v;
+            }
+            with = with.min(elapsed);
+        } else {
+            without = without.min(elapsed);
+        }
+    }
+    metrics::set_enabled(true);
+    let per_s = |d: Duration| n as f64 / d.as_secs_f64().max(1e-9);
+
+    // Dedup stage alone: fingerprint, lookup, insert.
+    let stories: Vec<crate::story::Story> = feed
+        .iter()
+        .filter_map(|l| parse_story(l, usize::MAX).ok())
+        .collect();
+    let mut dedup = crate::dedup::DedupIndex::new(crate::dedup::DedupConfig::default())
+        .map_err(crate::enrich::StateError::from)?;
+    let t = Instant::now();
+    for (i, s) in stories.iter().enumerate() {
+        let fp = dedup.fingerprint(&s.headline, &s.body);
+        let m = dedup.find(&fp);
+        dedup.insert(
+            fp,
+            &s.uri,
+            s.event_time_ms(synth::START_MS + i as i64 * 1000),
+            i as u64,
+            m.as_ref(),
+        );
+    }
+    let dedup_elapsed = t.elapsed();
+    let dedup_bytes = dedup.index_bytes() as f64 / dedup.len().max(1) as f64;
+    drop(dedup);
+
+    let (cluster_rate, window) = cluster_bench(opts)?;
+
+    let report = BenchReport {
+        stories: feed.len(),
+        mean_story_bytes: mean_bytes,
+        core_stories_per_s: per_s(with),
+        core_stories_per_s_without_metrics: per_s(without),
+        metrics_overhead_percent: (with.as_secs_f64() / without.as_secs_f64().max(1e-9) - 1.0)
+            * 100.0,
+        stage_stories_per_s: Stage::ALL
+            .iter()
+            .map(|s| (s.as_str().to_string(), per_s(stages[*s as usize])))
+            .collect(),
+        dedup_only_stories_per_s: per_s(dedup_elapsed),
+        dedup_bytes_per_story: dedup_bytes,
+        cluster_window: window,
+        cluster_stories_per_s_full_window: cluster_rate,
+        verdicts: crate::envelope::Verdict::ALL
+            .iter()
+            .map(|v| (v.as_str().to_string(), verdicts[*v as usize]))
+            .collect(),
+        peak_rss_mb: peak_rss_mb(),
+    };
+    print_report(&report);
+    Ok(report)
+}
+
+/// Clustering with a full window: fills the clusterer with `cluster_window` tagged stories, then
+/// times `assign` for the next stories.
+fn cluster_bench(opts: &BenchOptions) -> Result<(f64, usize), BenchError> {
+    let window = opts.cluster_window;
+    if window == 0 {
+        return Ok((0.0, 0));
+    }
+    let tagger = crate::entities::EntityTagger::new().map_err(crate::enrich::StateError::from)?;
+    let mut clusters =
+        crate::cluster::StoryClusterer::new(crate::cluster::ClusterConfig::default())
+            .map_err(crate::enrich::StateError::from)?;
+    let measured = 5_000usize;
+    let mut timed = Duration::ZERO;
+    // Event times are compressed so that the whole window stays inside the horizon.
+    for (i, s) in synth::stories(opts.seed ^ 0x5eed, window + measured).enumerate() {
+        let entities = tagger.tag(&s.headline, &s.body);
+        let doc = crate::cluster::ClusterDoc {
+            uri: &s.uri,
+            event_time_ms: synth::START_MS + i as i64 * 1_000,
+            headline: &s.headline,
+            body: &s.body,
+            entities: &entities,
+        };
+        let t = Instant::now();
+        let _ = std::hint::black_box(clusters.assign(&doc));
+        if i >= window {
+            timed += t.elapsed();
+        }
+        if i > 0 && i % 20_000 == 0 {
+            eprintln!("bench: clustering window filled to {i} stories");
+        }
+    }
+    Ok((measured as f64 / timed.as_secs_f64().max(1e-9), window))
+}
+
+/// Peak resident memory of this process (Linux), MB.
+pub fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|v| v.parse::<f64>().ok())
+            })
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn print_report(r: &BenchReport) {
+    println!(
+        "wiredesk bench: {} stories, mean {} bytes",
+        r.stories, r.mean_story_bytes
+    );
+    println!(
+        "  whole core (parse, dedup, entities, cluster, serialise): {:>9.0} stories/s on one core",
+        r.core_stories_per_s
+    );
+    println!(
+        "  same without metrics:                                     {:>9.0} stories/s (metrics cost {:+.1}%)",
+        r.core_stories_per_s_without_metrics, r.metrics_overhead_percent
+    );
+    for (stage, rate) in &r.stage_stories_per_s {
+        println!("  stage {stage:<10} {rate:>12.0} stories/s");
+    }
+    println!(
+        "  dedup stage alone: {:>9.0} stories/s, {:.0} bytes per indexed story",
+        r.dedup_only_stories_per_s, r.dedup_bytes_per_story
+    );
+    if r.cluster_window > 0 {
+        println!(
+            "  clustering with {} stories in the window: {:.0} stories/s",
+            r.cluster_window, r.cluster_stories_per_s_full_window
+        );
+    }
+    println!(
+        "  verdicts: {}",
+        r.verdicts
+            .iter()
+            .map(|(v, c)| format!("{c} {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    println!("  peak memory: {:.0} MB", r.peak_rss_mb);
+}
