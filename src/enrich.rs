@@ -170,6 +170,27 @@ pub fn enrich(state: &mut State, story: Story, ctx: StoryContext) -> Envelope {
     }
 }
 
+/// Enriches a story whose dedup decision is already known (a story replayed after an aborted
+/// exactly-once transaction: the state already holds it, so it must not be decided again).
+pub fn enrich_replayed(
+    state: &mut State,
+    story: Story,
+    ctx: StoryContext,
+    dedup: DedupBlock,
+) -> Envelope {
+    let t = Instant::now();
+    let entities = state.tagger.tag(&story.headline, &story.body);
+    state.timings = StageTimings::default();
+    state.timings.set(Stage::Entities, t.elapsed());
+    Envelope {
+        item: Item::new(&story, &entities),
+        dedup,
+        entities,
+        source: ctx.source,
+        processed_at: ctx.processed_at,
+    }
+}
+
 fn round3(x: f32) -> f32 {
     (x * 1000.0).round() / 1000.0
 }

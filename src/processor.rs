@@ -2,10 +2,11 @@
 //! serialisation, timed and counted. Every mode (`process`, `run`, `demo`, `bench`) goes through
 //! here, so they cannot drift apart.
 
-use crate::enrich::{State, StoryContext, enrich};
-use crate::envelope::Verdict;
+use crate::enrich::{State, StoryContext, enrich, enrich_replayed};
+use crate::envelope::{DedupBlock, Envelope, Verdict};
 use crate::metrics::{StoryEnriched, StoryParsed};
 use crate::story::{RejectReason, Story, parse_story};
+use std::collections::HashMap;
 use std::time::Instant;
 
 /// The result of processing one message.
@@ -21,6 +22,8 @@ pub struct Enriched {
     pub uri: String,
     pub story_id: String,
     pub verdict: Verdict,
+    /// The dedup decision (kept by exactly-once mode to replay an aborted transaction).
+    pub dedup: DedupBlock,
     /// The envelope as one line of JSON (no trailing newline).
     pub json: Vec<u8>,
 }
@@ -44,9 +47,40 @@ pub fn process_message(
     }
 }
 
+/// As `process_message`, but stories whose uri is in `replay` keep the dedup decision recorded
+/// there instead of being decided again (exactly-once mode after an aborted transaction).
+pub fn process_message_replaying(
+    state: &mut State,
+    raw: &[u8],
+    max_bytes: usize,
+    ctx: StoryContext,
+    replay: &HashMap<String, DedupBlock>,
+) -> Outcome {
+    let t = Instant::now();
+    let parsed = parse_story(raw, max_bytes);
+    StoryParsed {
+        elapsed: t.elapsed(),
+    }
+    .emit();
+    match parsed {
+        Ok(story) => match replay.get(&story.uri) {
+            Some(block) => {
+                let envelope = enrich_replayed(state, story, ctx, block.clone());
+                Outcome::Enriched(serialise(state, envelope))
+            }
+            None => Outcome::Enriched(process_story(state, story, ctx)),
+        },
+        Err(reason) => Outcome::Rejected(reason),
+    }
+}
+
 /// Enriches an already parsed story and serialises its envelope.
 pub fn process_story(state: &mut State, story: Story, ctx: StoryContext) -> Enriched {
     let envelope = enrich(state, story, ctx);
+    serialise(state, envelope)
+}
+
+fn serialise(state: &State, envelope: Envelope) -> Enriched {
     let t = Instant::now();
     // Serialising plain structs with string keys cannot fail.
     let json = serde_json::to_vec(&envelope).unwrap_or_default();
@@ -61,8 +95,9 @@ pub fn process_story(state: &mut State, story: Story, ctx: StoryContext) -> Enri
     .emit();
     Enriched {
         uri: envelope.item.uri,
-        story_id: envelope.dedup.story_id,
+        story_id: envelope.dedup.story_id.clone(),
         verdict: envelope.dedup.verdict,
+        dedup: envelope.dedup,
         json,
     }
 }

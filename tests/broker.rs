@@ -541,16 +541,40 @@ async fn broker_frozen_for_30s_then_resumes_with_nothing_lost() {
     assert!(status.success());
 }
 
+/// tansu 0.6.0 accepts transactions (EndTxn commits and aborts) but does not hide aborted records
+/// from read_committed readers (docs/tansu.md). So exactly-once mode runs here; what this test
+/// can prove on tansu is that it never hangs and never loses a story across crashes. Repeats
+/// from aborted transactions stay visible on tansu and are only reported.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn exactly_once_mode_fails_clearly_on_a_broker_without_transactions() {
+async fn exactly_once_mode_survives_sigkills_without_loss() {
     let Some(broker) = broker() else { return };
     let t = Topics::new("eos");
     create_topics(&broker, &t, 3).await;
-    produce(&broker, &t.input, &(0..50).map(story).collect::<Vec<_>>()).await;
-    let mut child = spawn_wiredesk(&broker, &t, &[("WIREDESK_KAFKA__DELIVERY", "exactly-once")]);
-    let status = wait_exit(&mut child, Duration::from_secs(120));
+    let n = 5_000;
+    produce(&broker, &t.input, &(0..n).map(story).collect::<Vec<_>>()).await;
+    let eos = [("WIREDESK_KAFKA__DELIVERY", "exactly-once")];
+    let mut child = spawn_wiredesk(&broker, &t, &eos);
+    for kill in 1..=3 {
+        tokio::time::sleep(Duration::from_millis(4_000 + kill * 700)).await;
+        signal(&child, "KILL");
+        let _ = child.wait();
+        child = spawn_wiredesk(&broker, &t, &eos);
+    }
+    let out = read_until(&broker, &t.output, Duration::from_secs(240), |m| {
+        m.iter().map(key_of).collect::<HashSet<_>>().len() >= n
+    })
+    .await;
     assert!(
-        !status.success(),
-        "exactly-once must not pretend to work without transactions"
+        child.try_wait().unwrap().is_none(),
+        "exactly-once mode keeps running on tansu"
     );
+    signal(&child, "TERM");
+    let status = wait_exit(&mut child, Duration::from_secs(60));
+    let distinct = out.iter().map(key_of).collect::<HashSet<_>>().len();
+    eprintln!(
+        "exactly-once on tansu: {n} stories, 3 SIGKILLs: {distinct} distinct, {} envelopes visible (tansu shows aborted records too)",
+        out.len()
+    );
+    assert_eq!(distinct, n, "no story lost");
+    assert!(status.success());
 }

@@ -28,6 +28,10 @@ pub struct DedupConfig {
     pub figure_agreement: f32,
     /// Minimum agreement of capitalised names (people, organisations, places).
     pub name_agreement: f32,
+    /// Template guard: the share of the contained story's name/figure shingles found in the other
+    /// story must be at least this fraction of the share of its other shingles. Template stories
+    /// (same wording, other names and figures) and shared backgrounders fall far below.
+    pub specific_containment_ratio: f32,
     /// Minimum agreement of figures and names counted together.
     pub specifics_agreement: f32,
     /// Figures/names needed in the smaller story before their agreement is used as evidence.
@@ -63,11 +67,12 @@ impl Default for DedupConfig {
     fn default() -> Self {
         Self {
             threshold: 0.5,
-            containment_threshold: 0.7,
-            mutual_containment_threshold: 0.65,
+            containment_threshold: 0.65,
+            mutual_containment_threshold: 0.6,
             lead_containment_threshold: 0.5,
             figure_agreement: 0.5,
             name_agreement: 0.4,
+            specific_containment_ratio: 0.5,
             specifics_agreement: 0.65,
             min_specifics: 3,
             shingle_k: 3,
@@ -111,6 +116,10 @@ impl DedupConfig {
         unit("figure_agreement", self.figure_agreement)?;
         unit("name_agreement", self.name_agreement)?;
         unit("specifics_agreement", self.specifics_agreement)?;
+        unit(
+            "specific_containment_ratio",
+            self.specific_containment_ratio,
+        )?;
         let bad =
             |field: &'static str, reason: String| Err(DedupError::InvalidConfig { field, reason });
         if !(1..=8).contains(&self.shingle_k) {

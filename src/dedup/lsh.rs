@@ -13,6 +13,9 @@ const TOMBSTONE: u32 = u32::MAX - 1;
 
 /// Highest share of used (live + tombstone) entries before a rebuild.
 pub const MAX_LOAD: f64 = 0.85;
+/// Highest share of live entries a full window's table is sized for: the rest is headroom for
+/// tombstones, so that a sliding window at its cap purges (rebuilds) only every ~10 % of churn.
+pub const CEILING_LOAD: f64 = 0.75;
 /// Smallest capacity.
 const MIN_CAPACITY: usize = 64;
 
@@ -133,14 +136,14 @@ impl KeyTable {
 
     /// If the table is too full (live + tombstones over [`MAX_LOAD`]), the capacity it should be
     /// rebuilt with: live entries at 57 % of it (grown by half when they fill more than that),
-    /// never more than `limit` entries' worth at [`MAX_LOAD`] (the most the window can hold).
+    /// never more than `limit` entries (the most the window can hold) at [`CEILING_LOAD`].
     pub fn wants_rebuild(&self, limit: usize) -> Option<usize> {
         let cap = self.entries.len();
         if ((self.live + self.tombstones) as f64) <= cap as f64 * MAX_LOAD {
             return None;
         }
         let wanted = ((self.live as f64) / (MAX_LOAD / 1.5)).ceil() as usize;
-        let ceiling = ((limit as f64) / MAX_LOAD * 1.02).ceil() as usize;
+        let ceiling = ((limit as f64) / CEILING_LOAD).ceil() as usize;
         Some(wanted.max(cap).min(ceiling.max(cap)).max(MIN_CAPACITY))
     }
 
@@ -205,7 +208,7 @@ mod tests {
         assert_eq!(t.wants_rebuild(usize::MAX), None);
         t.insert(1000, 5);
         assert_eq!(t.wants_rebuild(usize::MAX), Some(98));
-        assert_eq!(t.wants_rebuild(55), Some(66));
+        assert_eq!(t.wants_rebuild(55), Some(74));
         t.clear_with_capacity(98);
         for k in 0..49u32 {
             t.insert(k, k);

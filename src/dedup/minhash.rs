@@ -15,6 +15,7 @@ pub struct OphBuilder {
     shift: u32,
     mins: Vec<u64>,
     lead: Vec<bool>,
+    specific: Vec<bool>,
 }
 
 impl OphBuilder {
@@ -24,11 +25,13 @@ impl OphBuilder {
             shift: 64 - bins.trailing_zeros(),
             mins: vec![u64::MAX; bins],
             lead: vec![false; bins],
+            specific: vec![false; bins],
         }
     }
 
     #[inline]
-    pub fn add(&mut self, shingle: u64, in_lead: bool) {
+    /// Adds a shingle; `in_lead`: it starts in the lead; `specific`: it holds a name or figure.
+    pub fn add(&mut self, shingle: u64, in_lead: bool, specific: bool) {
         let bin = (shingle >> self.shift) as usize;
         let v = u64::from(shingle as u32);
         // Safe indexing: bin < 2^(64-shift) == bins.
@@ -36,16 +39,19 @@ impl OphBuilder {
             if v < *m {
                 *m = v;
                 self.lead[bin] = in_lead;
+                self.specific[bin] = specific;
             } else if v == *m && in_lead {
                 self.lead[bin] = true;
             }
         }
     }
 
-    /// Stored signature (one byte per bin) and the lead mask (bit per bin).
+    /// Stored signature (one byte per bin) and the bin masks: `words` u64 of lead bits, then
+    /// `words` u64 of specific (name/figure) bits, `words = bins.div_ceil(64)`.
     pub fn finish(self) -> (Vec<u8>, Vec<u64>) {
         let mut sig = Vec::with_capacity(self.mins.len());
-        let mut mask = vec![0u64; self.mins.len().div_ceil(64)];
+        let words = self.mins.len().div_ceil(64);
+        let mut mask = vec![0u64; 2 * words];
         for (i, &m) in self.mins.iter().enumerate() {
             if m == u64::MAX {
                 sig.push(EMPTY);
@@ -54,6 +60,9 @@ impl OphBuilder {
             }
             if self.lead[i] {
                 mask[i / 64] |= 1 << (i % 64);
+            }
+            if self.specific[i] {
+                mask[words + i / 64] |= 1 << (i % 64);
             }
         }
         (sig, mask)
@@ -126,13 +135,19 @@ impl Containment {
 
 /// See [`Containment`].
 pub fn containment(a: &[u8], b: &[u8], mask_a: Option<&[u64]>) -> Containment {
+    containment_where(a, b, mask_a, true)
+}
+
+/// [`containment`] over the bins whose bit in `mask_a` equals `bit` (all bins without a mask).
+pub fn containment_where(a: &[u8], b: &[u8], mask_a: Option<&[u64]>, bit: bool) -> Containment {
     let mut c = Containment::default();
     for (i, (&x, &y)) in a.iter().zip(b).enumerate() {
         if x == EMPTY {
             continue;
         }
         if let Some(m) = mask_a
-            && m.get(i / 64).is_none_or(|w| w & (1 << (i % 64)) == 0)
+            && m.get(i / 64)
+                .is_none_or(|w| (w & (1 << (i % 64)) != 0) != bit)
         {
             continue;
         }
@@ -199,7 +214,7 @@ mod tests {
     fn sig_of(hashes: &[u64], bins: usize) -> Vec<u8> {
         let mut b = OphBuilder::new(bins);
         for h in hashes {
-            b.add(mix64(*h), false);
+            b.add(mix64(*h), false, false);
         }
         b.finish().0
     }

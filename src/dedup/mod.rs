@@ -5,6 +5,11 @@
 //! [`DedupIndex::find`] (exact hash first, then LSH band and lead keys, then verification; the
 //! best-scoring earlier story wins and its chain root is reported), then [`DedupIndex::insert`]
 //! (which also evicts: see [`window`]).
+//!
+//! Integration: the crate root declares `pub mod dedup; pub mod synth;` (the synthetic story
+//! generator used by `eval`, tests and benches), and Cargo.toml has
+//! `[[bench]] name = "dedup" harness = false` for `benches/dedup.rs`. Evaluation: build cases
+//! with [`eval::generate_cases`] from base stories and score them with [`eval::evaluate`].
 
 pub mod config;
 pub mod eval;
@@ -140,8 +145,8 @@ impl Fingerprint {
             ));
         }
         let sig = r.take(bins)?.to_vec();
-        let mut lead_mask = Vec::with_capacity(bins.div_ceil(64));
-        for _ in 0..bins.div_ceil(64) {
+        let mut lead_mask = Vec::with_capacity(2 * bins.div_ceil(64));
+        for _ in 0..2 * bins.div_ceil(64) {
             lead_mask.push(r.u64()?);
         }
         let n = r.u8()? as usize;
@@ -249,7 +254,7 @@ impl DedupIndex {
     pub fn check_fingerprint(&self, fp: &Fingerprint) -> Result<(), DedupError> {
         if fp.sig.len() != self.cfg.signature_bins
             || fp.lead_keys.len() != self.cfg.region_keys()
-            || fp.lead_mask.len() != self.cfg.signature_bins.div_ceil(64)
+            || fp.lead_mask.len() != 2 * self.cfg.signature_bins.div_ceil(64)
         {
             return Err(DedupError::IncompatibleFingerprint {
                 got_bins: fp.sig.len(),
@@ -524,9 +529,18 @@ pub fn fingerprint_with(cfg: &DedupConfig, headline: &str, body: &str) -> Finger
     let mut lead_shingles = Vec::with_capacity(cfg.lead_tokens + 1);
     // The lead is the body's opening; a story without body (headline-only snap) is all lead.
     let body_empty = tokens.len() == headline_end;
-    for_each_shingle(tokens, headline_end, cfg.shingle_k, |h, start| {
+    let k = cfg.shingle_k;
+    let specific_token = |t: &normalize::Token| t.flags & (FLAG_NAME | FLAG_NUMBER) != 0;
+    for_each_shingle(tokens, headline_end, k, |h, start| {
         let in_lead = (start >= headline_end || body_empty) && start < lead_end;
-        oph.add(h, in_lead);
+        // The shingle's own tokens (a part shorter than k is one shingle of its tokens).
+        let part_end = if start < headline_end {
+            headline_end
+        } else {
+            tokens.len()
+        };
+        let window = &tokens[start..(start + k).min(part_end)];
+        oph.add(h, in_lead, window.iter().any(specific_token));
         if start < headline_end {
             headline_shingles.push(h);
         } else if in_lead {

@@ -89,8 +89,77 @@ pub const NOT_NAMES: &[&str] = &[
     "from",
 ];
 
-fn is_not_name(word: &str) -> bool {
-    word.len() <= 9 && NOT_NAMES.contains(&word)
+fn is_not_name(word: &[u8]) -> bool {
+    // Same list as NOT_NAMES, as a match (compiled to a length switch); a test keeps them equal.
+    matches!(
+        word,
+        b"monday"
+            | b"tuesday"
+            | b"wednesday"
+            | b"thursday"
+            | b"friday"
+            | b"saturday"
+            | b"sunday"
+            | b"january"
+            | b"february"
+            | b"march"
+            | b"april"
+            | b"may"
+            | b"june"
+            | b"july"
+            | b"august"
+            | b"september"
+            | b"october"
+            | b"november"
+            | b"december"
+            | b"jan"
+            | b"feb"
+            | b"mar"
+            | b"apr"
+            | b"jun"
+            | b"jul"
+            | b"aug"
+            | b"sep"
+            | b"sept"
+            | b"oct"
+            | b"nov"
+            | b"dec"
+            | b"i"
+            | b"the"
+            | b"a"
+            | b"an"
+            | b"mr"
+            | b"mrs"
+            | b"ms"
+            | b"dr"
+            | b"he"
+            | b"she"
+            | b"it"
+            | b"we"
+            | b"they"
+            | b"in"
+            | b"on"
+            | b"at"
+            | b"but"
+            | b"and"
+            | b"for"
+            | b"of"
+            | b"to"
+            | b"this"
+            | b"that"
+            | b"his"
+            | b"her"
+            | b"its"
+            | b"their"
+            | b"our"
+            | b"as"
+            | b"after"
+            | b"if"
+            | b"when"
+            | b"with"
+            | b"by"
+            | b"from"
+    )
 }
 
 /// Flags that open wire headlines or snaps ("UPDATE 2-", "URGENT:", "CORRECTED-"); matched in
@@ -152,6 +221,43 @@ pub const NOTE_OPENINGS: &[&str] = &[
     "(for more",
 ];
 
+/// Snap and take trailers ("More to follow."), removed from the end of any paragraph.
+pub const TRAILERS: &[&str] = &[
+    "more to follow",
+    "more follows",
+    "more to come",
+    "further details to follow",
+    "details to follow",
+    "developing story",
+    "this story is developing",
+    "this is a developing story",
+    "story developing",
+    "refresh for updates",
+];
+
+/// Removes a trailer such as "More to follow." (with optional brackets, dots, dashes) from the end
+/// of a paragraph.
+pub fn strip_trailer(paragraph: &str) -> &str {
+    let t = paragraph.trim_end_matches(|c: char| {
+        c == '.' || c == ')' || c == ']' || c.is_whitespace() || is_dash(c)
+    });
+    for trailer in TRAILERS {
+        if t.len() >= trailer.len()
+            && t.is_char_boundary(t.len() - trailer.len())
+            && t[t.len() - trailer.len()..].eq_ignore_ascii_case(trailer)
+        {
+            let before = t[..t.len() - trailer.len()].trim_end_matches(|c: char| {
+                c == '(' || c == '[' || c.is_whitespace() || is_dash(c)
+            });
+            // Only a sentence of its own: the text before ends a sentence (or is empty).
+            if before.is_empty() || before.ends_with(['.', '!', '?', '"', '\u{201D}']) {
+                return before;
+            }
+        }
+    }
+    paragraph
+}
+
 /// Phrases marking a footer paragraph (copyright, standards, contact lines); only paragraphs up to
 /// [`FOOTER_MAX_BYTES`] long are dropped.
 pub const FOOTER_PHRASES: &[&str] = &[
@@ -181,25 +287,6 @@ fn is_dash(c: char) -> bool {
         c,
         '-' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}'
     )
-}
-
-/// ASCII case-insensitive substring search (`needle` given in lower case).
-fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
-    let h = haystack.as_bytes();
-    let n = needle.as_bytes();
-    let Some(&first) = n.first() else {
-        return true;
-    };
-    if h.len() < n.len() {
-        return false;
-    }
-    (0..=h.len() - n.len()).any(|i| {
-        h[i].to_ascii_lowercase() == first
-            && h[i..i + n.len()]
-                .iter()
-                .zip(n)
-                .all(|(a, b)| a.to_ascii_lowercase() == *b)
-    })
 }
 
 fn starts_with_ignore_ascii_case(text: &str, prefix: &str) -> bool {
@@ -300,32 +387,40 @@ pub fn is_footer(paragraph: &str) -> bool {
     if p.len() > FOOTER_MAX_BYTES {
         return false;
     }
-    FOOTER_PHRASES
-        .iter()
-        .any(|f| contains_ignore_ascii_case(p, f))
+    let lower = p.to_ascii_lowercase();
+    FOOTER_PHRASES.iter().any(|f| lower.contains(f))
 }
 
 /// Cuts a credit line ("(Reporting by X; Editing by Y)") and everything after it up to its
 /// closing parenthesis; text after that parenthesis is kept.
 pub fn strip_credits(paragraph: &str) -> std::borrow::Cow<'_, str> {
     // Candidate positions: the paragraph start (bare "Reporting by") and every "(".
-    let starts = std::iter::once(0).chain(
-        paragraph
-            .bytes()
-            .enumerate()
-            .filter(|&(i, b)| b == b'(' && i > 0)
-            .map(|(i, _)| i),
-    );
     let mut best: Option<usize> = None;
-    for pos in starts {
-        let rest = &paragraph[pos..];
-        let hit = CREDIT_OPENINGS
+    let first = paragraph
+        .as_bytes()
+        .first()
+        .map_or(b' ', u8::to_ascii_lowercase);
+    if matches!(first, b'r' | b'a' | b'e' | b'w' | b'(')
+        && CREDIT_OPENINGS
             .iter()
-            .any(|o| (pos == 0 || o.starts_with('(')) && starts_with_ignore_ascii_case(rest, o));
-        if hit {
-            best = Some(pos);
+            .any(|o| starts_with_ignore_ascii_case(paragraph, o))
+    {
+        best = Some(0);
+    }
+    let mut from = 1;
+    while best.is_none() {
+        let Some(rel) = paragraph.get(from..).and_then(|t| t.find('(')) else {
             break;
+        };
+        let pos = from + rel;
+        let rest = &paragraph[pos..];
+        if CREDIT_OPENINGS
+            .iter()
+            .any(|o| o.starts_with('(') && starts_with_ignore_ascii_case(rest, o))
+        {
+            best = Some(pos);
         }
+        from = pos + 1;
     }
     let Some(start) = best else {
         return std::borrow::Cow::Borrowed(paragraph);
@@ -346,11 +441,17 @@ pub fn strip_credits(paragraph: &str) -> std::borrow::Cow<'_, str> {
 
 /// Body paragraphs with furniture removed, in order. Paragraphs are lines of the body.
 pub fn clean_paragraphs(body: &str) -> Vec<std::borrow::Cow<'_, str>> {
-    let mut out = Vec::new();
+    let lines: Vec<&str> = body
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let count = lines.len();
+    let mut out = Vec::with_capacity(count);
     let mut first_text = true;
-    let lines = body.lines().filter(|l| !l.trim().is_empty()).count();
-    for (i, line) in body.lines().filter(|l| !l.trim().is_empty()).enumerate() {
-        let mut p = line.trim();
+    for (i, line) in lines.into_iter().enumerate() {
+        let mut p = line;
+        let lines = count;
         // Bylines and notes open a story, footers close it (or carry a copyright sign).
         let near_top = i < FURNITURE_REACH;
         let near_end = i + FURNITURE_REACH >= lines;
@@ -364,7 +465,7 @@ pub fn clean_paragraphs(body: &str) -> Vec<std::borrow::Cow<'_, str>> {
             p = strip_dateline(strip_dateline(p));
             first_text = false;
         }
-        let cleaned = strip_credits(p);
+        let cleaned = strip_credits(strip_trailer(p));
         if cleaned.trim().is_empty() {
             continue;
         }
@@ -375,7 +476,7 @@ pub fn clean_paragraphs(body: &str) -> Vec<std::borrow::Cow<'_, str>> {
 
 /// Calls `sink(word, flags)` for each case-folded word of `text` (already furniture-free).
 /// NFKC is applied when the text is not already in NFKC.
-pub fn for_each_word(text: &str, scratch: &mut String, mut sink: impl FnMut(&str, u8)) {
+pub fn for_each_word(text: &str, scratch: &mut Vec<u8>, mut sink: impl FnMut(&[u8], u8)) {
     let normalized;
     let text = if text.is_ascii() || matches!(is_nfkc_quick(text.chars()), IsNormalized::Yes) {
         text
@@ -383,44 +484,106 @@ pub fn for_each_word(text: &str, scratch: &mut String, mut sink: impl FnMut(&str
         normalized = text.nfkc().collect::<String>();
         normalized.as_str()
     };
+    let bytes = text.as_bytes();
+    let char_at = |i: usize| -> (char, usize) {
+        match bytes.get(i) {
+            None => (' ', 1),
+            Some(&b) if b < 0x80 => (b as char, 1),
+            Some(_) => text
+                .get(i..)
+                .and_then(|t| t.chars().next())
+                .map_or((' ', 1), |c| (c, c.len_utf8())),
+        }
+    };
     scratch.clear();
     let mut flags = 0u8;
     let mut sentence_start = true;
     let mut first_upper = false;
     let mut prev: char = ' ';
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c.is_alphanumeric() {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // Fast path: a whole run of ASCII letters/digits ending in a plain separator is emitted
+        // straight from the text (lower-cased only if needed).
+        if scratch.is_empty() && b.is_ascii_alphanumeric() {
+            let mut e = i;
+            let (mut upper, mut digit) = (false, false);
+            while let Some(&x) = bytes.get(e) {
+                if !x.is_ascii_alphanumeric() {
+                    break;
+                }
+                upper |= x.is_ascii_uppercase();
+                digit |= x.is_ascii_digit();
+                e += 1;
+            }
+            let stop = bytes.get(e).copied().unwrap_or(b' ');
+            let after = bytes.get(e + 1).copied().unwrap_or(b' ');
+            let joins = stop >= 0x80
+                || ((stop == b'.' || stop == b',') && digit && after.is_ascii_digit())
+                || (stop == b'\'' && (after.is_ascii_alphanumeric() || after >= 0x80));
+            if !joins {
+                let mut f = if digit { FLAG_NUMBER } else { 0 };
+                let word: &[u8] = if upper {
+                    scratch.extend(bytes[i..e].iter().map(u8::to_ascii_lowercase));
+                    scratch
+                } else {
+                    &bytes[i..e]
+                };
+                if b.is_ascii_uppercase() && !sentence_start && !is_not_name(word) {
+                    f |= FLAG_NAME;
+                }
+                sink(word, f);
+                scratch.clear();
+                sentence_start = false;
+                prev = bytes[e - 1] as char;
+                i = e;
+                continue;
+            }
+        }
+        // ASCII letters and digits inside a word being joined.
+        if b.is_ascii_alphanumeric() {
+            if scratch.is_empty() {
+                first_upper = b.is_ascii_uppercase();
+            }
+            scratch.push(b.to_ascii_lowercase());
+            if b.is_ascii_digit() {
+                flags |= FLAG_NUMBER;
+            }
+            prev = b as char;
+            i += 1;
+            continue;
+        }
+        let (c, len) = char_at(i);
+        if !c.is_ascii() && c.is_alphanumeric() {
             if scratch.is_empty() {
                 first_upper = c.is_uppercase();
             }
-            if c.is_ascii() {
-                scratch.push(c.to_ascii_lowercase());
-                if c.is_ascii_digit() {
-                    flags |= FLAG_NUMBER;
-                }
-            } else {
-                if c.is_numeric() {
-                    flags |= FLAG_NUMBER;
-                }
-                scratch.extend(c.to_lowercase());
+            if c.is_numeric() {
+                flags |= FLAG_NUMBER;
+            }
+            let mut buf = [0u8; 4];
+            for lc in c.to_lowercase() {
+                scratch.extend_from_slice(lc.encode_utf8(&mut buf).as_bytes());
             }
             prev = c;
+            i += len;
             continue;
         }
         if !scratch.is_empty() {
-            let next = chars.peek().copied().unwrap_or(' ');
+            let next = char_at(i + len).0;
             // Keep decimal points and thousands separators inside numbers: 1,200.5 -> 1200.5
             if (c == '.' || c == ',') && prev.is_ascii_digit() && next.is_ascii_digit() {
                 if c == '.' {
-                    scratch.push('.');
+                    scratch.push(b'.');
                 }
                 prev = c;
+                i += len;
                 continue;
             }
             // Apostrophes inside words are dropped: company's -> companys, don't -> dont.
             if matches!(c, '\'' | '\u{2019}' | '\u{02BC}') && next.is_alphanumeric() {
                 prev = c;
+                i += len;
                 continue;
             }
             if first_upper && !sentence_start && !is_not_name(scratch) {
@@ -435,6 +598,7 @@ pub fn for_each_word(text: &str, scratch: &mut String, mut sink: impl FnMut(&str
             sentence_start = true;
         }
         prev = c;
+        i += len;
     }
     if !scratch.is_empty() {
         if first_upper && !sentence_start && !is_not_name(scratch) {
@@ -455,10 +619,10 @@ pub struct NormalizedStory {
 /// Normalises a story into hashed tokens (see module docs).
 pub fn normalize_story(headline: &str, body: &str) -> NormalizedStory {
     let mut tokens: Vec<Token> = Vec::with_capacity(body.len() / 5 + 16);
-    let mut scratch = String::with_capacity(32);
-    let push = |tokens: &mut Vec<Token>, w: &str, flags: u8| {
+    let mut scratch = Vec::with_capacity(32);
+    let push = |tokens: &mut Vec<Token>, w: &[u8], flags: u8| {
         tokens.push(Token {
-            hash: xxh3_64(w.as_bytes()),
+            hash: xxh3_64(w),
             flags,
         })
     };
@@ -479,12 +643,11 @@ pub fn normalize_story(headline: &str, body: &str) -> NormalizedStory {
 /// hash covers. For tests and debugging.
 pub fn normalized_text(headline: &str, body: &str) -> String {
     let mut words: Vec<String> = Vec::new();
-    let mut scratch = String::new();
-    for_each_word(strip_flags(headline), &mut scratch, |w, _| {
-        words.push(w.to_string())
-    });
+    let mut scratch = Vec::new();
+    let mut push = |w: &[u8], _| words.push(String::from_utf8_lossy(w).into_owned());
+    for_each_word(strip_flags(headline), &mut scratch, &mut push);
     for p in clean_paragraphs(body) {
-        for_each_word(&p, &mut scratch, |w, _| words.push(w.to_string()));
+        for_each_word(&p, &mut scratch, &mut push);
     }
     words.join(" ")
 }
@@ -495,8 +658,10 @@ mod tests {
 
     fn words(text: &str) -> Vec<(String, u8)> {
         let mut v = Vec::new();
-        let mut s = String::new();
-        for_each_word(text, &mut s, |w, f| v.push((w.to_string(), f)));
+        let mut s = Vec::new();
+        for_each_word(text, &mut s, |w, f| {
+            v.push((String::from_utf8_lossy(w).into_owned(), f))
+        });
         v
     }
 
@@ -567,6 +732,23 @@ mod tests {
     }
 
     #[test]
+    fn trailers_are_stripped() {
+        assert_eq!(
+            strip_trailer("Profit rose. More to follow."),
+            "Profit rose."
+        );
+        assert_eq!(
+            strip_trailer("Profit rose. (MORE TO FOLLOW)"),
+            "Profit rose."
+        );
+        assert_eq!(strip_trailer("More follows"), "");
+        assert_eq!(
+            strip_trailer("He said there is more to follow."),
+            "He said there is more to follow."
+        );
+    }
+
+    #[test]
     fn clean_paragraphs_drops_furniture() {
         let body = "By Jane Doe\nLONDON (Reuters) - Oil rose on Monday.\n\nPrices climbed.\n(Reporting by Ann Lee; Editing by Bo Chan)\n© 2024 Reuters";
         let ps: Vec<String> = clean_paragraphs(body)
@@ -593,6 +775,14 @@ mod tests {
             vec!["profit", "rose", "to", "1200.5", "million", "up", "3.2"]
         );
         assert_eq!(w[3].1 & FLAG_NUMBER, FLAG_NUMBER);
+    }
+
+    #[test]
+    fn not_names_match_covers_the_table() {
+        for w in NOT_NAMES {
+            assert!(is_not_name(w.as_bytes()), "{w}");
+        }
+        assert!(!is_not_name(b"acme"));
     }
 
     #[test]

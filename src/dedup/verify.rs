@@ -6,10 +6,13 @@
 //! agreement of figures and capitalised names (template stories share wording but not these).
 
 use super::config::DedupConfig;
-use super::minhash::{Containment, containment, jaccard};
+use super::minhash::{Containment, containment, containment_where, jaccard};
 
 /// Bins a containment estimate needs before it is trusted.
 pub const MIN_CONTAINMENT_SAMPLES: u32 = 3;
+
+/// Decisive name/figure bins needed before the template test applies.
+pub const MIN_SPECIFIC_SAMPLES: u32 = 4;
 
 /// Bottom-k sketch borrowed from a fingerprint or the window arena.
 #[derive(Debug, Clone, Copy)]
@@ -57,6 +60,7 @@ pub struct StoryView<'a> {
     pub sig: &'a [u8],
     /// Densified signature.
     pub dense: &'a [u8],
+    /// Lead bits then specific (name/figure shingle) bits, one bit per bin each.
     pub lead_mask: &'a [u64],
     pub numbers: SketchRef<'a>,
     pub names: SketchRef<'a>,
@@ -76,9 +80,15 @@ pub struct Evidence {
     pub names: Option<f32>,
     /// Agreement of figures and names together; None without enough of them.
     pub specifics: Option<f32>,
-    /// The query is snap-sized and all its headline/lead keys equal the stored story's.
+    /// Containment (in the better-contained direction) over shingles holding a name or figure.
+    pub specific_shingles: Containment,
+    /// The same over shingles without names and figures (template wording).
+    pub plain_shingles: Containment,
+    /// The query is snap-sized and all its lead keys (headline keys without body) equal the
+    /// stored story's.
     pub q_is_snap_of_s: bool,
-    /// The stored story is snap-sized and all its headline/lead keys equal the query's.
+    /// The stored story is snap-sized and all its lead keys (headline keys without body) equal
+    /// the query's.
     pub s_is_snap_of_q: bool,
 }
 
@@ -87,24 +97,38 @@ pub const SNAP_MAX_TOKENS: u32 = 60;
 /// Fewest words a snap needs to be matched by its keys alone.
 pub const SNAP_MIN_TOKENS: u32 = 4;
 
-/// Whether `small` is a snap whose every headline/lead key equals `large`'s.
-fn snap_of(small: &StoryView<'_>, large: &StoryView<'_>) -> bool {
+/// Whether `small` is a snap of `large`: snap-sized, and all its lead keys equal `large`'s (for a
+/// headline-only snap, all its headline keys). `headline_keys` keys come first in `region_keys`.
+fn snap_of(small: &StoryView<'_>, large: &StoryView<'_>, headline_keys: usize) -> bool {
     if !(SNAP_MIN_TOKENS..=SNAP_MAX_TOKENS).contains(&small.tokens)
         || small.region_keys.len() != large.region_keys.len()
+        || headline_keys > small.region_keys.len()
     {
         return false;
     }
-    let mut any = false;
-    for (a, b) in small.region_keys.iter().zip(large.region_keys) {
-        if *a == 0 {
-            continue;
+    let all_equal = |range: std::ops::Range<usize>| {
+        let mut any = false;
+        for (a, b) in small.region_keys[range.clone()]
+            .iter()
+            .zip(&large.region_keys[range])
+        {
+            if *a == 0 {
+                continue;
+            }
+            if a != b {
+                return false;
+            }
+            any = true;
         }
-        if a != b {
-            return false;
-        }
-        any = true;
+        any
+    };
+    let n = small.region_keys.len();
+    let has_lead = small.region_keys[headline_keys..].iter().any(|&k| k != 0);
+    if has_lead {
+        all_equal(headline_keys..n)
+    } else {
+        all_equal(0..headline_keys)
     }
-    any
 }
 
 fn agreement_counts(a: &SketchRef<'_>, b: &SketchRef<'_>) -> (u32, u32) {
@@ -117,14 +141,35 @@ fn agreement(a: &SketchRef<'_>, b: &SketchRef<'_>, min_specifics: usize) -> Opti
     (comparable as usize >= min_specifics.max(1)).then(|| found as f32 / comparable as f32)
 }
 
+fn halves(mask: &[u64]) -> (&[u64], &[u64]) {
+    mask.split_at(mask.len() / 2)
+}
+
 /// Collects the evidence for a pair.
 pub fn evidence(cfg: &DedupConfig, q: &StoryView<'_>, s: &StoryView<'_>) -> Evidence {
+    let (q_lead, q_spec) = halves(q.lead_mask);
+    let (s_lead, s_spec) = halves(s.lead_mask);
+    let q_in_s = containment(q.sig, s.sig, None);
+    let s_in_q = containment(s.sig, q.sig, None);
+    let (specific_shingles, plain_shingles) = if q_in_s.ratio() >= s_in_q.ratio() {
+        (
+            containment_where(q.sig, s.sig, Some(q_spec), true),
+            containment_where(q.sig, s.sig, Some(q_spec), false),
+        )
+    } else {
+        (
+            containment_where(s.sig, q.sig, Some(s_spec), true),
+            containment_where(s.sig, q.sig, Some(s_spec), false),
+        )
+    };
     Evidence {
         jaccard: jaccard(q.dense, s.dense),
-        q_in_s: containment(q.sig, s.sig, None),
-        s_in_q: containment(s.sig, q.sig, None),
-        lead_q_in_s: containment(q.sig, s.sig, Some(q.lead_mask)),
-        lead_s_in_q: containment(s.sig, q.sig, Some(s.lead_mask)),
+        q_in_s,
+        s_in_q,
+        specific_shingles,
+        plain_shingles,
+        lead_q_in_s: containment(q.sig, s.sig, Some(q_lead)),
+        lead_s_in_q: containment(s.sig, q.sig, Some(s_lead)),
         figures: agreement(&q.numbers, &s.numbers, cfg.min_specifics),
         names: agreement(&q.names, &s.names, cfg.min_specifics),
         specifics: {
@@ -133,8 +178,8 @@ pub fn evidence(cfg: &DedupConfig, q: &StoryView<'_>, s: &StoryView<'_>) -> Evid
             let c = c1 + c2;
             (c as usize >= cfg.min_specifics.max(1)).then(|| (f1 + f2) as f32 / c as f32)
         },
-        q_is_snap_of_s: snap_of(q, s),
-        s_is_snap_of_q: snap_of(s, q),
+        q_is_snap_of_s: snap_of(q, s, cfg.headline_keys),
+        s_is_snap_of_q: snap_of(s, q, cfg.headline_keys),
     }
 }
 
@@ -152,6 +197,18 @@ fn trusted(c: &Containment) -> Option<f32> {
 }
 
 /// Decides a pair: `Some(similarity)` when it is a near-duplicate.
+///
+/// Duplicate paths: (a) the lead of one story is found in the other and either the Jaccard
+/// estimate passes `threshold` or that story is contained (`containment_threshold`): updates,
+/// corrections, cuts, additions, briefs, first takes, write-throughs; (b) a snap whose lead keys
+/// all match; (c) without a shared lead, both stories mostly contained in each other
+/// (`mutual_containment_threshold`): paragraphs reordered under a rewritten lead.
+///
+/// Guards: the contained story's name/figure shingles must be shared about as much as its other
+/// shingles (`specific_containment_ratio`), else it is a template look-alike. The figure/name
+/// sketches (`figure_agreement`, `name_agreement`, `specifics_agreement`) decide path (c), where a
+/// shared backgrounder can cover most of both stories, and path (a) when the name/figure evidence
+/// is not clear-cut (below [`CLEAR_SPECIFIC_RATIO`]).
 pub fn decide(cfg: &DedupConfig, ev: &Evidence) -> Option<f32> {
     let lead_shared =
         |c: &Containment| c.samples() == 0 || c.ratio() >= cfg.lead_containment_threshold;
@@ -159,8 +216,8 @@ pub fn decide(cfg: &DedupConfig, ev: &Evidence) -> Option<f32> {
     let s_in_q = trusted(&ev.s_in_q).unwrap_or(0.0);
     let lead_q = lead_shared(&ev.lead_q_in_s);
     let lead_s = lead_shared(&ev.lead_s_in_q);
-    let mut score: Option<f32> = None;
-    let mut consider = |v: f32| score = Some(score.map_or(v, |s: f32| s.max(v)));
+    let mut via_lead: Option<f32> = None;
+    let mut consider = |v: f32| via_lead = Some(via_lead.map_or(v, |s: f32| s.max(v)));
     if (lead_q || lead_s) && ev.jaccard >= cfg.threshold {
         consider(ev.jaccard);
     }
@@ -170,29 +227,40 @@ pub fn decide(cfg: &DedupConfig, ev: &Evidence) -> Option<f32> {
     if lead_s && s_in_q >= cfg.containment_threshold {
         consider(s_in_q);
     }
-    if q_in_s.min(s_in_q) >= cfg.mutual_containment_threshold {
-        consider(q_in_s.min(s_in_q));
-    }
-    // A snap: too small for containment statistics, but its headline and lead keys all match
-    // and no bin contradicts it.
+    // A snap: too small for containment statistics, but its lead keys all match and the bins
+    // mostly agree.
     if ev.q_is_snap_of_s && ev.q_in_s.missing <= ev.q_in_s.shared {
         consider(q_in_s.max(cfg.containment_threshold));
     }
     if ev.s_is_snap_of_q && ev.s_in_q.missing <= ev.s_in_q.shared {
         consider(s_in_q.max(cfg.containment_threshold));
     }
-    let score = score?;
-    if ev.figures.is_some_and(|f| f < cfg.figure_agreement) {
+    let mutual = q_in_s.min(s_in_q);
+    let via_mutual = (mutual >= cfg.mutual_containment_threshold).then_some(mutual);
+    if via_lead.is_none() && via_mutual.is_none() {
         return None;
     }
-    if ev.names.is_some_and(|n| n < cfg.name_agreement) {
+    // Template guard.
+    let spec = &ev.specific_shingles;
+    let relative = (spec.samples() >= MIN_SPECIFIC_SAMPLES)
+        .then(|| spec.ratio() / ev.plain_shingles.ratio().max(0.01));
+    if relative.is_some_and(|r| r < cfg.specific_containment_ratio) {
         return None;
     }
-    if ev.specifics.is_some_and(|n| n < cfg.specifics_agreement) {
-        return None;
+    let sketches_disagree = ev.figures.is_some_and(|f| f < cfg.figure_agreement)
+        || ev.names.is_some_and(|n| n < cfg.name_agreement)
+        || ev.specifics.is_some_and(|n| n < cfg.specifics_agreement);
+    let clear = relative.is_some_and(|r| r >= CLEAR_SPECIFIC_RATIO);
+    match (via_lead, via_mutual) {
+        (Some(v), _) if clear || !sketches_disagree => Some(v.min(1.0)),
+        (_, Some(m)) if !sketches_disagree => Some(m.min(1.0)),
+        _ => None,
     }
-    Some(score.min(1.0))
 }
+
+/// Name/figure shingles shared at least this fraction as much as other shingles make the
+/// sketches' opinion unnecessary on the lead paths.
+pub const CLEAR_SPECIFIC_RATIO: f32 = 0.8;
 
 #[cfg(test)]
 mod tests {

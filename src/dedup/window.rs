@@ -97,7 +97,7 @@ impl Window {
     pub fn new(cfg: DedupConfig) -> Self {
         let table = KeyTable::new(cfg.max_stories, 1024);
         Self {
-            mask_words: cfg.signature_bins.div_ceil(64),
+            mask_words: 2 * cfg.signature_bins.div_ceil(64),
             cfg,
             metas: Vec::new(),
             free: Vec::new(),

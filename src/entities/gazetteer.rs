@@ -1,16 +1,14 @@
 //! The gazetteer: parses the entity TSV (id, type, canonical, aliases, flags), expands every alias
 //! into its surface variants (curly/straight apostrophes, diacritic-free, upper case for non-ASCII
-//! names) and compiles one Aho-Corasick automaton over them. Also decides whether a matched surface
+//! names) and compiles one anchored byte trie over them. Also decides whether a matched surface
 //! has acceptable case for its alias (acronyms exact; names in title case, headline case or CAPS).
 
 use std::collections::{HashMap, HashSet};
 
-use aho_corasick::{
-    AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind, StartKind,
-};
 use unicode_normalization::UnicodeNormalization;
 
 use super::lexicon::word_hash;
+use super::trie::AnchoredTrie;
 use super::{EntityError, EntityType};
 
 /// A small multiply-rotate hasher (the Fx hash) for short keys in per-story maps; keys are not
@@ -117,7 +115,7 @@ pub(crate) struct Gazetteer {
     pub surnames: FastMap<u64, u32>,
     /// [`word_hash`] of the first word of every alias: a cheap test before the automaton runs.
     pub first_words: FastSet<u64>,
-    automaton: AhoCorasick,
+    automaton: AnchoredTrie,
 }
 
 /// A raw automaton hit, before word-boundary and case checks.
@@ -349,13 +347,7 @@ impl Gazetteer {
         for (key, index) in pattern_index {
             patterns[index as usize] = key;
         }
-        let automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .start_kind(StartKind::Anchored)
-            .kind(Some(AhoCorasickKind::NoncontiguousNFA))
-            .prefilter(false)
-            .build(&patterns)
-            .map_err(|error| EntityError::Automaton(error.to_string()))?;
+        let automaton = AnchoredTrie::new(&patterns);
         Ok(Self {
             entries,
             aliases,
@@ -376,27 +368,23 @@ impl Gazetteer {
         start: usize,
         mut accept: impl FnMut(usize, u32) -> bool,
     ) -> Option<RawHit> {
-        let mut limit = lowered.len();
-        while limit > start {
-            let input = Input::new(lowered)
-                .span(start..limit)
-                .anchored(Anchored::Yes);
-            let found = self.automaton.try_find(input).ok().flatten()?;
-            let end = found.end();
-            let pattern = found.pattern().as_u32();
-            let first = self.pattern_aliases[pattern as usize];
-            let extra = self
-                .extra_aliases
-                .get(&pattern)
-                .map_or(&[][..], Vec::as_slice);
-            for &alias in std::iter::once(&first).chain(extra) {
-                if accept(end, alias) {
-                    return Some(RawHit { start, end, alias });
+        let mut hit = None;
+        self.automaton
+            .longest_first(lowered.as_bytes(), start, |end, pattern| {
+                let first = self.pattern_aliases[pattern as usize];
+                let extra = self
+                    .extra_aliases
+                    .get(&pattern)
+                    .map_or(&[][..], Vec::as_slice);
+                for &alias in std::iter::once(&first).chain(extra) {
+                    if accept(end, alias) {
+                        hit = Some(RawHit { start, end, alias });
+                        return true;
+                    }
                 }
-            }
-            limit = end - 1;
-        }
-        None
+                false
+            });
+        hit
     }
 }
 

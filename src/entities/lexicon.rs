@@ -257,6 +257,12 @@ impl Lexicon {
         Self { classes }
     }
 
+    /// Class bits of a word whose [`word_hash`] is `hash` (0 when unlisted).
+    #[inline]
+    pub fn classes_of_hash(&self, hash: u64) -> u32 {
+        self.classes.get(&hash).copied().unwrap_or(0)
+    }
+
     /// Class bits of a word or phrase in any case (0 when unlisted).
     #[inline]
     pub fn classes(&self, word: &str) -> u32 {

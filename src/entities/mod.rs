@@ -1,5 +1,5 @@
 //! Entity tagging for wiredesk: who and where each story is about. Known people, organisations
-//! and places come from the embedded gazetteer (one Aho-Corasick automaton, case-aware, longest
+//! and places come from the embedded gazetteer (one anchored byte trie, case-aware, longest
 //! match first); names no list knows come from capitalised runs typed by titles, head words and
 //! place cues; in-document resolution folds surnames, first names, acronyms and headline mentions
 //! into one entity per real-world thing with a stable id. `eval` scores predictions against gold.
@@ -9,6 +9,7 @@ mod gazetteer;
 mod lexicon;
 mod tagger;
 mod text;
+mod trie;
 
 use thiserror::Error;
 

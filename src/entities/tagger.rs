@@ -13,7 +13,7 @@ use super::lexicon::{
 };
 use super::text::{
     ALL_CAPS, BASED, CAPITALISED, COMMA_BEFORE, DIGIT, JOINED, LOWERCASE, PAREN_AFTER,
-    PAREN_BEFORE, POSSESSIVE, SENTENCE_START, Token, tokenize,
+    PAREN_BEFORE, POSSESSIVE, SENTENCE_START, Token, tokenize, wire_prefix_len,
 };
 use super::{Entity, EntityType, Field, Mention};
 
@@ -64,6 +64,21 @@ fn name_key(text: &str) -> u64 {
     use std::hash::Hasher;
     let mut hasher = FastHasher::default();
     let mut pending_space = false;
+    if text.is_ascii() {
+        // Same sequence of values as the general path below, without char decoding.
+        for &byte in text.as_bytes() {
+            if matches!(byte, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r') {
+                pending_space = true;
+                continue;
+            }
+            if pending_space {
+                hasher.write_u32(u32::from(' '));
+                pending_space = false;
+            }
+            hasher.write_u32(u32::from(byte.to_ascii_lowercase()));
+        }
+        return hasher.finish();
+    }
     for character in text.chars() {
         if character.is_whitespace() {
             pending_space = true;
@@ -84,6 +99,56 @@ fn name_key(text: &str) -> u64 {
     }
     hasher.finish()
 }
+
+/// Last words of company and club names whose first word alone names the organisation later
+/// in a story ("Halvorsen Shipping" ... "Halvorsen"); public bodies named after places
+/// ("Cornwall Council") are left out, since their first word is usually the place.
+const BUSINESS_OR_CLUB_HEADS: [&str; 44] = [
+    "shipping",
+    "lines",
+    "systems",
+    "electric",
+    "electronics",
+    "holdings",
+    "group",
+    "bank",
+    "capital",
+    "motors",
+    "airlines",
+    "airways",
+    "energy",
+    "industries",
+    "technologies",
+    "pharmaceuticals",
+    "pharma",
+    "foods",
+    "logistics",
+    "mining",
+    "steel",
+    "petroleum",
+    "insurance",
+    "securities",
+    "partners",
+    "ventures",
+    "investments",
+    "media",
+    "inc",
+    "ltd",
+    "plc",
+    "corp",
+    "ag",
+    "sa",
+    "gmbh",
+    "asa",
+    "rovers",
+    "united",
+    "athletic",
+    "wanderers",
+    "fc",
+    "afc",
+    "labs",
+    "brewery",
+];
 
 /// Legal-form and club suffixes left out of organisation ids, so "Trewin Travel Ltd" and
 /// "Trewin Travel" get one id.
@@ -120,31 +185,43 @@ pub fn wiredesk_id(entity_type: EntityType, name: &str) -> String {
         EntityType::Organisation => "org",
         EntityType::Place => "place",
     };
-    let mut slugged = slug(name);
+    let mut id = String::with_capacity(16 + name.len());
+    id.push_str("wiredesk:");
+    id.push_str(type_slug);
+    id.push(':');
+    let prefix = id.len();
+    push_slug(name, &mut id);
     if entity_type == EntityType::Organisation {
-        while let Some((rest, last)) = slugged.rsplit_once('-') {
+        while let Some((rest, last)) = id[prefix..].rsplit_once('-') {
             if ORG_ID_SUFFIXES.contains(&last) && !rest.is_empty() {
-                slugged.truncate(rest.len());
+                id.truncate(prefix + rest.len());
             } else {
                 break;
             }
         }
     }
-    format!("wiredesk:{type_slug}:{slugged}")
+    id
 }
 
 /// Lowercase, ASCII-folded, non-alphanumerics collapsed to `-`.
 pub fn slug(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    push_slug(name, &mut out);
+    out
+}
+
+/// Appends the slug of `name` to `out`.
+fn push_slug(name: &str, out: &mut String) {
+    let start = out.len();
     let folded: std::borrow::Cow<'_, str> = if name.is_ascii() {
         std::borrow::Cow::Borrowed(name)
     } else {
         std::borrow::Cow::Owned(strip_diacritics(name))
     };
-    let mut out = String::with_capacity(folded.len());
     let mut pending_dash = false;
     for character in folded.chars() {
         if character.is_ascii_alphanumeric() {
-            if pending_dash && !out.is_empty() {
+            if pending_dash && out.len() > start {
                 out.push('-');
             }
             pending_dash = false;
@@ -155,7 +232,41 @@ pub fn slug(name: &str) -> String {
             pending_dash = true;
         }
     }
-    out
+}
+
+/// Hashes of the body's lowercase words: a 4096-bit Bloom filter in front of a plain list
+/// (cheaper to fill per story than a hash set; membership answers are exact).
+#[derive(Default)]
+struct LowercaseWords {
+    bloom: Vec<u64>,
+    hashes: Vec<u64>,
+}
+
+impl LowercaseWords {
+    const BLOOM_WORDS: usize = 64;
+
+    fn clear(&mut self) {
+        self.bloom.clear();
+        self.bloom.resize(Self::BLOOM_WORDS, 0);
+        self.hashes.clear();
+    }
+
+    #[inline]
+    fn bit(hash: u64) -> (usize, u64) {
+        let position = (hash >> 52) as usize;
+        (position / 64 % Self::BLOOM_WORDS, 1u64 << (position % 64))
+    }
+
+    fn insert(&mut self, hash: u64) {
+        let (word, mask) = Self::bit(hash);
+        self.bloom[word] |= mask;
+        self.hashes.push(hash);
+    }
+
+    fn contains(&self, hash: &u64) -> bool {
+        let (word, mask) = Self::bit(*hash);
+        self.bloom.get(word).is_some_and(|bits| bits & mask != 0) && self.hashes.contains(hash)
+    }
 }
 
 /// Per-thread buffers reused from story to story (cleared before use).
@@ -164,7 +275,8 @@ struct Scratch {
     tokens: [Vec<Token>; 2],
     claimed: [Vec<Option<u32>>; 2],
     classes: [Vec<std::cell::Cell<u32>>; 2],
-    lowercase_words: FastSet<u64>,
+    hashes: [Vec<u64>; 2],
+    lowercase_words: LowercaseWords,
     raw: Vec<(usize, RawHit)>,
     lowered: String,
     confirmed: FastSet<u32>,
@@ -232,6 +344,8 @@ struct FieldData<'a> {
     restricted: bool,
     /// Lexicon class bits per token, computed on first use.
     classes: Vec<std::cell::Cell<u32>>,
+    /// [`word_hash`] of every token.
+    hashes: Vec<u64>,
 }
 
 const CLASS_UNKNOWN: u32 = u32::MAX;
@@ -247,7 +361,7 @@ impl FieldData<'_> {
         if cached != CLASS_UNKNOWN {
             return cached;
         }
-        let computed = lexicon.classes(self.word(index));
+        let computed = lexicon.classes_of_hash(self.hashes[index]);
         self.classes[index].set(computed);
         computed
     }
@@ -325,6 +439,7 @@ impl Engine {
                 claimed: take(&mut scratch.claimed[0]),
                 restricted: false,
                 classes: take(&mut scratch.classes[0]),
+                hashes: take(&mut scratch.hashes[0]),
             },
             FieldData {
                 field: Field::Body,
@@ -333,29 +448,46 @@ impl Engine {
                 claimed: take(&mut scratch.claimed[1]),
                 restricted: false,
                 classes: take(&mut scratch.classes[1]),
+                hashes: take(&mut scratch.hashes[1]),
             },
         ];
         for data in &mut fields {
-            tokenize(data.text, &mut data.tokens);
+            // "URGENT-", "UPDATE 1-": wire slugs glued to a headline are not part of a name.
+            let skip = if data.field == Field::Headline {
+                wire_prefix_len(data.text)
+            } else {
+                0
+            };
+            tokenize(&data.text[skip..], &mut data.tokens);
+            if skip > 0 {
+                for token in &mut data.tokens {
+                    token.start += skip;
+                    token.end += skip;
+                }
+            }
             data.claimed.clear();
             data.claimed.resize(data.tokens.len(), None);
             data.classes.clear();
             data.classes
                 .resize(data.tokens.len(), std::cell::Cell::new(CLASS_UNKNOWN));
+            data.hashes.clear();
+            data.hashes.extend(
+                data.tokens
+                    .iter()
+                    .map(|token| word_hash(&data.text[token.start..token.end])),
+            );
         }
         fields[0].restricted = is_title_case(&fields[0]);
 
         // Lowercase words of the body: a sentence-initial word seen lowercase is a common word.
         let mut lowercase_words = take(&mut scratch.lowercase_words);
         lowercase_words.clear();
-        lowercase_words.extend(
-            fields[1]
-                .tokens
-                .iter()
-                // Short function words are in the lexicon already.
-                .filter(|token| token.has(LOWERCASE) && token.end - token.start >= 4)
-                .map(|token| word_hash(&body[token.start..token.end])),
-        );
+        for (token, hash) in fields[1].tokens.iter().zip(&fields[1].hashes) {
+            // Short function words are in the lexicon already.
+            if token.has(LOWERCASE) && token.end - token.start >= 4 {
+                lowercase_words.insert(*hash);
+            }
+        }
 
         // 1. Gazetteer hits.
         let mut raw = take(&mut scratch.raw);
@@ -365,7 +497,7 @@ impl Engine {
             lowered.clear();
             lowered.push_str(data.text);
             lowered.make_ascii_lowercase();
-            for token in &data.tokens {
+            for (token, hash) in data.tokens.iter().zip(&data.hashes) {
                 if token.has(DIGIT) {
                     continue;
                 }
@@ -377,10 +509,10 @@ impl Engine {
                 } else {
                     &self.gazetteer.first_words
                 };
-                let before_hyphen = word.split('-').next().unwrap_or(word);
-                if !starts_set.contains(&word_hash(word))
-                    && (before_hyphen.len() == word.len()
-                        || !starts_set.contains(&word_hash(before_hyphen)))
+                if !starts_set.contains(hash)
+                    && word.split_once('-').is_none_or(|(before_hyphen, _)| {
+                        !starts_set.contains(&word_hash(before_hyphen))
+                    })
                 {
                     continue;
                 }
@@ -625,7 +757,7 @@ impl Engine {
                 None => {
                     let name = canonical_from_surface(surface);
                     let id = wiredesk_id(candidate.entity_type, &name);
-                    let key = builder.entity(&id, candidate.entity_type, &name);
+                    let key = builder.entity(id, candidate.entity_type, name);
                     builder.by_surface.insert(surface_key, key);
                     key
                 }
@@ -680,7 +812,7 @@ impl Engine {
             }
             let data = &fields[hit.field];
             let word = &data.text[hit.start..hit.end];
-            if let Some(&person) = index.person_tokens.get(&name_key(word))
+            if let Some(&person) = index.person_tokens.get(&name_key(word)).map(|slot| &slot.0)
                 && let Some(&place) = builder.by_entry.get(&hit.entry)
             {
                 builder.move_mention(place, person, data.field, hit.start);
@@ -710,7 +842,13 @@ impl Engine {
                 continue;
             }
             if single {
-                if let Some(&key) = index.person_tokens.get(&name_key(surface)) {
+                if let Some(&(key, _)) = index.person_tokens.get(&name_key(surface)) {
+                    builder.mention(key, data, start, end);
+                    continue;
+                }
+                if !data.tokens[pending.token_low].has(ALL_CAPS)
+                    && let Some(&key) = index.org_leads.get(&name_key(surface))
+                {
                     builder.mention(key, data, start, end);
                     continue;
                 }
@@ -725,7 +863,7 @@ impl Engine {
                 if let Some(entity_type) = fallback {
                     let name = canonical_from_surface(surface);
                     let id = wiredesk_id(entity_type, &name);
-                    let key = builder.entity(&id, entity_type, &name);
+                    let key = builder.entity(id, entity_type, name);
                     builder.mention(key, data, start, end);
                 }
                 continue;
@@ -740,7 +878,7 @@ impl Engine {
                 let key = index
                     .full
                     .get(&name_key(word))
-                    .or_else(|| index.person_tokens.get(&name_key(word)))
+                    .or_else(|| index.person_tokens.get(&name_key(word)).map(|slot| &slot.0))
                     .or_else(|| acronyms.get(word));
                 if let Some(&key) = key {
                     builder.mention(key, data, token.start, token.end);
@@ -756,6 +894,7 @@ impl Engine {
             scratch.tokens[slot] = data.tokens;
             scratch.claimed[slot] = data.claimed;
             scratch.classes[slot] = data.classes;
+            scratch.hashes[slot] = data.hashes;
         }
         scratch.lowercase_words = lowercase_words;
         scratch.raw = raw;
@@ -778,10 +917,7 @@ impl Engine {
         if class & (COMMON | FIRST_NAME | TIME | NOT_NAME | TITLE | DEMONYM) != 0 {
             return None;
         }
-        self.gazetteer
-            .surnames
-            .get(&word_hash(data.word(index)))
-            .copied()
+        self.gazetteer.surnames.get(&data.hashes[index]).copied()
     }
 
     /// Picks the entry for an accepted alias hit, or rejects an ambiguous one without context.
@@ -901,7 +1037,7 @@ impl Engine {
         low: usize,
         high: usize,
         hits: &mut [Hit],
-        lowercase_words: &FastSet<u64>,
+        lowercase_words: &LowercaseWords,
         candidates: &mut Vec<Candidate>,
         pendings: &mut Vec<Pending>,
     ) {
@@ -1007,8 +1143,7 @@ impl Engine {
                     && matches!(data.word(index + 1), "of" | "for")
                     && data.tokens[index].has(CAPITALISED)
             });
-        let last_lower = lower(data.word(high - 1));
-        let bank_compound = last_lower.len() > 5 && last_lower.ends_with("bank");
+        let bank_compound = ends_with_ignore_case(data.word(high - 1), "bank", 6);
         let org_headed = last_class & ORG_HEAD != 0 || org_prefixed || bank_compound;
         let last_claim = data.claimed[high - 1];
         // "Gulf of Mexico", "Democratic Republic of the Congo", "Isle of Wight".
@@ -1137,7 +1272,7 @@ impl Engine {
         data: &FieldData<'_>,
         low: usize,
         high: usize,
-        lowercase_words: &FastSet<u64>,
+        lowercase_words: &LowercaseWords,
         keep_titles: bool,
     ) -> (usize, bool) {
         let lexicon = &self.lexicon;
@@ -1168,7 +1303,7 @@ impl Engine {
                 || role_before_name
                 || (token.has(SENTENCE_START)
                     && data.word(start).len() >= 4
-                    && lowercase_words.contains(&word_hash(data.word(start))))
+                    && lowercase_words.contains(&data.hashes[start]))
             {
                 start += 1;
                 continue;
@@ -1227,7 +1362,7 @@ impl Engine {
         low: usize,
         high: usize,
         hits: &mut [Hit],
-        lowercase_words: &FastSet<u64>,
+        lowercase_words: &LowercaseWords,
         candidates: &mut Vec<Candidate>,
         pendings: &mut Vec<Pending>,
     ) {
@@ -1356,9 +1491,8 @@ impl Engine {
         }
         let last_class = data.class(end - 1, lexicon);
         let last_word = data.word(end - 1);
-        let last_lower = lower(last_word);
-        let bank_compound =
-            last_word.len() > 5 && (last_lower.ends_with("bank") || last_lower.ends_with("bankas"));
+        let bank_compound = ends_with_ignore_case(last_word, "bank", 6)
+            || ends_with_ignore_case(last_word, "bankas", 6);
         if last_class & ORG_HEAD != 0 || first_class & ORG_LEAD != 0 || bank_compound {
             push_candidate(EntityType::Organisation, candidates);
             return;
@@ -1420,6 +1554,14 @@ fn list_neighbour_type(
     let key = builder.entity_ending_at(data.field, data.tokens[previous].end)?;
     let entity_type = builder.entities[key].entity_type;
     (entity_type != EntityType::Person).then_some(entity_type)
+}
+
+/// Whether `word` is at least `min_length` bytes long and ends with ASCII `suffix` in any case.
+fn ends_with_ignore_case(word: &str, suffix: &str, min_length: usize) -> bool {
+    let bytes = word.as_bytes();
+    bytes.len() >= min_length
+        && bytes.len() >= suffix.len()
+        && bytes[bytes.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
 }
 
 /// Arabic-style name particles written in lower case and hyphenated: "al-Marri", "el-Sisi".
@@ -1492,7 +1634,10 @@ fn canonical_from_surface(surface: &str) -> String {
             out.push_str(word);
         }
     }
-    out.replace('\u{2019}', "'")
+    if out.contains('\u{2019}') {
+        return out.replace('\u{2019}', "'");
+    }
+    out
 }
 
 #[derive(Default)]
@@ -1508,11 +1653,14 @@ struct NameIndex {
     /// Lowercased name and multi-word mention texts of every entity.
     full: FastMap<u64, usize>,
     /// Lowercased single words of people's names ("miller", "kim").
-    person_tokens: FastMap<u64, usize>,
+    person_tokens: FastMap<u64, (usize, usize)>,
+    /// First words of multi-word organisation names that no word list knows ("Halvorsen" of
+    /// "Halvorsen Shipping"): a later bare mention is the organisation.
+    org_leads: FastMap<u64, usize>,
 }
 
 impl DocBuilder {
-    fn entity(&mut self, id: &str, entity_type: EntityType, name: &str) -> usize {
+    fn entity(&mut self, id: String, entity_type: EntityType, name: String) -> usize {
         if let Some(key) = self.entities.iter().position(|entity| entity.id == id) {
             let entity = &mut self.entities[key];
             // Unknown names: keep the longest spelling as canonical.
@@ -1520,14 +1668,14 @@ impl DocBuilder {
                 && name.len() > entity.name.len()
                 && !entity.mentions.is_empty()
             {
-                entity.name = name.to_string();
+                entity.name = name;
             }
             return key;
         }
         self.entities.push(DocEntity {
-            id: id.to_string(),
+            id,
             entity_type,
-            name: name.to_string(),
+            name,
             mentions: Vec::new(),
         });
         self.entities.len() - 1
@@ -1551,7 +1699,7 @@ impl DocBuilder {
             return key;
         }
         let entry = &gazetteer.entries[entry_index as usize];
-        let key = self.entity(&entry.id, entry.entity_type, &entry.canonical);
+        let key = self.entity(entry.id.clone(), entry.entity_type, entry.canonical.clone());
         self.by_entry.insert(entry_index, key);
         key
     }
@@ -1602,6 +1750,7 @@ impl DocBuilder {
     fn name_index(&self, lexicon: &Lexicon) -> NameIndex {
         let mut full: FastMap<u64, usize> = FastMap::default();
         let mut person_tokens: FastMap<u64, (usize, usize)> = FastMap::default();
+        let mut org_leads: FastMap<u64, usize> = FastMap::default();
         let mut seen: FastSet<&str> = FastSet::default();
         for (key, entity) in self.entities.iter().enumerate() {
             if entity.mentions.is_empty() {
@@ -1615,17 +1764,27 @@ impl DocBuilder {
                     continue;
                 }
                 full.entry(name_key(name)).or_insert(key);
+                if entity.entity_type == EntityType::Organisation
+                    && let Some((lead, rest)) = name.split_once(' ')
+                    && rest
+                        .rsplit(' ')
+                        .next()
+                        .is_some_and(|last| BUSINESS_OR_CLUB_HEADS.contains(&&*lower(last)))
+                    && lead.len() >= 3
+                    && lead.starts_with(char::is_uppercase)
+                    && lead.chars().skip(1).all(char::is_lowercase)
+                    && lexicon.classes(lead) == 0
+                {
+                    org_leads.entry(name_key(lead)).or_insert(key);
+                }
                 if entity.entity_type != EntityType::Person || !name.contains(' ') {
                     continue;
                 }
                 for word in name.split_whitespace() {
-                    let word = lower(word);
-                    if lexicon.classes(&word) & CONNECTOR != 0 || word.len() < 2 {
+                    if word.len() < 2 || lexicon.classes(word) & CONNECTOR != 0 {
                         continue;
                     }
-                    let slot = person_tokens
-                        .entry(name_key(&word))
-                        .or_insert((key, weight));
+                    let slot = person_tokens.entry(name_key(word)).or_insert((key, weight));
                     if weight > slot.1 {
                         *slot = (key, weight);
                     }
@@ -1634,10 +1793,8 @@ impl DocBuilder {
         }
         NameIndex {
             full,
-            person_tokens: person_tokens
-                .into_iter()
-                .map(|(word, (key, _))| (word, key))
-                .collect(),
+            person_tokens,
+            org_leads,
         }
     }
 

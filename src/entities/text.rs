@@ -88,6 +88,75 @@ fn gap_flags(gap: &str) -> (bool, bool, bool, bool, bool) {
     (sentence, spaces_only, paren, comma, closes)
 }
 
+/// A reporting period written as a word: Q1-Q4, H1/H2, 1Q-4Q, 1H/2H, FY plus two or four digits.
+fn is_period_figure(word: &[u8]) -> bool {
+    match word {
+        [b'Q', b'1'..=b'4'] | [b'H', b'1' | b'2'] | [b'1'..=b'4', b'Q'] | [b'1' | b'2', b'H'] => {
+            true
+        }
+        [b'F', b'Y', digits @ ..] => {
+            (digits.len() == 2 || digits.len() == 4) && digits.iter().all(u8::is_ascii_digit)
+        }
+        _ => false,
+    }
+}
+
+/// Wire-service slugs written before a headline ("UPDATE 1-", "URGENT-").
+const WIRE_SLUGS: [&str; 24] = [
+    "URGENT",
+    "UPDATE",
+    "BRIEF",
+    "CORRECTED",
+    "CORRECTION",
+    "REFILE",
+    "RESEND",
+    "REPEAT",
+    "RPT",
+    "EXCLUSIVE",
+    "BREAKING",
+    "FLASH",
+    "SNAP",
+    "ALERT",
+    "WRAPUP",
+    "INSIGHT",
+    "ANALYSIS",
+    "FACTBOX",
+    "PREVIEW",
+    "COLUMN",
+    "TIMELINE",
+    "EXPLAINER",
+    "POLL",
+    "INTERVIEW",
+];
+
+/// Length of a wire-service prefix glued to the start of a headline: a listed slug, optionally a version number, then a hyphen and a capital or digit
+/// ("URGENT-", "UPDATE 1-", "BRIEF-", "CORRECTED-", "REFILE-"); 0 when there is none.
+pub(crate) fn wire_prefix_len(headline: &str) -> usize {
+    let bytes = headline.as_bytes();
+    let mut position = 0;
+    while position < bytes.len() && bytes[position].is_ascii_uppercase() {
+        position += 1;
+    }
+    if !WIRE_SLUGS.contains(&&headline[..position]) {
+        return 0;
+    }
+    if bytes.get(position) == Some(&b' ') && bytes.get(position + 1).is_some_and(u8::is_ascii_digit)
+    {
+        position += 1;
+        while position < bytes.len() && bytes[position].is_ascii_digit() {
+            position += 1;
+        }
+    }
+    if bytes.get(position) != Some(&b'-') {
+        return 0;
+    }
+    position += 1;
+    match bytes.get(position) {
+        Some(next) if next.is_ascii_uppercase() || next.is_ascii_digit() => position,
+        _ => 0,
+    }
+}
+
 /// Splits `text` into tokens, appending to `tokens` (cleared first).
 pub(crate) fn tokenize(text: &str, tokens: &mut Vec<Token>) {
     tokens.clear();
@@ -199,7 +268,10 @@ pub(crate) fn tokenize(text: &str, tokens: &mut Vec<Token>) {
                 break;
             }
         }
-        if character.is_uppercase() {
+        if is_period_figure(&bytes[start..end]) {
+            // "Q4", "H1", "FY2025": reporting periods are figures, never part of a name.
+            flags |= DIGIT;
+        } else if character.is_uppercase() {
             flags |= CAPITALISED;
             if letters >= 2 && upper == letters {
                 flags |= ALL_CAPS;
@@ -298,6 +370,37 @@ mod tests {
         assert!(found[7].1 & BASED != 0);
         assert!(found[10].1 & JOINED != 0);
         assert!(found[9].1 & COMMA_BEFORE != 0);
+    }
+
+    #[test]
+    fn finds_wire_prefixes() {
+        assert_eq!(
+            wire_prefix_len("URGENT-Halvorsen Shipping Q4 net profit"),
+            7
+        );
+        assert_eq!(wire_prefix_len("UPDATE 1-Chile proposes royalties"), 9);
+        assert_eq!(wire_prefix_len("CORRECTED-Former bank CEO jailed"), 10);
+        assert_eq!(wire_prefix_len("BRIEF-Aurelian says"), 6);
+        assert_eq!(wire_prefix_len("Boateng-Ansah says"), 0);
+        assert_eq!(wire_prefix_len("US-China talks"), 0);
+        assert_eq!(wire_prefix_len("NATO-led force"), 0);
+        assert_eq!(wire_prefix_len("NATO-Russia talks"), 0);
+    }
+
+    #[test]
+    fn periods_are_figures() {
+        let found = words("Halvorsen Shipping Q4 profit, FY2025 and H1 results");
+        let flags_of = |word: &str| {
+            found
+                .iter()
+                .find(|(text, _)| text == word)
+                .map_or(0, |(_, flags)| *flags)
+        };
+        for period in ["Q4", "FY2025", "H1"] {
+            assert!(flags_of(period) & DIGIT != 0);
+            assert!(flags_of(period) & CAPITALISED == 0);
+        }
+        assert!(flags_of("Shipping") & CAPITALISED != 0);
     }
 
     #[test]

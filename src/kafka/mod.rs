@@ -2,6 +2,7 @@
 //! (`dlq`), offset bookkeeping (`offsets`) and the `pipeline` that ties them to the enrichment core.
 
 pub mod dlq;
+pub mod eos;
 pub mod offsets;
 pub mod pipeline;
 pub mod sink;

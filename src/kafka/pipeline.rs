@@ -10,6 +10,7 @@
 
 use crate::config::{Config, Delivery};
 use crate::enrich::{State, StoryContext};
+use crate::envelope::DedupBlock;
 use crate::envelope::Source;
 use crate::kafka::dlq::{dead_letter_headers, envelope_headers};
 use crate::kafka::offsets::OffsetTracker;
@@ -19,11 +20,12 @@ use crate::kafka::{KafkaPipelineError, consumer_config, producer_config};
 use crate::metrics::{
     KafkaErrorEvent, MessageConsumed, ReadinessChanged, StoryRejected, WindowSizes,
 };
-use crate::processor::{Outcome, now_ms, now_rfc3339, process_message};
+use crate::processor::{Outcome, now_ms, now_rfc3339, process_message_replaying};
 use rdkafka::consumer::{CommitMode, Consumer, StreamConsumer};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{Message, OwnedHeaders};
 use rdkafka::producer::{BaseRecord, Producer, ThreadedProducer};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{Notify, mpsc, watch};
@@ -43,6 +45,8 @@ pub struct RunSummary {
     pub dead_letters: u64,
     pub retried: u64,
     pub commits: u64,
+    /// Exactly-once mode: transactions aborted (and their input reprocessed).
+    pub aborts: u64,
 }
 
 type Sink = ThreadedProducer<SinkContext>;
@@ -55,7 +59,7 @@ pub async fn run_pipeline(
     options: RunOptions,
 ) -> Result<RunSummary, KafkaPipelineError> {
     if config.kafka.delivery == Delivery::ExactlyOnce {
-        return crate::kafka::pipeline::exactly_once::run(config, state, shutdown, options).await;
+        return crate::kafka::eos::run(config, state, shutdown, options).await;
     }
     let k = &config.kafka;
     let tracker = Arc::new(Mutex::new(OffsetTracker::new()));
@@ -106,6 +110,7 @@ pub async fn run_pipeline(
     let mut commit_tick = tokio::time::interval(Duration::from_millis(k.commit_interval_ms.max(1)));
     commit_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let max_in_flight = k.max_in_flight;
+    let no_replay = HashMap::new();
 
     loop {
         if *shutdown.borrow() {
@@ -144,7 +149,7 @@ pub async fn run_pipeline(
                     if let Ok(mut t) = tracker.lock() {
                         t.track(&input.topic, input.partition, input.offset);
                     }
-                    let record = enrich_message(config, &mut state, payload, key, input, &mut summary);
+                    let (record, _) = enrich_message(config, &mut state, payload, key, input, &mut summary, &no_replay);
                     produce(&producer, record).await;
                     if options.log_every > 0 && summary.consumed % options.log_every == 0 {
                         tracing::info!(consumed = summary.consumed, enriched = summary.enriched, dead_letters = summary.dead_letters, "progress");
@@ -214,7 +219,8 @@ pub fn enrich_message(
     key: Option<Vec<u8>>,
     input: InputRef,
     summary: &mut RunSummary,
-) -> OutRecord {
+    replay: &HashMap<String, DedupBlock>,
+) -> (OutRecord, Option<(String, DedupBlock)>) {
     let k = &config.kafka;
     let ctx = StoryContext {
         source: Source::Kafka {
@@ -225,17 +231,18 @@ pub fn enrich_message(
         processed_at: now_rfc3339(),
         fallback_time_ms: input.timestamp_ms.unwrap_or_else(now_ms),
     };
-    match process_message(state, payload, config.limits.max_story_bytes, ctx) {
+    match process_message_replaying(state, payload, config.limits.max_story_bytes, ctx, replay) {
         Outcome::Enriched(e) => {
             summary.enriched += 1;
             let source = format!("{}/{}/{}", input.topic, input.partition, input.offset);
-            OutRecord {
+            let record = OutRecord {
                 topic: k.output_topic.clone(),
-                key: Some(e.uri.into_bytes()),
+                key: Some(e.uri.clone().into_bytes()),
                 payload: e.json,
                 headers: envelope_headers(&e.story_id, e.verdict.as_str(), &source),
                 input,
-            }
+            };
+            (record, Some((e.uri, e.dedup)))
         }
         Outcome::Rejected(reason) => {
             summary.dead_letters += 1;
@@ -245,13 +252,14 @@ pub fn enrich_message(
                 position: &position,
             }
             .emit();
-            OutRecord {
+            let record = OutRecord {
                 topic: k.dlq_topic.clone(),
                 key,
                 payload: payload.to_vec(),
                 headers: dead_letter_headers(&reason, &input.topic, input.partition, input.offset),
                 input,
-            }
+            };
+            (record, None)
         }
     }
 }
@@ -374,23 +382,5 @@ impl Flush for Arc<Sink> {
             }
             .emit();
         }
-    }
-}
-
-pub mod exactly_once {
-    //! Exactly-once mode: a transactional producer; consumed offsets are sent within the
-    //! transaction that holds their outputs and dead letters; on failure the transaction is aborted
-    //! and the consumer rewinds to the last committed position.
-    use super::*;
-
-    pub async fn run(
-        _config: &Config,
-        _state: State,
-        _shutdown: watch::Receiver<bool>,
-        _options: RunOptions,
-    ) -> Result<RunSummary, KafkaPipelineError> {
-        Err(KafkaPipelineError::Transactions(
-            "exactly-once mode is not implemented yet".into(),
-        ))
     }
 }

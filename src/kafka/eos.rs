@@ -1,0 +1,332 @@
+//! Exactly-once mode (`kafka.delivery = "exactly-once"`), for brokers with Kafka transactions:
+//! each batch of consumed messages is enriched and produced inside one transaction, together with
+//! its dead letters and the consumed offsets (`send_offsets_to_transaction`); no offset is ever
+//! committed outside a transaction. If anything fails, the transaction is aborted, the consumer
+//! rewinds to the last committed position and the batch is processed again, replaying the dedup
+//! decisions already taken for it so the verdicts do not change. A fenced producer (another
+//! instance took over the transactional id) stops the process.
+//!
+//! Readers of the output must use `isolation.level=read_committed`.
+
+use crate::config::Config;
+use crate::enrich::State;
+use crate::envelope::DedupBlock;
+use crate::kafka::offsets::{OffsetTracker, Partition};
+use crate::kafka::pipeline::{OutRecord, RunOptions, RunSummary, enrich_message};
+use crate::kafka::sink::InputRef;
+use crate::kafka::source::SourceContext;
+use crate::kafka::{KafkaPipelineError, consumer_config, producer_config};
+use crate::metrics::{KafkaErrorEvent, MessageConsumed, MessageProduced, ReadinessChanged};
+use crate::processor::now_ms;
+use rdkafka::consumer::{Consumer, StreamConsumer};
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
+use rdkafka::message::Message;
+use rdkafka::producer::{BaseRecord, DefaultProducerContext, Producer, ThreadedProducer};
+use rdkafka::{Offset, TopicPartitionList};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::watch;
+
+type TxProducer = ThreadedProducer<DefaultProducerContext>;
+
+/// How long one transactional call may take before the mode gives up with a clear error.
+const TXN_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Messages of the open transaction: first and next offset per partition, and the dedup
+/// decisions taken (to replay them if the transaction aborts).
+#[derive(Default)]
+struct Batch {
+    first: BTreeMap<Partition, i64>,
+    next: BTreeMap<Partition, i64>,
+    decisions: Vec<(String, DedupBlock)>,
+    inputs: Vec<Option<i64>>,
+}
+
+impl Batch {
+    fn len(&self) -> usize {
+        self.inputs.len()
+    }
+}
+
+fn txn_error(what: &str, e: &KafkaError) -> KafkaPipelineError {
+    KafkaPipelineError::Transactions(format!("{what}: {e}"))
+}
+
+fn is_fatal(e: &KafkaError) -> bool {
+    match e {
+        KafkaError::Transaction(r) => {
+            r.is_fatal() || (!r.txn_requires_abort() && !r.is_retriable())
+        }
+        _ => false,
+    }
+}
+
+/// Runs the exactly-once pipeline until `shutdown`.
+pub async fn run(
+    config: &Config,
+    mut state: State,
+    mut shutdown: watch::Receiver<bool>,
+    options: RunOptions,
+) -> Result<RunSummary, KafkaPipelineError> {
+    let k = &config.kafka;
+    let tracker = Arc::new(Mutex::new(OffsetTracker::new()));
+    let ctx = SourceContext::new(tracker, Duration::from_secs(config.shutdown.timeout_secs));
+    let consumer: StreamConsumer<SourceContext> = consumer_config(k)
+        .set("isolation.level", "read_committed")
+        .create_with_context(ctx)
+        .map_err(|source| KafkaPipelineError::Client {
+            what: "consumer",
+            brokers: k.brokers.clone(),
+            source,
+        })?;
+    let transactional_id = k.transactional_id.clone().unwrap_or_else(|| {
+        let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "local".into());
+        format!("wiredesk-{}-{host}", k.group_id)
+    });
+    let producer: TxProducer = producer_config(k)
+        .set("transactional.id", &transactional_id)
+        .set("transaction.timeout.ms", "60000")
+        .create()
+        .map_err(|source| KafkaPipelineError::Client {
+            what: "producer",
+            brokers: k.brokers.clone(),
+            source,
+        })?;
+    producer
+        .init_transactions(TXN_TIMEOUT)
+        .map_err(|e| txn_error("init_transactions", &e))?;
+    consumer
+        .subscribe(&[k.input_topic.as_str()])
+        .map_err(|source| KafkaPipelineError::Subscribe {
+            topic: k.input_topic.clone(),
+            source,
+        })?;
+    tracing::info!(transactional_id = %transactional_id, "pipeline started (exactly-once)");
+
+    let mut summary = RunSummary::default();
+    let mut replay: HashMap<String, DedupBlock> = HashMap::new();
+    // After a rewind: the offset each partition must restart at (stale prefetched messages are
+    // skipped until it arrives).
+    let mut rewound: HashMap<Partition, i64> = HashMap::new();
+    let batch_window = Duration::from_millis(k.commit_interval_ms.max(1) * 10);
+    let batch_max = k.max_in_flight;
+
+    'outer: loop {
+        if *shutdown.borrow() {
+            break;
+        }
+        producer
+            .begin_transaction()
+            .map_err(|e| txn_error("begin_transaction", &e))?;
+        let mut batch = Batch::default();
+        let deadline = tokio::time::Instant::now() + batch_window;
+        while batch.len() < batch_max {
+            tokio::select! {
+                biased;
+                _ = shutdown.changed() => break,
+                _ = tokio::time::sleep_until(deadline) => break,
+                msg = consumer.recv() => match msg {
+                    Ok(m) => {
+                        let part: Partition = (m.topic().to_string(), m.partition());
+                        if let Some(&want) = rewound.get(&part) {
+                            if m.offset() != want {
+                                continue;
+                            }
+                            rewound.remove(&part);
+                        }
+                        MessageConsumed { topic: m.topic() }.emit();
+                        summary.consumed += 1;
+                        batch.first.entry(part.clone()).or_insert(m.offset());
+                        batch.next.insert(part, m.offset() + 1);
+                        let input = InputRef {
+                            topic: m.topic().to_string(),
+                            partition: m.partition(),
+                            offset: m.offset(),
+                            timestamp_ms: m.timestamp().to_millis(),
+                            attempt: 0,
+                        };
+                        batch.inputs.push(input.timestamp_ms);
+                        let (record, decision) = enrich_message(
+                            config,
+                            &mut state,
+                            m.payload().unwrap_or_default(),
+                            m.key().map(<[u8]>::to_vec),
+                            input,
+                            &mut summary,
+                            &replay,
+                        );
+                        if let Some(d) = decision {
+                            batch.decisions.push(d);
+                        }
+                        if let Err(e) = send(&producer, record).await {
+                            KafkaErrorEvent { kind: "produce", error: &e }.emit();
+                            abort_and_rewind(&producer, &consumer, batch, &mut replay, &mut rewound, &mut summary).await?;
+                            continue 'outer;
+                        }
+                    }
+                    Err(e) => {
+                        KafkaErrorEvent { kind: "consume", error: &e }.emit();
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    }
+                },
+            }
+        }
+        if batch.len() == 0 {
+            // Nothing consumed: close the empty transaction cheaply.
+            if let Err(e) = producer.commit_transaction(TXN_TIMEOUT) {
+                if is_fatal(&e) {
+                    return Err(txn_error("commit_transaction", &e));
+                }
+                let _ = producer.abort_transaction(TXN_TIMEOUT);
+            }
+            continue;
+        }
+        match commit_batch(&producer, &consumer, &batch) {
+            Ok(()) => {
+                summary.commits += 1;
+                let now = now_ms();
+                for ts in &batch.inputs {
+                    MessageProduced {
+                        topic: &k.output_topic,
+                        input_timestamp_ms: *ts,
+                        now_ms: now,
+                    }
+                    .emit();
+                }
+                // Decisions of a committed batch are final; forget the replays it used.
+                for (uri, _) in &batch.decisions {
+                    replay.remove(uri);
+                }
+                ReadinessChanged {
+                    ready: true,
+                    why: "transaction committed",
+                }
+                .emit();
+                if options.log_every > 0
+                    && summary.consumed % options.log_every < batch.len() as u64
+                {
+                    tracing::info!(
+                        consumed = summary.consumed,
+                        commits = summary.commits,
+                        "progress"
+                    );
+                }
+            }
+            Err(e) if is_fatal(&e) => {
+                return Err(KafkaPipelineError::Transactions(format!(
+                    "fatal transaction error, possibly fenced by another instance with transactional id {transactional_id}: {e}"
+                )));
+            }
+            Err(e) => {
+                KafkaErrorEvent {
+                    kind: "commit",
+                    error: &e,
+                }
+                .emit();
+                abort_and_rewind(
+                    &producer,
+                    &consumer,
+                    batch,
+                    &mut replay,
+                    &mut rewound,
+                    &mut summary,
+                )
+                .await?;
+            }
+        }
+    }
+    ReadinessChanged {
+        ready: false,
+        why: "shut down",
+    }
+    .emit();
+    consumer.unsubscribe();
+    tracing::info!(
+        consumed = summary.consumed,
+        enriched = summary.enriched,
+        dead_letters = summary.dead_letters,
+        commits = summary.commits,
+        aborts = summary.aborts,
+        "pipeline stopped cleanly (exactly-once)"
+    );
+    Ok(summary)
+}
+
+/// Produces a record within the open transaction, waiting while the queue is full.
+async fn send(producer: &TxProducer, rec: OutRecord) -> Result<(), KafkaError> {
+    let mut headers = Some(rec.headers);
+    loop {
+        let mut record: BaseRecord<'_, [u8], [u8]> =
+            BaseRecord::to(&rec.topic).payload(rec.payload.as_slice());
+        if let Some(k) = rec.key.as_deref() {
+            record = record.key(k);
+        }
+        if let Some(h) = headers.take() {
+            record = record.headers(h);
+        }
+        match producer.send(record) {
+            Ok(()) => return Ok(()),
+            Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), r)) => {
+                headers = r.headers;
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
+            Err((e, _)) => return Err(e),
+        }
+    }
+}
+
+/// Sends the batch's offsets within the transaction and commits it.
+fn commit_batch(
+    producer: &TxProducer,
+    consumer: &StreamConsumer<SourceContext>,
+    batch: &Batch,
+) -> Result<(), KafkaError> {
+    let mut tpl = TopicPartitionList::new();
+    for ((topic, partition), next) in &batch.next {
+        tpl.add_partition_offset(topic, *partition, Offset::Offset(*next))?;
+    }
+    let metadata = consumer
+        .group_metadata()
+        .ok_or(KafkaError::ConsumerCommit(RDKafkaErrorCode::State))?;
+    producer.send_offsets_to_transaction(&tpl, &metadata, TXN_TIMEOUT)?;
+    producer.commit_transaction(TXN_TIMEOUT)
+}
+
+/// Aborts the open transaction and rewinds every partition of the batch to where it started;
+/// the batch's dedup decisions are kept for replay.
+async fn abort_and_rewind(
+    producer: &TxProducer,
+    consumer: &StreamConsumer<SourceContext>,
+    batch: Batch,
+    replay: &mut HashMap<String, DedupBlock>,
+    rewound: &mut HashMap<Partition, i64>,
+    summary: &mut RunSummary,
+) -> Result<(), KafkaPipelineError> {
+    summary.aborts += 1;
+    tracing::warn!(
+        messages = batch.len(),
+        "aborting the transaction; its input will be processed again"
+    );
+    producer
+        .abort_transaction(TXN_TIMEOUT)
+        .map_err(|e| txn_error("abort_transaction", &e))?;
+    for ((topic, partition), first) in &batch.first {
+        if let Err(e) = consumer.seek(
+            topic,
+            *partition,
+            Offset::Offset(*first),
+            Duration::from_secs(10),
+        ) {
+            KafkaErrorEvent {
+                kind: "consume",
+                error: &e,
+            }
+            .emit();
+        }
+        rewound.insert((topic.clone(), *partition), *first);
+    }
+    replay.extend(batch.decisions);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    Ok(())
+}
