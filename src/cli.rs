@@ -57,6 +57,12 @@ pub enum Command {
     ///
     /// Example: wiredesk bench --stories 100000
     Bench(BenchArgs),
+    /// Score the real core on the bundled original data: entity tagging (P/R/F1 per type, split
+    /// rate, id consistency), story clustering (B-cubed), duplicate verdicts, and the
+    /// near-duplicate case generator by kind; the seed reports too when present.
+    ///
+    /// Example: wiredesk eval --seeds ../shared/seeds
+    Eval(EvalArgs),
     /// Load and validate the configuration (file + environment), print the effective settings
     /// as TOML, and exit non-zero with the reason if they are invalid.
     CheckConfig,
@@ -111,6 +117,16 @@ pub struct BenchArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Directory holding devset/ and demo/.
+    #[arg(long, default_value = "data")]
+    pub data: PathBuf,
+    /// Seed reports with their gold.json (scored, never tuned to).
+    #[arg(long, default_value = "../shared/seeds")]
+    pub seeds: PathBuf,
+}
+
+#[derive(Debug, Args)]
 pub struct DemoArgs {
     /// Keep running after the feed is done: re-send the feed every few seconds (so the re-sends
     /// show up as duplicates) and keep serving metrics, until Ctrl-C.
@@ -145,6 +161,8 @@ pub enum CliError {
     },
     #[error(transparent)]
     Bench(#[from] crate::bench::BenchError),
+    #[error(transparent)]
+    Eval(#[from] crate::eval::EvalCmdError),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
     #[error("cannot print the configuration: {0}")]
@@ -217,6 +235,10 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
                 toml::to_string_pretty(&config).map_err(|e| CliError::Render(e.to_string()))?;
             println!("{text}");
             eprintln!("configuration is valid");
+            Ok(())
+        }
+        Command::Eval(args) => {
+            crate::eval::run_eval(&args.data, Some(&args.seeds))?;
             Ok(())
         }
         Command::Bench(args) => {

@@ -17,6 +17,7 @@ pub mod demo;
 pub mod enrich;
 pub mod entities;
 pub mod envelope;
+pub mod eval;
 pub mod kafka;
 pub mod metrics;
 pub mod process;

@@ -488,28 +488,50 @@ const STOPWORDS: &[&str] = &[
     "spokesperson",
 ];
 
-/// Hashes of [`STOPWORDS`], sorted for binary search.
+/// Term hashes of [`STOPWORDS`] in a small open-addressing table (one probe for most words;
+/// 0 marks an empty cell), so a word's term hash doubles as its stopword test.
 pub struct Stopwords {
-    hashes: Vec<u64>,
+    cells: Vec<u64>,
 }
 
-const STOPWORD_SEED: u64 = 0x7374_6f70;
-
 impl Stopwords {
+    /// log2 of the table size (at least four times the number of stopwords).
+    const BITS: u32 = 11;
+
+    fn cell(hash: u64) -> usize {
+        (hash.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Self::BITS)) as usize
+    }
+
     pub fn new() -> Self {
-        let mut hashes: Vec<u64> = STOPWORDS
-            .iter()
-            .map(|w| hash_str(STOPWORD_SEED, w))
-            .collect();
-        hashes.sort_unstable();
-        hashes.dedup();
-        Self { hashes }
+        let mut cells = vec![0u64; 1 << Self::BITS];
+        let mask = cells.len() - 1;
+        for word in STOPWORDS {
+            let hash = hash_str(TERM_SEED, word).max(1);
+            let mut index = Self::cell(hash);
+            while cells[index] != 0 && cells[index] != hash {
+                index = (index + 1) & mask;
+            }
+            cells[index] = hash;
+        }
+        Self { cells }
     }
 
     pub fn contains(&self, word: &str) -> bool {
-        self.hashes
-            .binary_search(&hash_str(STOPWORD_SEED, word))
-            .is_ok()
+        self.contains_hash(hash_str(TERM_SEED, word))
+    }
+
+    /// Whether a word whose term hash (`TERM_SEED`) is `hash` is a stopword.
+    pub fn contains_hash(&self, hash: u64) -> bool {
+        let hash = hash.max(1);
+        let mask = self.cells.len() - 1;
+        let mut index = Self::cell(hash);
+        loop {
+            match self.cells[index] {
+                0 => return false,
+                cell if cell == hash => return true,
+                _ => index = (index + 1) & mask,
+            }
+        }
     }
 }
 
@@ -768,10 +790,22 @@ impl Extractor {
     }
 
     fn lead_byte_len(&self, body: &str) -> usize {
+        let bytes = body.as_bytes();
         let mut words = 0;
         let mut in_word = false;
-        for (index, ch) in body.char_indices() {
-            if ch.is_alphanumeric() {
+        let mut index = 0;
+        while index < bytes.len() {
+            // ASCII fast path; other characters decoded (index stays on a char boundary).
+            let byte = bytes[index];
+            let (alphanumeric, width) = if byte < 0x80 {
+                (byte.is_ascii_alphanumeric(), 1)
+            } else {
+                match body.get(index..).and_then(|rest| rest.chars().next()) {
+                    Some(ch) => (ch.is_alphanumeric(), ch.len_utf8()),
+                    None => (false, 1),
+                }
+            };
+            if alphanumeric {
                 if !in_word {
                     words += 1;
                     if words > self.params.lead_words {
@@ -782,6 +816,7 @@ impl Extractor {
             } else {
                 in_word = false;
             }
+            index += width;
         }
         body.len()
     }
@@ -842,12 +877,21 @@ impl Extractor {
                 } else {
                     word.chars().count() < 3
                 };
-                if short || stopwords.contains(word) {
+                if short {
                     previous = None;
                     return;
                 }
+                let mut hash = hash_str(TERM_SEED, word);
+                if stopwords.contains_hash(hash) {
+                    previous = None;
+                    return;
+                }
+                // The stemmer only shortens or rewrites a suffix: same length, same word.
+                let unstemmed_len = word.len();
                 light_stem(word);
-                let hash = hash_str(TERM_SEED, word);
+                if word.len() != unstemmed_len {
+                    hash = hash_str(TERM_SEED, word);
+                }
                 out.push((feature_key(FeatureKind::Term, hash), word_weight));
                 if with_lead {
                     out.push((feature_key(FeatureKind::Lead, hash), word_weight));
@@ -911,6 +955,17 @@ mod tests {
     }
 
     #[test]
+    fn stopwords_are_found_by_hash() {
+        let stopwords = Stopwords::new();
+        for word in STOPWORDS {
+            assert!(stopwords.contains(word), "{word}");
+        }
+        for word in ["earthquake", "ceasefire", "tariff", "a"] {
+            assert!(!stopwords.contains(word), "{word}");
+        }
+    }
+
+    #[test]
     fn numbers_are_canonical() {
         let mut buf = String::new();
         assert!(canonical_number("3,000", &mut buf));
@@ -939,6 +994,18 @@ mod tests {
         let spans = credit_spans(body);
         assert_eq!(spans.len(), 1);
         assert_eq!(&body[spans[0].start..spans[0].end], "(Atlas Wire)");
+    }
+
+    #[test]
+    fn lead_ends_after_the_configured_words() {
+        let extractor = Extractor::new(ExtractParams {
+            lead_words: 3,
+            ..params()
+        });
+        let body = "Zürich's café, 12 élan vital";
+        // Words: "Zürich", "s", "café" -> the lead ends where the fourth ("12") starts.
+        assert_eq!(&body[..extractor.lead_byte_len(body)], "Zürich's café, ");
+        assert_eq!(extractor.lead_byte_len("two words"), "two words".len());
     }
 
     #[test]

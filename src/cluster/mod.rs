@@ -228,6 +228,19 @@ pub struct StoryClusterer {
     idf_table: IdfTable,
     live: usize,
     next_seq: u64,
+    /// Reused by [`StoryClusterer::merge`]: merged features with a "new to the cluster" flag.
+    merge_buffer: Vec<(Weighted, bool)>,
+    /// Reused by [`StoryClusterer::merge`] and [`StoryClusterer::prepare`]: (value, key) of one
+    /// kind's features, to find the strength pivot.
+    rank_buffer: Vec<(f32, u64)>,
+    /// Reused by [`StoryClusterer::retrieve`]: lookup overlap per slot (all zero between calls).
+    overlap_scores: Vec<f32>,
+    /// Reused by [`StoryClusterer::retrieve`]: slots with a non-zero overlap.
+    overlap_touched: Vec<u32>,
+    /// Reused by [`StoryClusterer::prepare`]: one kind's features with their frequencies.
+    group_buffer: Vec<(Weighted, u32)>,
+    /// Reused by [`StoryClusterer::prepare`]: retrieval key candidates.
+    key_buffer: Vec<(u64, f32, u32)>,
 }
 
 const MS_PER_HOUR: f64 = 3_600_000.0;
@@ -263,6 +276,12 @@ impl StoryClusterer {
             idf_table: IdfTable::new(),
             live: 0,
             next_seq: 0,
+            merge_buffer: Vec::new(),
+            rank_buffer: Vec::new(),
+            overlap_scores: Vec::new(),
+            overlap_touched: Vec::new(),
+            group_buffer: Vec::new(),
+            key_buffer: Vec::new(),
         })
     }
 
@@ -425,30 +444,23 @@ impl StoryClusterer {
         let caps = self.kind_caps();
         let mut start = 0;
         let all = &raw.features;
+        let mut group = std::mem::take(&mut self.group_buffer);
         while start < all.len() {
             let kind = FeatureKind::of(all[start].0);
             let end =
                 start + all[start..].partition_point(|&(key, _)| FeatureKind::of(key) == kind);
-            let mut group: Vec<(Weighted, u32)> = all[start..end]
-                .iter()
-                .map(|&(key, weight)| {
-                    let frequency = self.frequency.get(key);
-                    let idf = self.idf_table.idf(ln_clusters, frequency);
-                    (Weighted { key, weight, idf }, frequency)
-                })
-                .collect();
+            group.clear();
+            group.extend(all[start..end].iter().map(|&(key, weight)| {
+                let frequency = self.frequency.get(key);
+                let idf = self.idf_table.idf(ln_clusters, frequency);
+                (Weighted { key, weight, idf }, frequency)
+            }));
             let cap = caps[kind.index()];
             if group.len() > cap {
-                let by_strength = |a: &(Weighted, u32), b: &(Weighted, u32)| {
-                    b.0.value()
-                        .total_cmp(&a.0.value())
-                        .then(a.0.key.cmp(&b.0.key))
-                };
-                if cap > 0 {
-                    group.select_nth_unstable_by(cap - 1, by_strength);
-                }
-                group.truncate(cap);
-                group.sort_unstable_by_key(|(f, _)| f.key);
+                let mut ranked = std::mem::take(&mut self.rank_buffer);
+                let pivot = strength_pivot(&mut ranked, group.iter().map(|(f, _)| f), cap);
+                self.rank_buffer = ranked;
+                group.retain(|(feature, _)| ranks_at_or_before(feature, pivot));
             }
             for &(feature, frequency) in &group {
                 features.push(feature);
@@ -458,12 +470,17 @@ impl StoryClusterer {
             }
             start = end;
         }
+        self.group_buffer = group;
         let by_value =
             |a: &(u64, f32, u32), b: &(u64, f32, u32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-        let mut post: Vec<u64> = top_by(&mut keyed.clone(), self.cfg.retrieval_keys, by_value)
+        let mut candidates = std::mem::take(&mut self.key_buffer);
+        candidates.clear();
+        candidates.extend_from_slice(&keyed);
+        let mut post: Vec<u64> = top_by(&mut candidates, self.cfg.retrieval_keys, by_value)
             .iter()
             .map(|&(key, _, _)| key)
             .collect();
+        self.key_buffer = candidates;
         post.sort_unstable();
         keyed.retain(|&(_, _, frequency)| frequency > 0);
         let lookup: Vec<(u64, f32)> = top_by(&mut keyed, self.cfg.lookup_keys, by_value)
@@ -481,16 +498,36 @@ impl StoryClusterer {
     }
 
     /// Candidate clusters sharing lookup keys, best overlap first, at most `max_candidates`.
-    fn retrieve(&self, doc: &Prepared, event_time_ms: i64) -> Vec<u32> {
-        let mut overlap: KeyMap<u32, f32> = KeyMap::default();
-        overlap.reserve(64);
+    fn retrieve(&mut self, doc: &Prepared, event_time_ms: i64) -> Vec<u32> {
+        // Overlap per slot in a dense, reused accumulator (no hashing); `touched` lists the
+        // slots hit, in first-hit order, and their scores are reset below.
+        let mut scores = std::mem::take(&mut self.overlap_scores);
+        let mut touched = std::mem::take(&mut self.overlap_touched);
+        scores.resize(self.slots.len(), 0.0);
+        touched.clear();
         for &(key, weight) in &doc.lookup {
+            let weight = weight.max(f32::MIN_POSITIVE);
             for &slot in self.postings.get(key) {
-                *overlap.entry(slot).or_insert(0.0) += weight;
+                if let Some(score) = scores.get_mut(slot as usize) {
+                    if *score == 0.0 {
+                        touched.push(slot);
+                    }
+                    *score += weight;
+                }
             }
         }
+        let mut by_overlap: Vec<(f32, u32)> = touched
+            .iter()
+            .map(|&slot| {
+                let score = &mut scores[slot as usize];
+                let weight = *score;
+                *score = 0.0;
+                (weight, slot)
+            })
+            .collect();
+        self.overlap_scores = scores;
+        self.overlap_touched = touched;
         // Best overlaps first (slot breaks ties), then the time check on those few clusters.
-        let mut by_overlap: Vec<(f32, u32)> = overlap.into_iter().map(|(s, w)| (w, s)).collect();
         let shortlist = self.cfg.max_candidates * 2;
         top_by(&mut by_overlap, shortlist, |a, b| {
             b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
@@ -510,7 +547,7 @@ impl StoryClusterer {
     }
 
     fn best_candidate(
-        &self,
+        &mut self,
         doc: &Prepared,
         event_time_ms: i64,
     ) -> Option<(u32, SimilarityBreakdown)> {
@@ -544,16 +581,14 @@ impl StoryClusterer {
         let mut dot = [0f32; KINDS];
         let (a, b) = (&doc.features, &cluster.features);
         let (mut i, mut j) = (0, 0);
+        // Branch-free advance (the keys interleave randomly); shared keys are the rare case.
         while i < a.len() && j < b.len() {
-            match a[i].key.cmp(&b[j].key) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    dot[FeatureKind::of(a[i].key).index()] += a[i].value() * b[j].value();
-                    i += 1;
-                    j += 1;
-                }
+            let (x, y) = (a[i].key, b[j].key);
+            if x == y {
+                dot[FeatureKind::of(x).index()] += a[i].value() * b[j].value();
             }
+            i += usize::from(x <= y);
+            j += usize::from(y <= x);
         }
         let cosine = |kind: FeatureKind| -> Option<f32> {
             let k = kind.index();
@@ -586,7 +621,12 @@ impl StoryClusterer {
         let combined = match entities {
             Some(shared) => {
                 let beta = self.cfg.entity_exponent;
-                happening.powf(1.0 - beta) * shared.max(ENTITY_FLOOR).powf(beta)
+                // happening^(1-beta) x shared^beta, with one exp instead of two powers.
+                if happening > 0.0 {
+                    ((1.0 - beta) * happening.ln() + beta * shared.max(ENTITY_FLOOR).ln()).exp()
+                } else {
+                    0.0
+                }
             }
             None => happening,
         };
@@ -649,80 +689,93 @@ impl StoryClusterer {
         self.advance(time);
     }
 
-    /// Adds a story's features (times `weight`) to a cluster, re-weighs the cluster with the
-    /// current IDF and keeps the strongest features of each kind.
+    /// Adds a story's features (times `weight`) to a cluster, keeps the strongest features of each
+    /// kind after re-weighing it with the current IDF when the window has changed size. Only
+    /// surviving new features enter the window frequencies (dropped ones never touch them).
     fn merge(&mut self, slot: u32, doc: &Prepared, time: i64, weight: f32) {
         let Some(mut cluster) = self.slots.get_mut(slot as usize).and_then(Option::take) else {
             return;
         };
-        let mut merged: Vec<Weighted> =
-            Vec::with_capacity(cluster.features.len() + doc.features.len());
+        // (feature, is_new) in key order.
+        let mut merged = std::mem::take(&mut self.merge_buffer);
+        merged.clear();
+        merged.reserve(cluster.features.len() + doc.features.len());
         let (a, b) = (&cluster.features, &doc.features);
         let (mut i, mut j) = (0, 0);
         while i < a.len() || j < b.len() {
             if j >= b.len() || (i < a.len() && a[i].key < b[j].key) {
-                merged.push(a[i]);
+                merged.push((a[i], false));
                 i += 1;
             } else if i >= a.len() || b[j].key < a[i].key {
-                self.frequency.increment(b[j].key);
-                merged.push(Weighted {
+                let feature = Weighted {
                     weight: b[j].weight * weight,
                     ..b[j]
-                });
+                };
+                merged.push((feature, true));
                 j += 1;
             } else {
-                merged.push(Weighted {
+                let feature = Weighted {
                     weight: a[i].weight + b[j].weight * weight,
                     ..a[i]
-                });
+                };
+                merged.push((feature, false));
                 i += 1;
                 j += 1;
             }
         }
         // Re-weigh with the current IDF when the window has changed size since the last time
-        // (in a steady window the IDF of a cluster's features drifts slowly).
+        // (in a steady window the IDF of a cluster's features drifts slowly); a new feature
+        // counts this cluster already.
         let live = self.live as f32;
         let weighed_at = cluster.weighed_at_live as f32;
         if self.live < 2000 || live > weighed_at * 1.25 || live < weighed_at * 0.8 {
             let ln_clusters = (live + 1.0).ln();
-            for feature in &mut merged {
-                feature.idf = self
-                    .idf_table
-                    .idf(ln_clusters, self.frequency.get(feature.key));
+            for (feature, is_new) in &mut merged {
+                let frequency = self.frequency.get(feature.key) + u32::from(*is_new);
+                feature.idf = self.idf_table.idf(ln_clusters, frequency);
             }
             cluster.weighed_at_live = self.live as u32;
         }
         // Keep the strongest features of each kind (features are grouped by kind: sorted keys).
         let caps = self.kind_caps();
-        let mut dropped: Vec<u64> = Vec::new();
+        let mut ranked = std::mem::take(&mut self.rank_buffer);
+        // The cluster's own vector is reused (its features are all in `merged` now).
+        let mut kept = std::mem::take(&mut cluster.features);
+        kept.clear();
         let mut start = 0;
         while start < merged.len() {
-            let kind = FeatureKind::of(merged[start].key);
-            let end = start + merged[start..].partition_point(|f| FeatureKind::of(f.key) == kind);
+            let kind = FeatureKind::of(merged[start].0.key);
+            let end = start + merged[start..].partition_point(|f| FeatureKind::of(f.0.key) == kind);
             let cap = caps[kind.index()];
-            if end - start > cap {
-                let mut ranked: Vec<(f32, u64)> = merged[start..end]
-                    .iter()
-                    .map(|f| (f.value(), f.key))
-                    .collect();
-                if cap > 0 {
-                    ranked.select_nth_unstable_by(cap - 1, |x, y| {
-                        y.0.total_cmp(&x.0).then(x.1.cmp(&y.1))
-                    });
+            let group = &merged[start..end];
+            if group.len() <= cap {
+                for &(feature, is_new) in group {
+                    if is_new {
+                        self.frequency.increment(feature.key);
+                    }
+                    kept.push(feature);
                 }
-                dropped.extend(ranked[cap..].iter().map(|&(_, key)| key));
+            } else {
+                // The cap-th strongest (value, key breaking ties) is the pivot; the group stays
+                // in key order and keeps what ranks at or before the pivot (keys are unique).
+                let pivot = strength_pivot(&mut ranked, group.iter().map(|(f, _)| f), cap);
+                for &(feature, is_new) in group {
+                    if ranks_at_or_before(&feature, pivot) {
+                        if is_new {
+                            self.frequency.increment(feature.key);
+                        }
+                        kept.push(feature);
+                    } else if !is_new {
+                        self.frequency.decrement(feature.key);
+                    }
+                }
             }
             start = end;
         }
-        if !dropped.is_empty() {
-            dropped.sort_unstable();
-            for &key in &dropped {
-                self.frequency.decrement(key);
-            }
-            merged.retain(|f| dropped.binary_search(&f.key).is_err());
-        }
-        cluster.norms = kind_norms(&merged);
-        cluster.features = merged;
+        self.merge_buffer = merged;
+        self.rank_buffer = ranked;
+        cluster.norms = kind_norms(&kept);
+        cluster.features = kept;
         for &key in &doc.headline_entities {
             if cluster.headline_entities.len() >= MAX_HEADLINE_ENTITIES {
                 break;
@@ -749,6 +802,33 @@ impl StoryClusterer {
         self.expiry.insert((cluster.last_time, cluster.seq, slot));
         self.slots[slot as usize] = Some(cluster);
     }
+}
+
+/// (value, key) of the `cap`-th strongest feature (higher value first, lower key breaks ties), or
+/// None if `cap` is 0 (nothing ranks before it).
+fn strength_pivot<'a>(
+    ranked: &mut Vec<(f32, u64)>,
+    features: impl Iterator<Item = &'a Weighted>,
+    cap: usize,
+) -> Option<(f32, u64)> {
+    ranked.clear();
+    ranked.extend(features.map(|f| (f.value(), f.key)));
+    if cap == 0 || ranked.is_empty() {
+        return None;
+    }
+    let nth = (cap - 1).min(ranked.len() - 1);
+    let (_, pivot, _) =
+        ranked.select_nth_unstable_by(nth, |x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+    Some(*pivot)
+}
+
+/// Whether a feature ranks at or before the pivot of [`strength_pivot`].
+fn ranks_at_or_before(feature: &Weighted, pivot: Option<(f32, u64)>) -> bool {
+    pivot.is_some_and(|(value, key)| match value.total_cmp(&feature.value()) {
+        std::cmp::Ordering::Less => true,
+        std::cmp::Ordering::Equal => feature.key <= key,
+        std::cmp::Ordering::Greater => false,
+    })
 }
 
 /// The `count` best items under `order` (unordered), selected in place.

@@ -60,6 +60,15 @@ impl KeyTable {
     }
 
     #[inline]
+    fn prev(&self, i: usize) -> usize {
+        if i == 0 {
+            self.entries.len() - 1
+        } else {
+            i - 1
+        }
+    }
+
+    #[inline]
     fn entry(&self, tag: u32, slot: u32) -> u32 {
         if self.slot_bits >= 32 {
             slot
@@ -124,9 +133,24 @@ impl KeyTable {
             match self.entries[i] {
                 EMPTY_ENTRY => return false,
                 x if x == e => {
-                    self.entries[i] = TOMBSTONE;
                     self.live -= 1;
-                    self.tombstones += 1;
+                    if self.entries[self.next(i)] == EMPTY_ENTRY {
+                        // End of a run: no probe needs this entry or the tombstones just before
+                        // it any more (every probe through them stops at the empty one after).
+                        self.entries[i] = EMPTY_ENTRY;
+                        let mut j = self.prev(i);
+                        for _ in 0..self.entries.len() {
+                            if self.entries[j] != TOMBSTONE {
+                                break;
+                            }
+                            self.entries[j] = EMPTY_ENTRY;
+                            self.tombstones -= 1;
+                            j = self.prev(j);
+                        }
+                    } else {
+                        self.entries[i] = TOMBSTONE;
+                        self.tombstones += 1;
+                    }
                     return true;
                 }
                 _ => i = self.next(i),
@@ -197,6 +221,27 @@ mod tests {
         assert!(!t.remove(7, 1));
         assert_eq!(collect(&t, 7), vec![2]);
         assert!(collect(&t, 9).is_empty());
+    }
+
+    #[test]
+    fn removing_the_end_of_a_run_leaves_no_tombstones() {
+        let mut t = KeyTable::new(1000, 64);
+        for slot in 0..5 {
+            t.insert(3, slot);
+        }
+        // Removing from the middle leaves a tombstone; the lookup still sees the rest.
+        assert!(t.remove(3, 1));
+        assert_eq!(t.tombstones, 1);
+        assert_eq!(collect(&t, 3), vec![0, 2, 3, 4]);
+        // Removing the run's last entry clears it and the tombstones before it.
+        assert!(t.remove(3, 4));
+        assert!(t.remove(3, 3));
+        assert!(t.remove(3, 2));
+        assert_eq!(t.tombstones, 0);
+        assert_eq!(collect(&t, 3), vec![0]);
+        assert!(t.remove(3, 0));
+        assert_eq!((t.live_entries(), t.tombstones), (0, 0));
+        assert!(t.entries.iter().all(|&e| e == EMPTY_ENTRY));
     }
 
     #[test]

@@ -449,7 +449,7 @@ impl DedupIndex {
                 kind,
             },
             None => DedupMatch {
-                original_uri: m.uri.clone(),
+                original_uri: Arc::from(self.window.uri(m)),
                 story_tag: m.tag,
                 similarity,
                 kind,

@@ -241,6 +241,14 @@ pub fn strip_trailer(paragraph: &str) -> &str {
     let t = paragraph.trim_end_matches(|c: char| {
         c == '.' || c == ')' || c == ']' || c.is_whitespace() || is_dash(c)
     });
+    // Cheap rejection: the text must end like one of the trailers does.
+    let last = t.as_bytes().last().map_or(0, u8::to_ascii_lowercase);
+    if !TRAILERS
+        .iter()
+        .any(|tr| tr.as_bytes().last().copied() == Some(last))
+    {
+        return paragraph;
+    }
     for trailer in TRAILERS {
         if t.len() >= trailer.len()
             && t.is_char_boundary(t.len() - trailer.len())
@@ -387,7 +395,14 @@ pub fn is_footer(paragraph: &str) -> bool {
     if p.len() > FOOTER_MAX_BYTES {
         return false;
     }
-    let lower = p.to_ascii_lowercase();
+    // Lower-cased on the stack (ASCII lower-casing keeps UTF-8 valid).
+    let mut buf = [0u8; FOOTER_MAX_BYTES];
+    let lower = &mut buf[..p.len()];
+    lower.copy_from_slice(p.as_bytes());
+    lower.make_ascii_lowercase();
+    let Ok(lower) = std::str::from_utf8(lower) else {
+        return false;
+    };
     FOOTER_PHRASES.iter().any(|f| lower.contains(f))
 }
 
@@ -474,6 +489,32 @@ pub fn clean_paragraphs(body: &str) -> Vec<std::borrow::Cow<'_, str>> {
     out
 }
 
+/// [`BYTE_CLASS`] bits: ASCII letter or digit, upper-case letter, digit.
+const CLASS_ALNUM: u8 = 1;
+const CLASS_UPPER: u8 = 2;
+const CLASS_DIGIT: u8 = 4;
+
+/// Class of each byte value (0 for everything but ASCII letters and digits), so the tokenizer's
+/// hot loop does one table load per byte.
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = if b.is_ascii_lowercase() {
+            CLASS_ALNUM
+        } else if b.is_ascii_uppercase() {
+            CLASS_ALNUM | CLASS_UPPER
+        } else if b.is_ascii_digit() {
+            CLASS_ALNUM | CLASS_DIGIT
+        } else {
+            0
+        };
+        i += 1;
+    }
+    t
+};
+
 /// Calls `sink(word, flags)` for each case-folded word of `text` (already furniture-free).
 /// NFKC is applied when the text is not already in NFKC.
 pub fn for_each_word(text: &str, scratch: &mut Vec<u8>, mut sink: impl FnMut(&[u8], u8)) {
@@ -505,17 +546,18 @@ pub fn for_each_word(text: &str, scratch: &mut Vec<u8>, mut sink: impl FnMut(&[u
         let b = bytes[i];
         // Fast path: a whole run of ASCII letters/digits ending in a plain separator is emitted
         // straight from the text (lower-cased only if needed).
-        if scratch.is_empty() && b.is_ascii_alphanumeric() {
-            let mut e = i;
-            let (mut upper, mut digit) = (false, false);
+        if scratch.is_empty() && BYTE_CLASS[usize::from(b)] != 0 {
+            let mut e = i + 1;
+            let mut class = BYTE_CLASS[usize::from(b)];
             while let Some(&x) = bytes.get(e) {
-                if !x.is_ascii_alphanumeric() {
+                let c = BYTE_CLASS[usize::from(x)];
+                if c == 0 {
                     break;
                 }
-                upper |= x.is_ascii_uppercase();
-                digit |= x.is_ascii_digit();
+                class |= c;
                 e += 1;
             }
+            let (upper, digit) = (class & CLASS_UPPER != 0, class & CLASS_DIGIT != 0);
             let stop = bytes.get(e).copied().unwrap_or(b' ');
             let after = bytes.get(e + 1).copied().unwrap_or(b' ');
             let joins = stop >= 0x80
@@ -539,6 +581,12 @@ pub fn for_each_word(text: &str, scratch: &mut Vec<u8>, mut sink: impl FnMut(&[u
                 i = e;
                 continue;
             }
+        }
+        // A space between words: nothing to emit or join.
+        if b == b' ' && scratch.is_empty() {
+            prev = ' ';
+            i += 1;
+            continue;
         }
         // ASCII letters and digits inside a word being joined.
         if b.is_ascii_alphanumeric() {

@@ -236,3 +236,38 @@ fn tiny_stories_are_matched_only_when_equal() {
     assert_eq!(m.kind, MatchKind::Exact);
     assert!(idx.find(&idx.fingerprint("", "")).is_none());
 }
+
+#[test]
+fn uris_survive_churn_and_arena_compaction() {
+    // A small window churned many times over: the URI arena compacts repeatedly, and every
+    // story still in the window must report its own URI.
+    let cfg = DedupConfig {
+        max_stories: 40,
+        ..DedupConfig::default()
+    };
+    let mut idx = DedupIndex::new(cfg).unwrap();
+    let stories: Vec<_> = synth::stories(21, 400).collect();
+    for (i, s) in stories.iter().enumerate() {
+        let uri = format!("{}#{}", s.uri, "x".repeat(i % 97));
+        idx.insert(
+            idx.fingerprint(&s.headline, &s.body),
+            &uri,
+            synth::START_MS + i as i64,
+            i as u64,
+            None,
+        );
+    }
+    assert_eq!(idx.len(), 40);
+    for (i, s) in stories.iter().enumerate().skip(360) {
+        let m = idx
+            .find(&idx.fingerprint(&s.headline, &s.body))
+            .expect("story in window");
+        assert_eq!(m.story_tag, i as u64);
+        assert_eq!(
+            &*m.original_uri,
+            format!("{}#{}", s.uri, "x".repeat(i % 97))
+        );
+    }
+    // The arena holds about the live URIs, not all 400 ever seen.
+    assert!(idx.index_bytes() < 40 * 2000, "{}", idx.index_bytes());
+}

@@ -22,18 +22,49 @@ pub struct Root {
     pub tag: u64,
 }
 
-/// Per-story metadata (the fixed-size arrays live in the arena vectors).
+/// Per-story metadata (the fixed-size arrays live in the arena vectors; the URI in the URI
+/// arena). 40 bytes.
 #[derive(Debug, Clone)]
 pub struct Meta {
-    pub uri: Arc<str>,
     pub tag: u64,
-    pub root: Option<Box<Root>>,
     pub exact: u64,
+    pub root: Option<Box<Root>>,
+    /// Offset of the URI in the URI arena; [`FREE_SLOT`] marks an unused slot.
+    uri_start: u32,
     pub tokens: u32,
-    pub numbers_len: u8,
-    pub names_len: u8,
+    uri_len: u16,
     pub numbers_total: u16,
     pub names_total: u16,
+    pub numbers_len: u8,
+    pub names_len: u8,
+}
+
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<Meta>() == 40);
+
+/// `Meta::uri_start` of an unused slot.
+const FREE_SLOT: u32 = u32::MAX;
+
+/// Longest stored URI in bytes (longer ones are cut at a character boundary).
+pub const MAX_URI_BYTES: usize = u16::MAX as usize;
+
+impl Meta {
+    const UNUSED: Meta = Meta {
+        tag: 0,
+        exact: 0,
+        root: None,
+        uri_start: FREE_SLOT,
+        tokens: 0,
+        uri_len: 0,
+        numbers_total: 0,
+        names_total: 0,
+        numbers_len: 0,
+        names_len: 0,
+    };
+
+    fn in_use(&self) -> bool {
+        self.uri_start != FREE_SLOT
+    }
 }
 
 /// Keys under which a story is indexed: LSH bands, lead keys, exact hash.
@@ -79,7 +110,10 @@ pub fn exact_key(exact: u64) -> u32 {
 pub struct Window {
     cfg: DedupConfig,
     mask_words: usize,
-    metas: Vec<Option<Meta>>,
+    metas: Vec<Meta>,
+    /// URIs of all slots, back to back; evicted ones become dead bytes until compaction.
+    uris: Vec<u8>,
+    dead_uri_bytes: usize,
     free: Vec<u32>,
     sigs: Vec<u8>,
     lead_masks: Vec<u64>,
@@ -100,6 +134,8 @@ impl Window {
             mask_words: 2 * cfg.signature_bins.div_ceil(64),
             cfg,
             metas: Vec::new(),
+            uris: Vec::new(),
+            dead_uri_bytes: 0,
             free: Vec::new(),
             sigs: Vec::new(),
             lead_masks: Vec::new(),
@@ -123,7 +159,56 @@ impl Window {
     }
 
     pub fn meta(&self, slot: u32) -> Option<&Meta> {
-        self.metas.get(slot as usize).and_then(Option::as_ref)
+        self.metas.get(slot as usize).filter(|m| m.in_use())
+    }
+
+    /// URI of a story in the window.
+    pub fn uri(&self, meta: &Meta) -> &str {
+        let start = meta.uri_start as usize;
+        self.uris
+            .get(start..start + usize::from(meta.uri_len))
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("")
+    }
+
+    /// Appends `uri` to the URI arena (compacting it first when a quarter or more is dead and
+    /// it would have to grow); returns its offset and length.
+    fn store_uri(&mut self, uri: &str) -> (u32, u16) {
+        let mut end = uri.len().min(MAX_URI_BYTES);
+        while !uri.is_char_boundary(end) {
+            end -= 1;
+        }
+        let bytes = &uri.as_bytes()[..end];
+        if self.uris.len() + bytes.len() > self.uris.capacity() {
+            if self.dead_uri_bytes * 4 >= self.uris.len() && self.dead_uri_bytes > 0 {
+                self.compact_uris(bytes.len());
+            } else {
+                let extra = (self.uris.len() / 8).max(4096).max(bytes.len());
+                self.uris.reserve_exact(extra);
+            }
+        }
+        if self.uris.len() + bytes.len() > u32::MAX as usize {
+            // Arena beyond 4 GiB (only with absurd URIs): the story keeps an empty URI.
+            return (0, 0);
+        }
+        let start = self.uris.len() as u32;
+        self.uris.extend_from_slice(bytes);
+        (start, bytes.len() as u16)
+    }
+
+    /// Rewrites the URI arena with live URIs only, leaving room for `extra` more bytes.
+    fn compact_uris(&mut self, extra: usize) {
+        let live = self.uris.len() - self.dead_uri_bytes;
+        let mut fresh = Vec::new();
+        fresh.reserve_exact(live + (live / 8).max(4096).max(extra));
+        for m in self.metas.iter_mut().filter(|m| m.in_use()) {
+            let start = m.uri_start as usize;
+            let new_start = fresh.len() as u32;
+            fresh.extend_from_slice(&self.uris[start..start + usize::from(m.uri_len)]);
+            m.uri_start = new_start;
+        }
+        self.uris = fresh;
+        self.dead_uri_bytes = 0;
     }
 
     /// The stored story in `slot` as seen by verification; `dense` receives its densified sig.
@@ -177,7 +262,7 @@ impl Window {
         let s = slot as usize;
         let bins = self.cfg.signature_bins;
         let n = self.cfg.region_keys();
-        let exact = self.metas[s].as_ref().map_or(0, |m| m.exact);
+        let exact = self.metas[s].exact;
         story_keys(
             &self.cfg,
             &self.sigs[s * bins..(s + 1) * bins],
@@ -189,7 +274,7 @@ impl Window {
     }
 
     fn evict_slot(&mut self, slot: u32) {
-        if self.metas.get(slot as usize).is_none_or(Option::is_none) {
+        if self.meta(slot).is_none() {
             return;
         }
         self.slot_keys(slot);
@@ -198,7 +283,8 @@ impl Window {
             self.table.remove(k, slot);
         }
         self.keys_scratch = keys;
-        self.metas[slot as usize] = None;
+        let meta = std::mem::replace(&mut self.metas[slot as usize], Meta::UNUSED);
+        self.dead_uri_bytes += usize::from(meta.uri_len);
         self.free.push(slot);
         self.len -= 1;
     }
@@ -234,7 +320,7 @@ impl Window {
     fn rebuild_table(&mut self, capacity: usize) {
         self.table.clear_with_capacity(capacity);
         for slot in 0..self.metas.len() as u32 {
-            if self.metas[slot as usize].is_none() {
+            if !self.metas[slot as usize].in_use() {
                 continue;
             }
             self.slot_keys(slot);
@@ -275,7 +361,7 @@ impl Window {
                 if self.metas.len() == self.metas.capacity() {
                     self.grow_arena();
                 }
-                self.metas.push(None);
+                self.metas.push(Meta::UNUSED);
                 self.sigs.resize(self.sigs.len() + bins, EMPTY);
                 self.lead_masks
                     .resize(self.lead_masks.len() + self.mask_words, 0);
@@ -299,8 +385,10 @@ impl Window {
         spec[..fp.numbers.values.len()].copy_from_slice(&fp.numbers.values);
         spec[SPECIFICS_K..SPECIFICS_K + fp.names.values.len()].copy_from_slice(&fp.names.values);
         let bucket = event_time_ms.div_euclid(self.cfg.bucket_ms());
-        self.metas[s] = Some(Meta {
-            uri: Arc::from(uri),
+        let (uri_start, uri_len) = self.store_uri(uri);
+        self.metas[s] = Meta {
+            uri_start,
+            uri_len,
             tag,
             root: root.map(Box::new),
             exact: fp.exact,
@@ -309,7 +397,7 @@ impl Window {
             names_len: fp.names.values.len() as u8,
             numbers_total: fp.numbers.total,
             names_total: fp.names.total,
-        });
+        };
         self.buckets.entry(bucket).or_default().push_back(slot);
         self.len += 1;
         self.slot_keys(slot);
@@ -328,7 +416,8 @@ impl Window {
     /// their documented layout: 11 entries of 40 bytes per node).
     pub fn heap_bytes(&self) -> usize {
         use std::mem::size_of;
-        let mut bytes = self.metas.capacity() * size_of::<Option<Meta>>()
+        let mut bytes = self.metas.capacity() * size_of::<Meta>()
+            + self.uris.capacity()
             + self.free.capacity() * 4
             + self.sigs.capacity()
             + self.lead_masks.capacity() * 8
@@ -339,8 +428,7 @@ impl Window {
             + self.dense_scratch.capacity();
         let arc_header = 2 * size_of::<usize>();
         let rounded = |n: usize| (n + arc_header).div_ceil(16) * 16;
-        for m in self.metas.iter().flatten() {
-            bytes += rounded(m.uri.len());
+        for m in self.metas.iter().filter(|m| m.in_use()) {
             if let Some(r) = &m.root {
                 bytes += size_of::<Root>();
                 if Arc::strong_count(&r.uri) == 1 {

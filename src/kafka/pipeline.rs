@@ -14,7 +14,7 @@ use crate::envelope::DedupBlock;
 use crate::envelope::Source;
 use crate::kafka::dlq::{dead_letter_headers, envelope_headers};
 use crate::kafka::offsets::OffsetTracker;
-use crate::kafka::sink::{FailedRecord, InputRef, SinkContext};
+use crate::kafka::sink::{FailedRecord, InputRef, SinkContext, output_stalled};
 use crate::kafka::source::{Flush, SourceContext, commit_offsets};
 use crate::kafka::{KafkaPipelineError, consumer_config, producer_config};
 use crate::metrics::{
@@ -77,10 +77,12 @@ pub async fn run_pipeline(
             brokers: k.brokers.clone(),
             source,
         })?;
+    let last_ack_ms = consumer.context().last_ack_ms.clone();
     let sink_ctx = SinkContext {
         tracker: tracker.clone(),
         failed: failed_tx,
         progress: progress.clone(),
+        last_ack_ms: last_ack_ms.clone(),
     };
     let producer: Arc<Sink> = Arc::new(producer_config(k).create_with_context(sink_ctx).map_err(
         |source| KafkaPipelineError::Client {
@@ -118,7 +120,15 @@ pub async fn run_pipeline(
         }
         let in_flight = tracker.lock().map(|t| t.in_flight()).unwrap_or(0);
         if in_flight >= max_in_flight {
-            // Backpressure: wait for acknowledgements (or a retry, a commit, shutdown).
+            // Backpressure: wait for acknowledgements (or a retry, a commit, shutdown). The
+            // consumer is not polled meanwhile, so readiness is judged from the acknowledgements.
+            if output_stalled(&tracker, &last_ack_ms) {
+                ReadinessChanged {
+                    ready: false,
+                    why: "broker not acknowledging output",
+                }
+                .emit();
+            }
             tokio::select! {
                 _ = progress.notified() => {}
                 _ = tokio::time::sleep(Duration::from_millis(5)) => {}

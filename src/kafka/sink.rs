@@ -8,6 +8,7 @@ use crate::processor::now_ms;
 use rdkafka::ClientContext;
 use rdkafka::message::{Message, OwnedHeaders};
 use rdkafka::producer::{DeliveryResult, ProducerContext};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{Notify, mpsc};
 
@@ -41,6 +42,18 @@ pub struct SinkContext {
     pub failed: mpsc::UnboundedSender<FailedRecord>,
     /// Woken whenever an input offset is acknowledged (backpressure, drain).
     pub progress: Arc<Notify>,
+    /// When the broker last acknowledged an output (ms since the epoch).
+    pub last_ack_ms: Arc<AtomicI64>,
+}
+
+/// Output is stalled when work is in flight and the broker acknowledged nothing for this long.
+pub const STALL_AFTER_MS: i64 = 10_000;
+
+/// Whether outputs are in flight but none was acknowledged for `STALL_AFTER_MS` (a broker that
+/// is frozen or unreachable while its connections stay open).
+pub fn output_stalled(tracker: &Mutex<OffsetTracker>, last_ack_ms: &AtomicI64) -> bool {
+    let in_flight = tracker.lock().map(|t| t.in_flight()).unwrap_or(0);
+    in_flight > 0 && now_ms() - last_ack_ms.load(Ordering::Relaxed) > STALL_AFTER_MS
 }
 
 impl ClientContext for SinkContext {
@@ -66,6 +79,7 @@ impl ProducerContext for SinkContext {
                     now_ms: now_ms(),
                 }
                 .emit();
+                self.last_ack_ms.store(now_ms(), Ordering::Relaxed);
                 if let Ok(mut t) = self.tracker.lock() {
                     t.ack(&input.topic, input.partition, input.offset);
                 }

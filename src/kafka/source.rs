@@ -3,13 +3,14 @@
 //! their outputs to be acknowledged and commits them before letting them go.
 
 use crate::kafka::offsets::{OffsetTracker, Partition};
+use crate::kafka::sink::output_stalled;
 use crate::metrics::{ConsumerLag, KafkaErrorEvent, ReadinessChanged, Rebalanced};
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::producer::Producer;
 use rdkafka::statistics::Statistics;
 use rdkafka::{ClientContext, Offset, TopicPartitionList};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
@@ -39,6 +40,8 @@ pub struct SourceContext {
     pub producer: OnceLock<Arc<dyn Flush>>,
     pub assigned: AtomicUsize,
     pub revoke_flush_timeout: Duration,
+    /// Shared with the sink: when the broker last acknowledged an output.
+    pub last_ack_ms: Arc<AtomicI64>,
 }
 
 impl SourceContext {
@@ -48,6 +51,7 @@ impl SourceContext {
             producer: OnceLock::new(),
             assigned: AtomicUsize::new(0),
             revoke_flush_timeout,
+            last_ack_ms: Arc::new(AtomicI64::new(crate::processor::now_ms())),
         }
     }
 }
@@ -103,10 +107,13 @@ impl ClientContext for SourceContext {
             .values()
             .any(|b| b.nodeid >= 0 && b.state == "UP");
         let assigned = self.assigned.load(Ordering::SeqCst) > 0;
+        let stalled = output_stalled(&self.tracker, &self.last_ack_ms);
         ReadinessChanged {
-            ready: broker_up && assigned,
+            ready: broker_up && assigned && !stalled,
             why: if !broker_up {
                 "no broker reachable"
+            } else if stalled {
+                "broker not acknowledging output"
             } else if !assigned {
                 "no partitions assigned"
             } else {
@@ -146,11 +153,28 @@ impl ConsumerContext for SourceContext {
             return;
         };
         let parts = partitions_of(tpl);
+        self.assigned.store(0, Ordering::SeqCst);
+        ReadinessChanged {
+            ready: false,
+            why: "partitions revoked",
+        }
+        .emit();
         Rebalanced {
             kind: "revoke",
             partitions: &describe(&parts),
         }
         .emit();
+        if consumer.assignment_lost() {
+            // The group already gave these partitions away (session timeout, broker unreachable):
+            // committing is impossible; the next owner resumes from the last commit.
+            tracing::warn!(partitions = %describe(&parts), "assignment lost; uncommitted work will be redone by the next owner");
+            if let Ok(mut t) = self.tracker.lock() {
+                for (topic, partition) in &parts {
+                    t.remove(topic, *partition);
+                }
+            }
+            return;
+        }
         // Finish what was assigned: wait for outstanding outputs, then commit them.
         if let Some(p) = self.producer.get() {
             p.flush(self.revoke_flush_timeout);
@@ -184,7 +208,6 @@ impl ConsumerContext for SourceContext {
                 }
             }
         }
-        self.assigned.store(0, Ordering::SeqCst);
     }
 
     fn post_rebalance(&self, _consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
