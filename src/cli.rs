@@ -114,6 +114,10 @@ pub struct BenchArgs {
     /// Print the report as one JSON object too.
     #[arg(long)]
     pub json: bool,
+    /// Only write the generated feed to this file (JSON Lines, ninjs 3.x), e.g. to run the
+    /// Python baseline (bench/datasketch_baseline.sh) on the very same stories.
+    #[arg(long)]
+    pub write_feed: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -249,6 +253,11 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
                 feed: args.feed,
                 seed: args.seed,
             };
+            if let Some(path) = &args.write_feed {
+                crate::bench::write_feed(&opts, path)?;
+                eprintln!("bench: feed written to {}", path.display());
+                return Ok(());
+            }
             let report = crate::bench::run_bench(&opts)?;
             if args.json {
                 println!("{}", serde_json::to_string(&report).unwrap_or_default());

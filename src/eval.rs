@@ -135,7 +135,7 @@ pub fn run_eval(data: &Path, seeds: Option<&Path>) -> Result<(), EvalCmdError> {
         let events = events_of(&json(&gold_path)?);
         let r = run_feed(stories)?;
         println!("-- devset {part}: {} stories", r.uris.len());
-        print!("{}", score(&r.entities, &gold));
+        println!("{}", score(&r.entities, &gold));
         println!("clustering: {}", bcubed(&r.story_ids, &events));
         all_pred.extend(r.entities);
         all_gold.documents.extend(gold.documents);
@@ -143,7 +143,7 @@ pub fn run_eval(data: &Path, seeds: Option<&Path>) -> Result<(), EvalCmdError> {
         all_events.extend(events);
     }
     println!("-- dev sets together");
-    print!("{}", score(&all_pred, &all_gold));
+    println!("{}", score(&all_pred, &all_gold));
     println!("clustering: {}", bcubed(&all_clusters, &all_events));
 
     println!("\n== demo feed (data/demo) ==");
@@ -196,7 +196,7 @@ pub fn run_eval(data: &Path, seeds: Option<&Path>) -> Result<(), EvalCmdError> {
             message: e.to_string(),
         })?;
         let r = run_feed(stories)?;
-        print!("{}", score(&r.entities, &gold));
+        println!("{}", score(&r.entities, &gold));
         let one: HashMap<String, String> = r
             .uris
             .iter()
