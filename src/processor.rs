@@ -35,16 +35,7 @@ pub fn process_message(
     max_bytes: usize,
     ctx: StoryContext,
 ) -> Outcome {
-    let t = Instant::now();
-    let parsed = parse_story(raw, max_bytes);
-    StoryParsed {
-        elapsed: t.elapsed(),
-    }
-    .emit();
-    match parsed {
-        Ok(story) => Outcome::Enriched(process_story(state, story, ctx)),
-        Err(reason) => Outcome::Rejected(reason),
-    }
+    process_message_replaying(state, raw, max_bytes, ctx, &HashMap::new())
 }
 
 /// As `process_message`, but stories whose uri is in `replay` keep the dedup decision recorded

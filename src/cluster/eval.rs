@@ -111,44 +111,15 @@ pub enum EvalError {
     Json(#[from] serde_json::Error),
 }
 
-/// Parses one ninjs story in any of the 1.x, 2.x or 3.x shapes (HTML bodies reduced to text).
+/// Parses one ninjs story in any of the 1.x, 2.x or 3.x shapes with the service's own parser
+/// (`crate::story`), so evaluation sees exactly the text the pipeline sees.
 pub fn parse_ninjs(value: &Value) -> Option<EvalStory> {
-    let uri = value.get("uri")?.as_str()?.to_string();
-    let headline = value
-        .get("headline")
-        .and_then(Value::as_str)
-        .or_else(|| value.get("headlines")?.get(0)?.get("value")?.as_str())
-        .unwrap_or("")
-        .to_string();
-    let body = if let Some(text) = value.get("body_text").and_then(Value::as_str) {
-        text.to_string()
-    } else if let Some(html) = value.get("body_html").and_then(Value::as_str) {
-        html_to_text(html)
-    } else {
-        let first = value.get("bodies")?.get(0)?;
-        let text = first.get("value")?.as_str()?;
-        let content_type = first
-            .get("contentType")
-            .or_else(|| first.get("contenttype"))
-            .and_then(Value::as_str)
-            .unwrap_or("text/plain");
-        if content_type.contains("html") {
-            html_to_text(text)
-        } else {
-            text.to_string()
-        }
-    };
-    let time = value
-        .get("versionCreated")
-        .or_else(|| value.get("versioncreated"))
-        .and_then(Value::as_str)
-        .and_then(parse_rfc3339_ms)
-        .unwrap_or(0);
+    let story = crate::story::story_from_value(value).ok()?;
     Some(EvalStory {
-        uri,
-        event_time_ms: time,
-        headline,
-        body,
+        event_time_ms: story.event_time_ms(0),
+        uri: story.uri,
+        headline: story.headline,
+        body: story.body,
         entities: Vec::new(),
     })
 }
@@ -170,114 +141,13 @@ pub fn parse_feed(text: &str) -> Result<Vec<EvalStory>, EvalError> {
     Ok(stories)
 }
 
-fn html_to_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    let mut tag = String::new();
-    for ch in html.chars() {
-        if in_tag {
-            if ch == '>' {
-                in_tag = false;
-                let name = tag.to_ascii_lowercase();
-                if name.starts_with("/p") || name.starts_with("br") || name.starts_with("/div") {
-                    out.push_str("\n\n");
-                }
-            } else {
-                tag.push(ch);
-            }
-        } else if ch == '<' {
-            in_tag = true;
-            tag.clear();
-        } else {
-            out.push(ch);
-        }
-    }
-    out.replace("&amp;", "&")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&nbsp;", " ")
-        .trim()
-        .to_string()
-}
-
-/// Milliseconds since the epoch of an RFC 3339 UTC timestamp (`2026-05-12T12:31:00Z`, offsets
-/// `+hh:mm` accepted).
+/// Milliseconds since the epoch of an RFC 3339 timestamp.
 pub fn parse_rfc3339_ms(text: &str) -> Option<i64> {
-    let bytes = text.as_bytes();
-    if bytes.len() < 19 {
-        return None;
-    }
-    let number = |range: std::ops::Range<usize>| -> Option<i64> { text.get(range)?.parse().ok() };
-    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
-    let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
-    let mut rest = &text[19..];
-    if let Some(stripped) = rest.strip_prefix('.') {
-        let digits = stripped
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(stripped.len());
-        rest = &stripped[digits..];
-    }
-    let offset_minutes = match rest.as_bytes().first() {
-        None | Some(b'Z') | Some(b'z') => 0,
-        Some(sign @ (b'+' | b'-')) => {
-            let hours: i64 = rest.get(1..3)?.parse().ok()?;
-            let minutes: i64 = rest.get(4..6)?.parse().ok()?;
-            let total = hours * 60 + minutes;
-            if *sign == b'+' { total } else { -total }
-        }
-        _ => return None,
-    };
-    // Days from civil (Howard Hinnant's algorithm).
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
-    Some(seconds * 1000)
+    crate::story::parse_time(text).map(|t| t.timestamp_millis())
 }
 
-/// Slug of a canonical name: lowercased, ASCII-folded, non-alphanumerics collapsed to `-`.
-pub fn slug(name: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    let mut out = String::new();
-    let mut dash = false;
-    for ch in name.nfkd() {
-        if !ch.is_ascii() {
-            if unicode_normalization::char::is_combining_mark(ch) {
-                continue;
-            }
-            if !out.is_empty() {
-                dash = true;
-            }
-            continue;
-        }
-        if ch.is_ascii_alphanumeric() {
-            if dash && !out.is_empty() {
-                out.push('-');
-            }
-            dash = false;
-            out.push(ch.to_ascii_lowercase());
-        } else if !out.is_empty() {
-            dash = true;
-        }
-    }
-    out
-}
-
-/// Gold entity annotation of one document.
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GoldEntity {
-    #[serde(rename = "type")]
-    pub entity_type: EntityType,
-    pub canonical: String,
-    #[serde(default)]
-    pub aliases: Vec<String>,
-}
+pub use crate::entities::eval::GoldEntity;
+pub use crate::entities::slug;
 
 /// Builds tagger-shaped entities from gold annotations: id `wiredesk:<type>:<slug>`, mentions
 /// found by searching each alias (word-bounded) in the headline and body.
