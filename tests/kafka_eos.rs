@@ -92,7 +92,7 @@ async fn read_verdicts(
         .unwrap();
     c.subscribe(&[OUT]).unwrap();
     let mut out = HashMap::new();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(150);
     while out.len() < want {
         let m: OwnedMessage = tokio::time::timeout_at(deadline, c.recv())
             .await

@@ -1,10 +1,10 @@
 //! Exactly-once mode (`kafka.delivery = "exactly-once"`), for brokers with Kafka transactions:
 //! each batch of consumed messages is enriched and produced inside one transaction, together with
 //! its dead letters and the consumed offsets (`send_offsets_to_transaction`); no offset is ever
-//! committed outside a transaction. If anything fails, the transaction is aborted, the consumer
-//! rewinds to the last committed position and the batch is processed again, replaying the dedup
-//! decisions already taken for it so the verdicts do not change. A fenced producer (another
-//! instance took over the transactional id) stops the process.
+//! committed outside a transaction. If anything fails, the transaction is aborted and its batch is
+//! processed again from the last committed position (re-fed from memory, since the consumer is
+//! already past it), replaying the dedup decisions already taken so the verdicts do not change.
+//! A fenced producer (another instance took over the transactional id) stops the process.
 //!
 //! Readers of the output must use `isolation.level=read_committed`.
 
@@ -33,19 +33,25 @@ type TxProducer = ThreadedProducer<DefaultProducerContext>;
 /// How long one transactional call may take before the mode gives up with a clear error.
 const TXN_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Messages of the open transaction: first and next offset per partition, and the dedup
-/// decisions taken (to replay them if the transaction aborts).
+/// One consumed message, kept until its transaction commits.
+struct Consumed {
+    payload: Vec<u8>,
+    key: Option<Vec<u8>>,
+    input: InputRef,
+}
+
+/// Messages of the open transaction, the next offset per partition, and the dedup decisions taken
+/// (to replay them if the transaction aborts).
 #[derive(Default)]
 struct Batch {
-    first: BTreeMap<Partition, i64>,
     next: BTreeMap<Partition, i64>,
     decisions: Vec<(String, DedupBlock)>,
-    inputs: Vec<Option<i64>>,
+    messages: Vec<Consumed>,
 }
 
 impl Batch {
     fn len(&self) -> usize {
-        self.inputs.len()
+        self.messages.len()
     }
 }
 
@@ -106,9 +112,9 @@ pub async fn run(
 
     let mut summary = RunSummary::default();
     let mut replay: HashMap<String, DedupBlock> = HashMap::new();
-    // After a rewind: the offset each partition must restart at (stale prefetched messages are
-    // skipped until it arrives).
-    let mut rewound: HashMap<Partition, i64> = HashMap::new();
+    // After an abort: the aborted batch, processed again from the last committed position before
+    // anything new is consumed (the consumer's position is already past it).
+    let mut redo: std::collections::VecDeque<Consumed> = std::collections::VecDeque::new();
     let batch_window = Duration::from_millis(k.commit_interval_ms.max(1) * 10);
     let batch_max = k.max_in_flight;
 
@@ -122,54 +128,62 @@ pub async fn run(
         let mut batch = Batch::default();
         let deadline = tokio::time::Instant::now() + batch_window;
         while batch.len() < batch_max {
-            tokio::select! {
-                biased;
-                _ = shutdown.changed() => break,
-                _ = tokio::time::sleep_until(deadline) => break,
-                msg = consumer.recv() => match msg {
-                    Ok(m) => {
-                        let part: Partition = (m.topic().to_string(), m.partition());
-                        if let Some(&want) = rewound.get(&part) {
-                            if m.offset() != want {
-                                continue;
-                            }
-                            rewound.remove(&part);
+            let next = match redo.pop_front() {
+                Some(c) => Some(c),
+                None => tokio::select! {
+                    biased;
+                    _ = shutdown.changed() => break,
+                    _ = tokio::time::sleep_until(deadline) => break,
+                    msg = consumer.recv() => match msg {
+                        Ok(m) => {
+                            MessageConsumed { topic: m.topic() }.emit();
+                            Some(Consumed {
+                                payload: m.payload().unwrap_or_default().to_vec(),
+                                key: m.key().map(<[u8]>::to_vec),
+                                input: InputRef {
+                                    topic: m.topic().to_string(),
+                                    partition: m.partition(),
+                                    offset: m.offset(),
+                                    timestamp_ms: m.timestamp().to_millis(),
+                                    attempt: 0,
+                                },
+                            })
                         }
-                        MessageConsumed { topic: m.topic() }.emit();
-                        summary.consumed += 1;
-                        batch.first.entry(part.clone()).or_insert(m.offset());
-                        batch.next.insert(part, m.offset() + 1);
-                        let input = InputRef {
-                            topic: m.topic().to_string(),
-                            partition: m.partition(),
-                            offset: m.offset(),
-                            timestamp_ms: m.timestamp().to_millis(),
-                            attempt: 0,
-                        };
-                        batch.inputs.push(input.timestamp_ms);
-                        let (record, decision) = enrich_message(
-                            config,
-                            &mut state,
-                            m.payload().unwrap_or_default(),
-                            m.key().map(<[u8]>::to_vec),
-                            input,
-                            &mut summary,
-                            &replay,
-                        );
-                        if let Some(d) = decision {
-                            batch.decisions.push(d);
+                        Err(e) => {
+                            KafkaErrorEvent { kind: "consume", error: &e }.emit();
+                            tokio::time::sleep(Duration::from_millis(100)).await;
+                            None
                         }
-                        if let Err(e) = send(&producer, record).await {
-                            KafkaErrorEvent { kind: "produce", error: &e }.emit();
-                            abort_and_rewind(&producer, &consumer, batch, &mut replay, &mut rewound, &mut summary).await?;
-                            continue 'outer;
-                        }
-                    }
-                    Err(e) => {
-                        KafkaErrorEvent { kind: "consume", error: &e }.emit();
-                        tokio::time::sleep(Duration::from_millis(100)).await;
-                    }
+                    },
                 },
+            };
+            let Some(c) = next else { continue };
+            summary.consumed += 1;
+            batch.next.insert(
+                (c.input.topic.clone(), c.input.partition),
+                c.input.offset + 1,
+            );
+            let (record, decision) = enrich_message(
+                config,
+                &mut state,
+                &c.payload,
+                c.key.clone(),
+                c.input.clone(),
+                &mut summary,
+                &replay,
+            );
+            if let Some(d) = decision {
+                batch.decisions.push(d);
+            }
+            batch.messages.push(c);
+            if let Err(e) = send(&producer, record).await {
+                KafkaErrorEvent {
+                    kind: "produce",
+                    error: &e,
+                }
+                .emit();
+                abort_batch(&producer, batch, &mut replay, &mut redo, &mut summary).await?;
+                continue 'outer;
             }
         }
         if batch.len() == 0 {
@@ -186,10 +200,10 @@ pub async fn run(
             Ok(()) => {
                 summary.commits += 1;
                 let now = now_ms();
-                for ts in &batch.inputs {
+                for c in &batch.messages {
                     MessageProduced {
                         topic: &k.output_topic,
-                        input_timestamp_ms: *ts,
+                        input_timestamp_ms: c.input.timestamp_ms,
                         now_ms: now,
                     }
                     .emit();
@@ -224,15 +238,7 @@ pub async fn run(
                     error: &e,
                 }
                 .emit();
-                abort_and_rewind(
-                    &producer,
-                    &consumer,
-                    batch,
-                    &mut replay,
-                    &mut rewound,
-                    &mut summary,
-                )
-                .await?;
+                abort_batch(&producer, batch, &mut replay, &mut redo, &mut summary).await?;
             }
         }
     }
@@ -293,14 +299,14 @@ fn commit_batch(
     producer.commit_transaction(TXN_TIMEOUT)
 }
 
-/// Aborts the open transaction and rewinds every partition of the batch to where it started;
-/// the batch's dedup decisions are kept for replay.
-async fn abort_and_rewind(
+/// Aborts the open transaction; its messages are queued to be processed again, first thing in
+/// the next transaction (that is, from the last committed position), with the batch's dedup
+/// decisions kept for replay.
+async fn abort_batch(
     producer: &TxProducer,
-    consumer: &StreamConsumer<SourceContext>,
     batch: Batch,
     replay: &mut HashMap<String, DedupBlock>,
-    rewound: &mut HashMap<Partition, i64>,
+    redo: &mut std::collections::VecDeque<Consumed>,
     summary: &mut RunSummary,
 ) -> Result<(), KafkaPipelineError> {
     summary.aborts += 1;
@@ -311,22 +317,11 @@ async fn abort_and_rewind(
     producer
         .abort_transaction(TXN_TIMEOUT)
         .map_err(|e| txn_error("abort_transaction", &e))?;
-    for ((topic, partition), first) in &batch.first {
-        if let Err(e) = consumer.seek(
-            topic,
-            *partition,
-            Offset::Offset(*first),
-            Duration::from_secs(10),
-        ) {
-            KafkaErrorEvent {
-                kind: "consume",
-                error: &e,
-            }
-            .emit();
-        }
-        rewound.insert((topic.clone(), *partition), *first);
-    }
     replay.extend(batch.decisions);
+    // Messages of the aborted batch go before anything still queued from an earlier abort.
+    for c in batch.messages.into_iter().rev() {
+        redo.push_front(c);
+    }
     tokio::time::sleep(Duration::from_millis(100)).await;
     Ok(())
 }
