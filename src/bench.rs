@@ -316,3 +316,168 @@ fn print_report(r: &BenchReport) {
     );
     println!("  peak memory: {:.0} MB", r.peak_rss_mb);
 }
+
+/// Figures of `wiredesk bench --broker`: stories/s through Kafka, wiredesk against a plain
+/// pass-through consumer-producer on the same broker, same feed, same run.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BrokerReport {
+    pub stories: usize,
+    pub wiredesk_stories_per_s: f64,
+    pub passthrough_stories_per_s: f64,
+    pub ratio: f64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BrokerBenchError {
+    #[error("broker bench: Kafka error: {0}")]
+    Kafka(#[from] rdkafka::error::KafkaError),
+    #[error("broker bench: cannot create topic {0}: {1}")]
+    Topic(String, String),
+    #[error("broker bench: {0}")]
+    Pipeline(#[from] crate::kafka::KafkaPipelineError),
+    #[error("broker bench: only {got} of {want} messages arrived on {topic} within {secs} s")]
+    Timeout {
+        topic: String,
+        got: usize,
+        want: usize,
+        secs: u64,
+    },
+    #[error(transparent)]
+    Bench(#[from] BenchError),
+}
+
+/// Measures stories/s through the broker at `brokers`: the same feed goes through `wiredesk run`'s
+/// pipeline and through a pass-through that copies each message to another topic. Rates are
+/// taken between the first and the last output message, so group joins do not count.
+pub async fn run_broker_bench(
+    opts: &BenchOptions,
+    brokers: &str,
+) -> Result<BrokerReport, BrokerBenchError> {
+    use rdkafka::ClientConfig;
+    use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+    use rdkafka::client::DefaultClientContext;
+    use rdkafka::consumer::{Consumer, StreamConsumer};
+    use rdkafka::message::Message;
+    use rdkafka::producer::{FutureProducer, FutureRecord};
+
+    let feed = feed(opts)?;
+    let n = feed.len();
+    let tag = format!("{}-{}", std::process::id(), crate::processor::now_ms());
+    let topic = |name: &str| format!("bench-{name}-{tag}");
+    let (input, output, dlq, pass) = (topic("in"), topic("out"), topic("dlq"), topic("pass"));
+    let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
+        .set("bootstrap.servers", brokers)
+        .create()?;
+    let new: Vec<NewTopic<'_>> = [&input, &output, &dlq, &pass]
+        .iter()
+        .map(|t| NewTopic::new(t, 3, TopicReplication::Fixed(1)))
+        .collect();
+    for r in admin.create_topics(&new, &AdminOptions::new()).await? {
+        r.map_err(|(t, e)| BrokerBenchError::Topic(t, e.to_string()))?;
+    }
+    let producer: FutureProducer = ClientConfig::new()
+        .set("bootstrap.servers", brokers)
+        .set("linger.ms", "5")
+        .create()?;
+    let mut pending = Vec::with_capacity(n);
+    for line in &feed {
+        pending.push(producer.send_result(FutureRecord::<(), [u8]>::to(&input).payload(line)));
+    }
+    for p in pending.into_iter().flatten() {
+        let _ = p.await;
+    }
+    eprintln!("bench: {n} stories produced to {input}");
+
+    // Times the span between the first and the n-th message on `topic`.
+    async fn span_of(brokers: &str, topic: &str, n: usize) -> Result<f64, BrokerBenchError> {
+        let reader: StreamConsumer = ClientConfig::new()
+            .set("bootstrap.servers", brokers)
+            .set("group.id", format!("bench-reader-{topic}"))
+            .set("auto.offset.reset", "earliest")
+            .set("session.timeout.ms", "6000")
+            .create()?;
+        reader.subscribe(&[topic])?;
+        let secs = 300;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+        let mut first = None;
+        let mut got = 0;
+        while got < n {
+            match tokio::time::timeout_at(deadline, reader.recv()).await {
+                Ok(Ok(_)) => {
+                    got += 1;
+                    first.get_or_insert_with(Instant::now);
+                }
+                Ok(Err(e)) => tracing::warn!("bench reader: {e}"),
+                Err(_) => {
+                    return Err(BrokerBenchError::Timeout {
+                        topic: topic.to_string(),
+                        got,
+                        want: n,
+                        secs,
+                    });
+                }
+            }
+        }
+        Ok(first.map_or(0.0, |f| f.elapsed().as_secs_f64()))
+    }
+
+    // wiredesk.
+    let mut config = crate::config::Config::default();
+    config.kafka.brokers = brokers.to_string();
+    config.kafka.group_id = format!("bench-wiredesk-{tag}");
+    config.kafka.input_topic = input.clone();
+    config.kafka.output_topic = output.clone();
+    config.kafka.dlq_topic = dlq.clone();
+    config.kafka.session_timeout_ms = 6_000;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let state = State::with_defaults().map_err(BenchError::from)?;
+    let task = tokio::spawn(async move {
+        crate::kafka::run_pipeline(&config, state, stopped, crate::kafka::RunOptions::default())
+            .await
+    });
+    let wiredesk = span_of(brokers, &output, n).await?;
+    let _ = stop.send(true);
+    let _ = task.await;
+
+    // Pass-through: consume, produce the same bytes, nothing else.
+    let source: StreamConsumer = ClientConfig::new()
+        .set("bootstrap.servers", brokers)
+        .set("group.id", format!("bench-pass-{tag}"))
+        .set("auto.offset.reset", "earliest")
+        .set("session.timeout.ms", "6000")
+        .create()?;
+    source.subscribe(&[input.as_str()])?;
+    let sink: FutureProducer = crate::kafka::producer_config(&crate::config::KafkaConfig {
+        brokers: brokers.to_string(),
+        ..crate::config::KafkaConfig::default()
+    })
+    .create()?;
+    let pass_topic = pass.clone();
+    let copier = tokio::spawn(async move {
+        let mut copied = 0;
+        while copied < n {
+            if let Ok(m) = source.recv().await {
+                let payload = m.payload().unwrap_or_default().to_vec();
+                let _ =
+                    sink.send_result(FutureRecord::<(), [u8]>::to(&pass_topic).payload(&payload));
+                copied += 1;
+            }
+        }
+        let _ = rdkafka::producer::Producer::flush(&sink, Duration::from_secs(30));
+    });
+    let passthrough = span_of(brokers, &pass, n).await?;
+    let _ = copier.await;
+
+    let rate = |secs: f64| (n.saturating_sub(1)) as f64 / secs.max(1e-9);
+    let report = BrokerReport {
+        stories: n,
+        wiredesk_stories_per_s: rate(wiredesk),
+        passthrough_stories_per_s: rate(passthrough),
+        ratio: rate(wiredesk) / rate(passthrough).max(1e-9),
+    };
+    println!(
+        "wiredesk bench --broker {brokers}: {n} stories: wiredesk {:.0} stories/s, pass-through {:.0} stories/s (ratio {:.2})",
+        report.wiredesk_stories_per_s, report.passthrough_stories_per_s, report.ratio
+    );
+    Ok(report)
+}

@@ -114,6 +114,10 @@ pub struct BenchArgs {
     /// Print the report as one JSON object too.
     #[arg(long)]
     pub json: bool,
+    /// Measure stories/s through this Kafka broker instead (wiredesk against a plain
+    /// pass-through consumer-producer, same feed, same run).
+    #[arg(long)]
+    pub broker: Option<String>,
     /// Only write the generated feed to this file (JSON Lines, ninjs 3.x), e.g. to run the
     /// Python baseline (bench/datasketch_baseline.sh) on the very same stories.
     #[arg(long)]
@@ -167,6 +171,8 @@ pub enum CliError {
     Bench(#[from] crate::bench::BenchError),
     #[error(transparent)]
     Eval(#[from] crate::eval::EvalCmdError),
+    #[error(transparent)]
+    BrokerBench(#[from] crate::bench::BrokerBenchError),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
     #[error("cannot print the configuration: {0}")]
@@ -256,6 +262,13 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
             if let Some(path) = &args.write_feed {
                 crate::bench::write_feed(&opts, path)?;
                 eprintln!("bench: feed written to {}", path.display());
+                return Ok(());
+            }
+            if let Some(brokers) = &args.broker {
+                let report = runtime()?.block_on(crate::bench::run_broker_bench(&opts, brokers))?;
+                if args.json {
+                    println!("{}", serde_json::to_string(&report).unwrap_or_default());
+                }
                 return Ok(());
             }
             let report = crate::bench::run_bench(&opts)?;

@@ -231,6 +231,14 @@ pub fn enrich_message(
     summary: &mut RunSummary,
     replay: &HashMap<String, DedupBlock>,
 ) -> (OutRecord, Option<(String, DedupBlock)>) {
+    // Every event logged while this message is processed carries its Kafka position.
+    let _span = tracing::debug_span!(
+        "message",
+        topic = %input.topic,
+        partition = input.partition,
+        offset = input.offset
+    )
+    .entered();
     let k = &config.kafka;
     let ctx = StoryContext {
         source: Source::Kafka {
