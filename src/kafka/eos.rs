@@ -12,7 +12,7 @@ use crate::config::Config;
 use crate::enrich::State;
 use crate::envelope::DedupBlock;
 use crate::kafka::offsets::{OffsetTracker, Partition};
-use crate::kafka::pipeline::{OutRecord, RunOptions, RunSummary, enrich_message};
+use crate::kafka::pipeline::{OutRecord, RunOptions, RunSummary, enrich_message, stopped};
 use crate::kafka::sink::InputRef;
 use crate::kafka::source::SourceContext;
 use crate::kafka::{KafkaPipelineError, consumer_config, producer_config};
@@ -242,20 +242,7 @@ pub async fn run(
             }
         }
     }
-    ReadinessChanged {
-        ready: false,
-        why: "shut down",
-    }
-    .emit();
-    consumer.unsubscribe();
-    tracing::info!(
-        consumed = summary.consumed,
-        enriched = summary.enriched,
-        dead_letters = summary.dead_letters,
-        commits = summary.commits,
-        aborts = summary.aborts,
-        "pipeline stopped cleanly (exactly-once)"
-    );
+    stopped(&consumer, &summary, "exactly-once");
     Ok(summary)
 }
 

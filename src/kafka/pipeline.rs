@@ -195,6 +195,12 @@ pub async fn run_pipeline(
         }
     }
     commit_progress(&consumer, &tracker, &mut summary, &state, CommitMode::Sync);
+    stopped(&consumer, &summary, "at-least-once");
+    Ok(summary)
+}
+
+/// Leaves the group and reports the run, once everything is committed.
+pub(crate) fn stopped(consumer: &StreamConsumer<SourceContext>, summary: &RunSummary, mode: &str) {
     ReadinessChanged {
         ready: false,
         why: "shut down",
@@ -202,13 +208,15 @@ pub async fn run_pipeline(
     .emit();
     consumer.unsubscribe();
     tracing::info!(
+        mode,
         consumed = summary.consumed,
         enriched = summary.enriched,
         dead_letters = summary.dead_letters,
         retried = summary.retried,
+        commits = summary.commits,
+        aborts = summary.aborts,
         "pipeline stopped cleanly"
     );
-    Ok(summary)
 }
 
 /// A record ready to produce.
