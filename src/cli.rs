@@ -305,7 +305,14 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
             let state = build_state(&config)?;
             runtime()?.block_on(async move {
                 let (tx, rx) = watch::channel(false);
-                let _metrics = start_metrics(&config, rx.clone()).await?;
+                // The demo is for trying things out: a busy metrics port should not stop it.
+                let _metrics = match start_metrics(&config, rx.clone()).await {
+                    Ok(handle) => handle,
+                    Err(e) => {
+                        tracing::warn!("{e}; the demo runs without a metrics endpoint");
+                        None
+                    }
+                };
                 tokio::spawn(forward_signals(tx));
                 let options = crate::demo::DemoOptions {
                     follow: args.follow,
