@@ -15,7 +15,7 @@ use crate::kafka::offsets::{OffsetTracker, Partition};
 use crate::kafka::pipeline::{OutRecord, RunOptions, RunSummary, enrich_message, stopped};
 use crate::kafka::sink::InputRef;
 use crate::kafka::source::SourceContext;
-use crate::kafka::{KafkaPipelineError, consumer_config, producer_config};
+use crate::kafka::{KafkaPipelineError, input_consumer, producer_config, subscribe_input};
 use crate::metrics::{KafkaErrorEvent, MessageConsumed, MessageProduced, ReadinessChanged};
 use crate::processor::now_ms;
 use rdkafka::consumer::{Consumer, StreamConsumer};
@@ -77,15 +77,7 @@ pub async fn run(
 ) -> Result<RunSummary, KafkaPipelineError> {
     let k = &config.kafka;
     let tracker = Arc::new(Mutex::new(OffsetTracker::new()));
-    let ctx = SourceContext::new(tracker, Duration::from_secs(config.shutdown.timeout_secs));
-    let consumer: StreamConsumer<SourceContext> = consumer_config(k)
-        .set("isolation.level", "read_committed")
-        .create_with_context(ctx)
-        .map_err(|source| KafkaPipelineError::Client {
-            what: "consumer",
-            brokers: k.brokers.clone(),
-            source,
-        })?;
+    let consumer = input_consumer(config, tracker)?;
     let transactional_id = k.transactional_id.clone().unwrap_or_else(|| {
         let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "local".into());
         format!("wiredesk-{}-{host}", k.group_id)
@@ -102,12 +94,7 @@ pub async fn run(
     producer
         .init_transactions(TXN_TIMEOUT)
         .map_err(|e| txn_error("init_transactions", &e))?;
-    consumer
-        .subscribe(&[k.input_topic.as_str()])
-        .map_err(|source| KafkaPipelineError::Subscribe {
-            topic: k.input_topic.clone(),
-            source,
-        })?;
+    subscribe_input(&consumer, k)?;
     tracing::info!(transactional_id = %transactional_id, "pipeline started (exactly-once)");
 
     let mut summary = RunSummary::default();

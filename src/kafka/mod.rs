@@ -43,6 +43,39 @@ pub enum KafkaPipelineError {
     DrainTimeout { secs: u64, in_flight: usize },
 }
 
+/// The input consumer with its context (not yet subscribed).
+pub(crate) fn input_consumer(
+    config: &crate::config::Config,
+    tracker: std::sync::Arc<std::sync::Mutex<offsets::OffsetTracker>>,
+) -> Result<rdkafka::consumer::StreamConsumer<source::SourceContext>, KafkaPipelineError> {
+    let k = &config.kafka;
+    let ctx = source::SourceContext::new(
+        tracker,
+        std::time::Duration::from_secs(config.shutdown.timeout_secs),
+    );
+    consumer_config(k)
+        .create_with_context(ctx)
+        .map_err(|source| KafkaPipelineError::Client {
+            what: "consumer",
+            brokers: k.brokers.clone(),
+            source,
+        })
+}
+
+/// Subscribes the input consumer to the input topic.
+pub(crate) fn subscribe_input(
+    consumer: &rdkafka::consumer::StreamConsumer<source::SourceContext>,
+    k: &KafkaConfig,
+) -> Result<(), KafkaPipelineError> {
+    use rdkafka::consumer::Consumer;
+    consumer
+        .subscribe(&[k.input_topic.as_str()])
+        .map_err(|source| KafkaPipelineError::Subscribe {
+            topic: k.input_topic.clone(),
+            source,
+        })
+}
+
 /// librdkafka settings of the consumer.
 pub fn consumer_config(k: &KafkaConfig) -> ClientConfig {
     let mut c = ClientConfig::new();

@@ -16,7 +16,7 @@ use crate::kafka::dlq::{dead_letter_headers, envelope_headers};
 use crate::kafka::offsets::OffsetTracker;
 use crate::kafka::sink::{FailedRecord, InputRef, SinkContext, output_stalled};
 use crate::kafka::source::{Flush, SourceContext, commit_offsets};
-use crate::kafka::{KafkaPipelineError, consumer_config, producer_config};
+use crate::kafka::{KafkaPipelineError, input_consumer, producer_config, subscribe_input};
 use crate::metrics::{
     KafkaErrorEvent, MessageConsumed, ReadinessChanged, StoryRejected, WindowSizes,
 };
@@ -66,17 +66,7 @@ pub async fn run_pipeline(
     let progress = Arc::new(Notify::new());
     let (failed_tx, mut failed_rx) = mpsc::unbounded_channel::<FailedRecord>();
 
-    let source_ctx = SourceContext::new(
-        tracker.clone(),
-        Duration::from_secs(config.shutdown.timeout_secs),
-    );
-    let consumer: StreamConsumer<SourceContext> = consumer_config(k)
-        .create_with_context(source_ctx)
-        .map_err(|source| KafkaPipelineError::Client {
-            what: "consumer",
-            brokers: k.brokers.clone(),
-            source,
-        })?;
+    let consumer = input_consumer(config, tracker.clone())?;
     let last_ack_ms = consumer.context().last_ack_ms.clone();
     let sink_ctx = SinkContext {
         tracker: tracker.clone(),
@@ -93,12 +83,7 @@ pub async fn run_pipeline(
     )?);
     let flush_handle: Arc<dyn Flush> = producer.clone();
     let _ = consumer.context().producer.set(flush_handle);
-    consumer
-        .subscribe(&[k.input_topic.as_str()])
-        .map_err(|source| KafkaPipelineError::Subscribe {
-            topic: k.input_topic.clone(),
-            source,
-        })?;
+    subscribe_input(&consumer, k)?;
     tracing::info!(
         brokers = %k.brokers,
         group = %k.group_id,
