@@ -53,7 +53,7 @@ fn bench_stages(c: &mut Criterion) {
     let mut index = DedupIndex::new(cfg.clone()).expect("default config is valid");
     for (i, s) in synth::stories(2, WINDOW).enumerate() {
         let fp = index.fingerprint(&s.headline, &s.body);
-        index.insert(fp, &s.uri, s.event_time_ms, i as u64, None);
+        index.insert(&fp, &s.uri, s.event_time_ms, i as u64, None);
     }
     let queries: Vec<_> = stories
         .iter()
@@ -75,7 +75,7 @@ fn bench_stages(c: &mut Criterion) {
             || (queries.clone(), index_clone_free_cfg(&cfg)),
             |(fps, mut idx)| {
                 for (i, fp) in fps.into_iter().enumerate() {
-                    idx.insert(fp, "urn:bench", base_time + i as i64, i as u64, None);
+                    idx.insert(&fp, "urn:bench", base_time + i as i64, i as u64, None);
                 }
                 idx
             },

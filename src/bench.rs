@@ -193,7 +193,7 @@ pub fn run_bench(opts: &BenchOptions) -> Result<BenchReport, BenchError> {
         let fp = dedup.fingerprint(&s.headline, &s.body);
         let m = dedup.find(&fp);
         dedup.insert(
-            fp,
+            &fp,
             &s.uri,
             s.event_time_ms(synth::START_MS + i as i64 * 1000),
             i as u64,

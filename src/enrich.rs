@@ -2,12 +2,14 @@
 //! clocks (the caller passes the processing time), so `process`, `run`, `demo`, tests and benchmarks
 //! all drive exactly this code.
 
-use crate::cluster::{ClusterConfig, ClusterDoc, ClusterError, StoryClusterer, story_id_string};
-use crate::dedup::{DedupConfig, DedupError, DedupIndex};
-use crate::entities::{EntityError, EntityTagger};
+use crate::cluster::{
+    ClusterConfig, ClusterError, DocFeatures, Extractor, StoryClusterer, story_id_string,
+};
+use crate::dedup::{DedupConfig, DedupError, DedupIndex, Fingerprint, fingerprint_with};
+use crate::entities::{Entity, EntityError, EntityTagger};
 use crate::envelope::{DedupBlock, Envelope, Item, Source, Verdict};
 use crate::story::Story;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 /// The stages the core times, in order (also the `stage` label of the duration histogram).
@@ -51,6 +53,9 @@ impl StageTimings {
     pub fn get(&self, stage: Stage) -> Duration {
         self.0[stage as usize]
     }
+    pub fn add(&mut self, stage: Stage, d: Duration) {
+        self.0[stage as usize] += d;
+    }
 }
 
 /// Per-story context the caller supplies.
@@ -73,12 +78,176 @@ pub enum StateError {
     Entities(#[from] EntityError),
 }
 
-/// Everything the core remembers between stories: the dedup window, the story clusters, and the
-/// (immutable, shareable) entity tagger.
-pub struct State {
+/// The stateless half of the core, one per worker thread: fingerprint, entity tags and clustering
+/// features of a story depend on the story alone.
+pub struct Preparer {
+    tagger: Arc<EntityTagger>,
+    dedup: DedupConfig,
+    extractor: Extractor,
+}
+
+/// A story with everything the stateless half computes.
+pub struct PreparedStory {
+    pub story: Story,
+    pub ctx: StoryContext,
+    pub event_time_ms: i64,
+    pub fingerprint: Fingerprint,
+    pub entities: Vec<Entity>,
+    pub features: DocFeatures,
+    pub timings: StageTimings,
+}
+
+impl Preparer {
+    /// Fingerprints, tags and extracts the clustering features of one story.
+    pub fn prepare(&mut self, story: Story, ctx: StoryContext) -> PreparedStory {
+        let mut timings = StageTimings::default();
+        let event_time_ms = story.event_time_ms(ctx.fallback_time_ms);
+        let t = Instant::now();
+        let fingerprint = fingerprint_with(&self.dedup, &story.headline, &story.body);
+        timings.set(Stage::Dedup, t.elapsed());
+        let t = Instant::now();
+        let entities = self.tagger.tag(&story.headline, &story.body);
+        timings.set(Stage::Entities, t.elapsed());
+        let t = Instant::now();
+        let features = self
+            .extractor
+            .extract(&story.headline, &story.body, &entities);
+        timings.set(Stage::Cluster, t.elapsed());
+        PreparedStory {
+            story,
+            ctx,
+            event_time_ms,
+            fingerprint,
+            entities,
+            features,
+            timings,
+        }
+    }
+
+    /// The entity tagger.
+    pub fn tagger(&self) -> &EntityTagger {
+        &self.tagger
+    }
+}
+
+/// The stateful half: the dedup window and the story clusters, shared by every worker of a
+/// process (and fed by other instances through the fingerprints topic, see [`crate::replica`]).
+pub struct Index {
     pub dedup: DedupIndex,
     pub clusters: StoryClusterer,
-    pub tagger: Arc<EntityTagger>,
+    pub(crate) convergence: crate::replica::Convergence,
+}
+
+/// The index shared by a process's workers and its fingerprint follower.
+pub type SharedIndex = Arc<Mutex<Index>>;
+
+/// Locks the shared index; a worker that panicked while holding it leaves a usable index (every
+/// update is a sequence of complete inserts), so poisoning is ignored.
+pub fn lock(index: &SharedIndex) -> MutexGuard<'_, Index> {
+    index.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// What the index decided about a story.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    pub verdict: Verdict,
+    /// The first story of the duplicate chain (duplicates only).
+    pub duplicate_of: Option<Arc<str>>,
+    pub similarity: f32,
+    pub story_tag: u64,
+    /// The same story (same uri and text) was decided before: this repeats that decision and
+    /// changed nothing.
+    pub repeated: bool,
+}
+
+impl Decision {
+    pub fn block(&self) -> DedupBlock {
+        DedupBlock {
+            verdict: self.verdict,
+            duplicate_of: self.duplicate_of.as_deref().map(str::to_string),
+            similarity: round3(self.similarity),
+            story_id: story_id_string(self.story_tag),
+        }
+    }
+}
+
+impl Index {
+    pub fn new(dedup: DedupConfig, cluster: ClusterConfig) -> Result<Self, StateError> {
+        Ok(Index {
+            dedup: DedupIndex::new(dedup)?,
+            clusters: StoryClusterer::new(cluster)?,
+            convergence: Default::default(),
+        })
+    }
+
+    /// Near-duplicate check and story clustering of a prepared story; indexes it.
+    pub fn decide(&mut self, p: &PreparedStory, timings: &mut StageTimings) -> Decision {
+        let t = Instant::now();
+        let uri = p.story.uri.as_str();
+        if let Some(known) = self.dedup.known(uri, &p.fingerprint) {
+            timings.add(Stage::Dedup, t.elapsed());
+            return self.convergence.repeat(uri, &known);
+        }
+        let duplicate = self
+            .dedup
+            .find(&p.fingerprint)
+            .map(|m| self.convergence.resolve_match(m));
+        let t_find = t.elapsed();
+
+        let t = Instant::now();
+        let decision = match &duplicate {
+            Some(m) => {
+                let weight = self.clusters.config().duplicate_weight;
+                self.clusters
+                    .add_to_story(m.story_tag, p.event_time_ms, &p.features, weight);
+                Decision {
+                    verdict: Verdict::Duplicate,
+                    duplicate_of: Some(m.original_uri.clone()),
+                    similarity: m.similarity,
+                    story_tag: m.story_tag,
+                    repeated: false,
+                }
+            }
+            None => {
+                let d = self
+                    .clusters
+                    .assign_features(uri, p.event_time_ms, &p.features);
+                let story_tag = self.convergence.resolve_story(d.story_id);
+                Decision {
+                    verdict: if d.joined {
+                        Verdict::Related
+                    } else {
+                        Verdict::Unique
+                    },
+                    duplicate_of: None,
+                    similarity: d.similarity,
+                    story_tag,
+                    repeated: false,
+                }
+            }
+        };
+        timings.add(Stage::Cluster, t.elapsed());
+
+        let t = Instant::now();
+        self.dedup.insert(
+            &p.fingerprint,
+            uri,
+            p.event_time_ms,
+            decision.story_tag,
+            duplicate.as_ref(),
+        );
+        if duplicate.is_none() {
+            self.convergence.remember_original(uri, p.event_time_ms);
+        }
+        timings.add(Stage::Dedup, t_find + t.elapsed());
+        decision
+    }
+}
+
+/// Everything the core remembers between stories (the index) and the stateless half.
+pub struct State {
+    pub preparer: Preparer,
+    pub index: SharedIndex,
     /// Stage durations of the last `enrich` call.
     pub timings: StageTimings,
 }
@@ -89,10 +258,15 @@ impl State {
         cluster: ClusterConfig,
         tagger: Arc<EntityTagger>,
     ) -> Result<Self, StateError> {
+        let index = Index::new(dedup.clone(), cluster)?;
+        let extractor = index.clusters.extractor();
         Ok(State {
-            dedup: DedupIndex::new(dedup)?,
-            clusters: StoryClusterer::new(cluster)?,
-            tagger,
+            preparer: Preparer {
+                tagger,
+                dedup,
+                extractor,
+            },
+            index: Arc::new(Mutex::new(index)),
             timings: StageTimings::default(),
         })
     }
@@ -105,68 +279,52 @@ impl State {
             Arc::new(EntityTagger::new()?),
         )
     }
+
+    /// Another worker over the same index (its own scratch buffers, the same tagger).
+    pub fn worker(&self) -> State {
+        State {
+            preparer: Preparer {
+                tagger: self.preparer.tagger.clone(),
+                dedup: self.preparer.dedup.clone(),
+                extractor: self.preparer.extractor.clone_params(),
+            },
+            index: self.index.clone(),
+            timings: StageTimings::default(),
+        }
+    }
+
+    /// Decides a prepared story against the shared index.
+    pub fn decide(&mut self, prepared: &PreparedStory) -> Decision {
+        self.timings = prepared.timings;
+        lock(&self.index).decide(prepared, &mut self.timings)
+    }
 }
 
 /// Enriches one story: near-duplicate check, entity tagging, story clustering; updates the state.
 pub fn enrich(state: &mut State, story: Story, ctx: StoryContext) -> Envelope {
-    let event_time_ms = story.event_time_ms(ctx.fallback_time_ms);
+    enrich_with_decision(state, story, ctx).0
+}
 
-    let t = Instant::now();
-    let fingerprint = state.dedup.fingerprint(&story.headline, &story.body);
-    let duplicate = state.dedup.find(&fingerprint);
-    let t_dedup = t.elapsed();
+/// [`enrich`], also returning the prepared story's record for other instances.
+pub fn enrich_with_decision(
+    state: &mut State,
+    story: Story,
+    ctx: StoryContext,
+) -> (Envelope, Decision, crate::replica::StoryRecord) {
+    let prepared = state.preparer.prepare(story, ctx);
+    let decision = state.decide(&prepared);
+    let record = crate::replica::StoryRecord::new(&prepared, &decision);
+    (assemble(prepared, &decision), decision, record)
+}
 
-    let t = Instant::now();
-    let entities = state.tagger.tag(&story.headline, &story.body);
-    state.timings.set(Stage::Entities, t.elapsed());
-
-    let t = Instant::now();
-    let doc = ClusterDoc {
-        uri: &story.uri,
-        event_time_ms,
-        headline: &story.headline,
-        body: &story.body,
-        entities: &entities,
-    };
-    let (verdict, similarity, story_tag) = match &duplicate {
-        Some(m) => {
-            state.clusters.add_duplicate(m.story_tag, &doc);
-            (Verdict::Duplicate, m.similarity, m.story_tag)
-        }
-        None => {
-            let d = state.clusters.assign(&doc);
-            let verdict = if d.joined {
-                Verdict::Related
-            } else {
-                Verdict::Unique
-            };
-            (verdict, d.similarity, d.story_id)
-        }
-    };
-    state.timings.set(Stage::Cluster, t.elapsed());
-
-    let t = Instant::now();
-    state.dedup.insert(
-        fingerprint,
-        &story.uri,
-        event_time_ms,
-        story_tag,
-        duplicate.as_ref(),
-    );
-    state.timings.set(Stage::Dedup, t_dedup + t.elapsed());
-
-    let item = Item::new(&story, &entities);
+/// The envelope of a decided story.
+pub fn assemble(p: PreparedStory, decision: &Decision) -> Envelope {
     Envelope {
-        item,
-        dedup: DedupBlock {
-            verdict,
-            duplicate_of: duplicate.map(|m| m.original_uri.to_string()),
-            similarity: round3(similarity),
-            story_id: story_id_string(story_tag),
-        },
-        entities,
-        source: ctx.source,
-        processed_at: ctx.processed_at,
+        item: Item::new(&p.story, &p.entities),
+        dedup: decision.block(),
+        entities: p.entities,
+        source: p.ctx.source,
+        processed_at: p.ctx.processed_at,
     }
 }
 
@@ -179,7 +337,7 @@ pub fn enrich_replayed(
     dedup: DedupBlock,
 ) -> Envelope {
     let t = Instant::now();
-    let entities = state.tagger.tag(&story.headline, &story.body);
+    let entities = state.preparer.tagger.tag(&story.headline, &story.body);
     state.timings = StageTimings::default();
     state.timings.set(Stage::Entities, t.elapsed());
     Envelope {

@@ -22,5 +22,6 @@ pub mod kafka;
 pub mod metrics;
 pub mod process;
 pub mod processor;
+pub mod replica;
 pub mod story;
 pub mod synth;

@@ -746,6 +746,11 @@ impl Extractor {
         }
     }
 
+    /// A fresh extractor with the same parameters (scratch buffers are not shared).
+    pub fn clone_params(&self) -> Self {
+        Self::new(self.params.clone())
+    }
+
     /// Extracts the sparse features of one story.
     pub fn extract(&mut self, headline: &str, body: &str, entities: &[Entity]) -> DocFeatures {
         let mut raw = std::mem::take(&mut self.scratch);

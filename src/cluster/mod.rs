@@ -21,7 +21,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::entities::Entity;
 pub use features::TailTerms;
-use features::{ExtractParams, Extractor, FeatureKind, KINDS};
+pub use features::{DocFeatures, Extractor};
+use features::{ExtractParams, FeatureKind, KINDS};
 use index::{ClusterFrequency, IdfTable, KeyMap, Postings};
 
 /// Clustering configuration (all fields optional in TOML/JSON; defaults measured on the devsets).
@@ -292,12 +293,24 @@ impl StoryClusterer {
     /// Assigns a story: joins the most similar cluster in the window if its similarity reaches the
     /// threshold, otherwise starts a new story.
     pub fn assign(&mut self, doc: &ClusterDoc) -> ClusterDecision {
-        self.advance(doc.event_time_ms);
-        let prepared = self.prepare(doc);
-        let best = self.best_candidate(&prepared, doc.event_time_ms);
+        let features = self.extractor.extract(doc.headline, doc.body, doc.entities);
+        self.assign_features(doc.uri, doc.event_time_ms, &features)
+    }
+
+    /// [`Self::assign`] with the features already extracted (by [`Self::extractor`], possibly on
+    /// another thread).
+    pub fn assign_features(
+        &mut self,
+        uri: &str,
+        event_time_ms: i64,
+        features: &DocFeatures,
+    ) -> ClusterDecision {
+        self.advance(event_time_ms);
+        let prepared = self.prepare(features);
+        let best = self.best_candidate(&prepared, event_time_ms);
         match best {
             Some((slot, breakdown)) if breakdown.score >= self.cfg.threshold => {
-                self.merge(slot, &prepared, doc.event_time_ms, 1.0);
+                self.merge(slot, &prepared, event_time_ms, 1.0);
                 let story_id = self.cluster(slot).map_or(0, |c| c.story_id);
                 ClusterDecision {
                     story_id,
@@ -306,9 +319,9 @@ impl StoryClusterer {
                 }
             }
             _ => {
-                let story_id = xxhash_rust::xxh3::xxh3_64(doc.uri.as_bytes());
+                let story_id = story_id_of(uri);
                 let similarity = best.map_or(0.0, |(_, b)| b.score);
-                self.create(story_id, &prepared, doc.event_time_ms);
+                self.create(story_id, &prepared, event_time_ms);
                 ClusterDecision {
                     story_id,
                     joined: false,
@@ -320,21 +333,59 @@ impl StoryClusterer {
 
     /// A near-duplicate joins its original's cluster (re-created if it left the window).
     pub fn add_duplicate(&mut self, story_id: u64, doc: &ClusterDoc) {
-        self.advance(doc.event_time_ms);
-        let prepared = self.prepare(doc);
+        let features = self.extractor.extract(doc.headline, doc.body, doc.entities);
+        self.add_to_story(
+            story_id,
+            doc.event_time_ms,
+            &features,
+            self.cfg.duplicate_weight,
+        );
+    }
+
+    /// Adds a story to the cluster `story_id` with its features times `weight`, creating the
+    /// cluster if the window does not hold it: a near-duplicate joining its original (weight
+    /// `duplicate_weight`), or a story another instance already assigned (weight 1).
+    pub fn add_to_story(
+        &mut self,
+        story_id: u64,
+        event_time_ms: i64,
+        features: &DocFeatures,
+        weight: f32,
+    ) {
+        self.advance(event_time_ms);
+        let prepared = self.prepare(features);
         match self.by_story.get(&story_id).copied() {
-            Some(slot) => {
-                let weight = self.cfg.duplicate_weight;
-                self.merge(slot, &prepared, doc.event_time_ms, weight);
-            }
-            None => self.create(story_id, &prepared, doc.event_time_ms),
+            Some(slot) => self.merge(slot, &prepared, event_time_ms, weight),
+            None => self.create(story_id, &prepared, event_time_ms),
         }
+    }
+
+    /// Gives the cluster `from` the story id `to` (two instances started one story twice and
+    /// agreed on `to`); nothing happens if `from` is unknown or `to` already exists.
+    pub fn rename_story(&mut self, from: u64, to: u64) -> bool {
+        if self.by_story.contains_key(&to) {
+            return false;
+        }
+        let Some(slot) = self.by_story.remove(&from) else {
+            return false;
+        };
+        if let Some(cluster) = self.slots.get_mut(slot as usize).and_then(Option::as_mut) {
+            cluster.story_id = to;
+        }
+        self.by_story.insert(to, slot);
+        true
+    }
+
+    /// The feature extractor configured like this clusterer (one per worker thread).
+    pub fn extractor(&self) -> Extractor {
+        self.extractor.clone_params()
     }
 
     /// Scores a story against its candidate clusters without assigning it (best first).
     pub fn candidates(&mut self, doc: &ClusterDoc) -> Vec<Candidate> {
         self.advance(doc.event_time_ms);
-        let prepared = self.prepare(doc);
+        let features = self.extractor.extract(doc.headline, doc.body, doc.entities);
+        let prepared = self.prepare(&features);
         let mut scored: Vec<(u64, u64, SimilarityBreakdown)> = self
             .retrieve(&prepared, doc.event_time_ms)
             .into_iter()
@@ -434,8 +485,7 @@ impl StoryClusterer {
 
     /// Extracts a story's features, weighs them with the window IDF, keeps the strongest of each
     /// kind and picks its index keys.
-    fn prepare(&mut self, doc: &ClusterDoc) -> Prepared {
-        let raw = self.extractor.extract(doc.headline, doc.body, doc.entities);
+    fn prepare(&mut self, raw: &DocFeatures) -> Prepared {
         let ln_clusters = (self.live as f32 + 1.0).ln();
         let max_frequency = self.max_key_frequency();
         // Sorted by key, hence grouped by kind (the kind is in the top bits).
@@ -493,7 +543,7 @@ impl StoryClusterer {
             norms,
             post,
             lookup,
-            headline_entities: raw.headline_entities,
+            headline_entities: raw.headline_entities.clone(),
         }
     }
 
@@ -923,6 +973,11 @@ fn validate(cfg: &ClusterConfig) -> Result<(), ClusterError> {
 }
 
 /// Display form of a story id: `story:` and 16 hex digits.
+/// The story id a story gets when it starts a cluster: xxh3_64 of its uri.
+pub fn story_id_of(uri: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(uri.as_bytes())
+}
+
 pub fn story_id_string(id: u64) -> String {
     format!("story:{id:016x}")
 }

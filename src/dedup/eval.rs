@@ -779,7 +779,7 @@ pub fn evaluate(cfg: &DedupConfig, cases: &[EvalCase]) -> EvalReport {
     let t0 = synth::START_MS;
     for (i, case) in cases.iter().enumerate() {
         let fp = index.fingerprint(&case.first.headline, &case.first.body);
-        index.insert(fp, &case.first.uri, t0 + i as i64 * 1000, i as u64, None);
+        index.insert(&fp, &case.first.uri, t0 + i as i64 * 1000, i as u64, None);
     }
     let start = Instant::now();
     let verdicts: Vec<Option<String>> = cases

@@ -28,7 +28,8 @@ use minhash::{BottomK, EMPTY, OphBuilder, densify};
 use normalize::{FLAG_NAME, FLAG_NUMBER, normalize_story};
 use shingle::{for_each_shingle, mix64};
 use verify::{SketchRef, StoryView, decide, evidence};
-use window::{Root, Window, exact_key, story_keys};
+pub use window::Root;
+use window::{Window, exact_key, story_keys};
 
 /// Values kept per story in each of the figures and names sketches.
 pub const SPECIFICS_K: usize = 12;
@@ -200,6 +201,15 @@ impl Fingerprint {
             },
         )
     }
+}
+
+/// What the window remembers of a story's decision (see [`DedupIndex::known`]).
+#[derive(Debug, Clone)]
+pub struct KnownStory {
+    /// The story id it was given.
+    pub story_tag: u64,
+    /// The first story of its duplicate chain, if it was a duplicate.
+    pub root: Option<Root>,
 }
 
 /// How a match was found.
@@ -464,7 +474,7 @@ impl DedupIndex {
     /// computed with another config, is not indexed (see [`Self::try_insert`]).
     pub fn insert(
         &mut self,
-        fp: Fingerprint,
+        fp: &Fingerprint,
         uri: &str,
         event_time_ms: i64,
         story_tag: u64,
@@ -477,18 +487,51 @@ impl DedupIndex {
     /// older than the horizon and not indexed.
     pub fn try_insert(
         &mut self,
-        fp: Fingerprint,
+        fp: &Fingerprint,
         uri: &str,
         event_time_ms: i64,
         story_tag: u64,
         duplicate_of: Option<&DedupMatch>,
     ) -> Result<bool, DedupError> {
-        self.check_fingerprint(&fp)?;
+        self.check_fingerprint(fp)?;
         let root = duplicate_of.map(|m| Root {
             uri: m.original_uri.clone(),
             tag: m.story_tag,
         });
-        Ok(self.window.insert(&fp, uri, event_time_ms, story_tag, root))
+        Ok(self.window.insert(fp, uri, event_time_ms, story_tag, root))
+    }
+
+    /// [`Self::try_insert`] with the chain root given directly (a story decided elsewhere).
+    pub fn insert_with_root(
+        &mut self,
+        fp: &Fingerprint,
+        uri: &str,
+        event_time_ms: i64,
+        story_tag: u64,
+        root: Option<Root>,
+    ) -> Result<bool, DedupError> {
+        self.check_fingerprint(fp)?;
+        Ok(self.window.insert(fp, uri, event_time_ms, story_tag, root))
+    }
+
+    /// The decision already taken for this very story (same uri, same normalised text), if the
+    /// window holds it: a message consumed again after a restart or a rebalance, or this
+    /// instance's own record coming back from the fingerprints topic.
+    pub fn known(&self, uri: &str, fp: &Fingerprint) -> Option<KnownStory> {
+        let w = &self.window;
+        let mut found = None;
+        w.table
+            .lookup(exact_key(fp.exact), |slot| match w.meta(slot) {
+                Some(m) if m.exact == fp.exact && w.uri(m) == uri => {
+                    found = Some(KnownStory {
+                        story_tag: m.tag,
+                        root: m.root.as_deref().cloned(),
+                    });
+                    false
+                }
+                _ => true,
+            });
+        found
     }
 
     /// Stories in the window.

@@ -15,7 +15,7 @@ fn exact_and_near_duplicates_point_at_chain_root() {
     let s = synth_story(1);
     let fp = idx.fingerprint(&s.headline, &s.body);
     assert!(idx.find(&fp).is_none());
-    idx.insert(fp, &s.uri, s.event_time_ms, 7, None);
+    idx.insert(&fp, &s.uri, s.event_time_ms, 7, None);
     // Exact after furniture: flag + dateline + footer.
     let fp2 = idx.fingerprint(
         &format!("UPDATE 1-{}", s.headline),
@@ -28,7 +28,7 @@ fn exact_and_near_duplicates_point_at_chain_root() {
     assert_eq!(m.kind, MatchKind::Exact);
     assert_eq!(&*m.original_uri, s.uri.as_str());
     assert_eq!(m.story_tag, 7);
-    idx.insert(fp2, "v2", s.event_time_ms + 1000, 8, Some(&m));
+    idx.insert(&fp2, "v2", s.event_time_ms + 1000, 8, Some(&m));
     // Near: last paragraphs cut; must point at the first story (tag 7), not v2.
     let paras: Vec<&str> = s.body.lines().collect();
     let cut = paras[..paras.len() * 2 / 3].join("\n");
@@ -55,7 +55,7 @@ fn eviction_by_horizon_and_cap() {
     let t0 = synth::START_MS;
     for (i, s) in stories.iter().take(10).enumerate() {
         idx.insert(
-            idx.fingerprint(&s.headline, &s.body),
+            &idx.fingerprint(&s.headline, &s.body),
             &s.uri,
             t0 + i as i64 * 1000,
             i as u64,
@@ -70,7 +70,7 @@ fn eviction_by_horizon_and_cap() {
     let later = t0 + 2 * 3_600_000;
     let s = &stories[10];
     idx.insert(
-        idx.fingerprint(&s.headline, &s.body),
+        &idx.fingerprint(&s.headline, &s.body),
         &s.uri,
         later,
         10,
@@ -81,7 +81,7 @@ fn eviction_by_horizon_and_cap() {
     // A story older than the horizon is not indexed.
     let old = &stories[11];
     idx.insert(
-        idx.fingerprint(&old.headline, &old.body),
+        &idx.fingerprint(&old.headline, &old.body),
         &old.uri,
         t0,
         11,
@@ -91,7 +91,7 @@ fn eviction_by_horizon_and_cap() {
     // Cap: oldest first.
     for (i, s) in stories.iter().enumerate().skip(12) {
         idx.insert(
-            idx.fingerprint(&s.headline, &s.body),
+            &idx.fingerprint(&s.headline, &s.body),
             &s.uri,
             later + i as i64,
             i as u64,
@@ -117,7 +117,7 @@ fn index_bytes_per_story_is_small() {
     let n = 3000;
     for (i, s) in synth::stories(9, n).enumerate() {
         idx.insert(
-            idx.fingerprint(&s.headline, &s.body),
+            &idx.fingerprint(&s.headline, &s.body),
             &s.uri,
             s.event_time_ms,
             i as u64,
@@ -186,7 +186,7 @@ proptest! {
         let b = fingerprint_with(&cfg, "h", &t);
         prop_assert_eq!(&a, &b);
         let mut idx = DedupIndex::new(cfg).unwrap();
-        idx.insert(a, "a", 0, 1, None);
+        idx.insert(&a, "a", 0, 1, None);
         prop_assert!(idx.find(&b).is_some());
     }
 
@@ -220,7 +220,7 @@ proptest! {
 fn tiny_stories_are_matched_only_when_equal() {
     let mut idx = DedupIndex::new(DedupConfig::default()).unwrap();
     idx.insert(
-        idx.fingerprint("H", "One thing happened."),
+        &idx.fingerprint("H", "One thing happened."),
         "urn:a",
         0,
         1,
@@ -250,7 +250,7 @@ fn uris_survive_churn_and_arena_compaction() {
     for (i, s) in stories.iter().enumerate() {
         let uri = format!("{}#{}", s.uri, "x".repeat(i % 97));
         idx.insert(
-            idx.fingerprint(&s.headline, &s.body),
+            &idx.fingerprint(&s.headline, &s.body),
             &uri,
             synth::START_MS + i as i64,
             i as u64,

@@ -354,12 +354,15 @@ fn commit_progress(
     state: &State,
     mode: CommitMode,
 ) {
-    WindowSizes {
-        stories: state.dedup.len(),
-        index_bytes: state.dedup.index_bytes() + state.clusters.index_bytes(),
-        clusters: state.clusters.len(),
+    {
+        let index = crate::enrich::lock(&state.index);
+        WindowSizes {
+            stories: index.dedup.len(),
+            index_bytes: index.dedup.index_bytes() + index.clusters.index_bytes(),
+            clusters: index.clusters.len(),
+        }
+        .emit();
     }
-    .emit();
     let offsets = match (tracker.lock(), mode) {
         (Ok(t), CommitMode::Sync) => t.positions(),
         (Ok(t), CommitMode::Async) => t.committable(),
