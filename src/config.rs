@@ -21,6 +21,33 @@ pub struct Config {
     pub metrics: MetricsConfig,
     pub log: LogConfig,
     pub shutdown: ShutdownConfig,
+    pub shared: SharedConfig,
+}
+
+/// Shared state between instances (and across restarts) through a Kafka topic.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SharedConfig {
+    /// Topic of story records (compacted, retention at least the dedup horizon); every instance
+    /// publishes to it and reads all of it. "" turns sharing off: an instance then knows only the
+    /// stories it processed itself since it started.
+    pub topic: String,
+    /// At start, most seconds to replay the topic before consuming input (then start anyway,
+    /// with a warning, and keep following).
+    pub replay_timeout_secs: u64,
+    /// Envelopes remembered to correct a story that lost a tie-break against another instance's
+    /// simultaneous original (about 5 KB each).
+    pub recent_outputs: usize,
+}
+
+impl Default for SharedConfig {
+    fn default() -> Self {
+        SharedConfig {
+            topic: "wiredesk.fingerprints".into(),
+            replay_timeout_secs: 600,
+            recent_outputs: 10_000,
+        }
+    }
 }
 
 /// Delivery guarantee of `wiredesk run`.
@@ -51,12 +78,25 @@ pub struct KafkaConfig {
     pub commit_interval_ms: u64,
     /// Most messages consumed but not yet acknowledged (backpressure bound).
     pub max_in_flight: usize,
+    /// Worker threads enriching stories; each input partition is handled by one worker, in order.
+    /// 0 = one per CPU core.
+    pub workers: usize,
     /// Extra librdkafka consumer properties, e.g. `"fetch.max.bytes" = "1048576"`.
     pub consumer: BTreeMap<String, String>,
     /// Extra librdkafka producer properties, e.g. `"compression.type" = "zstd"`.
     pub producer: BTreeMap<String, String>,
     /// librdkafka statistics interval (feeds the consumer lag gauge); 0 disables.
     pub statistics_interval_ms: u32,
+}
+
+impl KafkaConfig {
+    /// Worker threads to run: `workers`, or one per CPU core when 0.
+    pub fn worker_count(&self) -> usize {
+        match self.workers {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        }
+    }
 }
 
 impl Default for KafkaConfig {
@@ -72,6 +112,7 @@ impl Default for KafkaConfig {
             session_timeout_ms: 45_000,
             commit_interval_ms: 2,
             max_in_flight: 200,
+            workers: 0,
             consumer: BTreeMap::new(),
             producer: BTreeMap::new(),
             statistics_interval_ms: 5_000,

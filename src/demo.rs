@@ -185,11 +185,15 @@ pub async fn run_demo(
     external_shutdown: watch::Receiver<bool>,
 ) -> Result<DemoSummary, DemoError> {
     let k = config.kafka.clone();
-    let mock = MockKafka::start(&[
+    let mut topics = vec![
         (k.input_topic.as_str(), 3),
         (k.output_topic.as_str(), 3),
         (k.dlq_topic.as_str(), 1),
-    ])?;
+    ];
+    if !config.shared.topic.is_empty() {
+        topics.push((config.shared.topic.as_str(), 3));
+    }
+    let mock = MockKafka::start(&topics)?;
     eprintln!("demo: in-process Kafka mock cluster at {}", mock.bootstrap);
     config.kafka.brokers = mock.bootstrap.clone();
     config.kafka.session_timeout_ms = 6_000;

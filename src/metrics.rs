@@ -34,7 +34,12 @@ pub struct Metrics {
     pub kafka_errors: IntCounterVec,
     pub build_info: IntGaugeVec,
     pub ready: IntGauge,
+    pub shared_records: IntCounterVec,
+    pub corrections: IntCounter,
 }
+
+/// Bounded values of the `outcome` label of `wiredesk_shared_records_total`.
+pub const SHARED_RECORD_OUTCOMES: [&str; 5] = ["indexed", "known", "expired", "race", "malformed"];
 
 /// Bounded values of the `kind` label of `wiredesk_kafka_errors_total`.
 pub const KAFKA_ERROR_KINDS: [&str; 5] = ["transport", "produce", "consume", "commit", "other"];
@@ -143,6 +148,16 @@ impl Metrics {
                 "1 when partitions are assigned and the broker is reachable.",
             )
             .unwrap_or_else(|e| panic_metric("wiredesk_ready", e)),
+            shared_records: counter_vec(
+                "wiredesk_shared_records_total",
+                "Story records read from the shared fingerprints topic, by outcome: indexed (another instance's story), known (already in the index, e.g. our own), expired (older than the window), race (settled a simultaneous-original tie-break), malformed.",
+                &["outcome"],
+            ),
+            corrections: IntCounter::new(
+                "wiredesk_corrections_total",
+                "Envelopes sent again with a corrected dedup block after a tie-break with another instance.",
+            )
+            .unwrap_or_else(|e| panic_metric("wiredesk_corrections_total", e)),
         };
         m.register_all();
         m.preinitialise();
@@ -166,6 +181,8 @@ impl Metrics {
             Box::new(self.kafka_errors.clone()),
             Box::new(self.build_info.clone()),
             Box::new(self.ready.clone()),
+            Box::new(self.shared_records.clone()),
+            Box::new(self.corrections.clone()),
         ];
         for c in collectors {
             if let Err(e) = self.registry.register(c) {
@@ -187,6 +204,9 @@ impl Metrics {
         }
         for k in KAFKA_ERROR_KINDS {
             self.kafka_errors.with_label_values(&[k]);
+        }
+        for o in SHARED_RECORD_OUTCOMES {
+            self.shared_records.with_label_values(&[o]);
         }
         self.build_info
             .with_label_values(&[env!("CARGO_PKG_VERSION")])
@@ -395,6 +415,42 @@ impl KafkaErrorEvent<'_> {
     pub fn emit(self) {
         tracing::warn!(kind = self.kind, "kafka error: {}", self.error);
         METRICS.kafka_errors.with_label_values(&[self.kind]).inc();
+    }
+}
+
+/// A record of the shared fingerprints topic was read (`outcome` one of
+/// [`SHARED_RECORD_OUTCOMES`]); malformed ones are logged.
+pub struct SharedRecordRead<'a> {
+    pub outcome: &'static str,
+    pub problem: Option<&'a dyn std::fmt::Display>,
+}
+
+impl SharedRecordRead<'_> {
+    pub fn emit(self) {
+        if let Some(problem) = self.problem {
+            tracing::warn!("skipping a shared story record: {problem}");
+        }
+        METRICS
+            .shared_records
+            .with_label_values(&[self.outcome])
+            .inc();
+    }
+}
+
+/// A story lost a simultaneous-original tie-break and its envelope was sent again, corrected.
+pub struct EnvelopeCorrected<'a> {
+    pub uri: &'a str,
+    pub duplicate_of: &'a str,
+}
+
+impl EnvelopeCorrected<'_> {
+    pub fn emit(self) {
+        tracing::info!(
+            uri = self.uri,
+            duplicate_of = self.duplicate_of,
+            "envelope corrected after a tie-break with another instance"
+        );
+        METRICS.corrections.inc();
     }
 }
 

@@ -2,9 +2,10 @@
 //! serialisation, timed and counted. Every mode (`process`, `run`, `demo`, `bench`) goes through
 //! here, so they cannot drift apart.
 
-use crate::enrich::{State, StoryContext, enrich, enrich_replayed};
+use crate::enrich::{State, StoryContext, enrich_replayed, enrich_with_decision};
 use crate::envelope::{DedupBlock, Envelope, Verdict};
 use crate::metrics::{StoryEnriched, StoryParsed};
+use crate::replica::StoryRecord;
 use crate::story::{RejectReason, Story, parse_story};
 use std::collections::HashMap;
 use std::time::Instant;
@@ -26,6 +27,10 @@ pub struct Enriched {
     pub dedup: DedupBlock,
     /// The envelope as one line of JSON (no trailing newline).
     pub json: Vec<u8>,
+    /// Story id as a number (what other instances and corrections refer to).
+    pub story_tag: u64,
+    /// What other instances learn of this story (none when the decision was replayed).
+    pub record: Option<Box<StoryRecord>>,
 }
 
 /// Parses `raw` and, if it is a story, enriches it.
@@ -57,7 +62,7 @@ pub fn process_message_replaying(
         Ok(story) => match replay.get(&story.uri) {
             Some(block) => {
                 let envelope = enrich_replayed(state, story, ctx, block.clone());
-                Outcome::Enriched(serialise(state, envelope))
+                Outcome::Enriched(serialise(state, envelope, 0, None))
             }
             None => Outcome::Enriched(process_story(state, story, ctx)),
         },
@@ -67,11 +72,18 @@ pub fn process_message_replaying(
 
 /// Enriches an already parsed story and serialises its envelope.
 pub fn process_story(state: &mut State, story: Story, ctx: StoryContext) -> Enriched {
-    let envelope = enrich(state, story, ctx);
-    serialise(state, envelope)
+    let (envelope, decision, record) = enrich_with_decision(state, story, ctx);
+    // A story decided before (consumed again) is already known to the other instances.
+    let record = (!decision.repeated).then(|| Box::new(record));
+    serialise(state, envelope, decision.story_tag, record)
 }
 
-fn serialise(state: &State, envelope: Envelope) -> Enriched {
+fn serialise(
+    state: &State,
+    envelope: Envelope,
+    story_tag: u64,
+    record: Option<Box<StoryRecord>>,
+) -> Enriched {
     let t = Instant::now();
     // Serialising plain structs with string keys cannot fail.
     let json = serde_json::to_vec(&envelope).unwrap_or_default();
@@ -90,6 +102,8 @@ fn serialise(state: &State, envelope: Envelope) -> Enriched {
         verdict: envelope.dedup.verdict,
         dedup: envelope.dedup,
         json,
+        story_tag,
+        record,
     }
 }
 

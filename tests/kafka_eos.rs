@@ -22,7 +22,7 @@ const DLQ: &str = "wire.stories.dlq";
 
 fn cluster() -> MockCluster<'static, rdkafka::producer::DefaultProducerContext> {
     let c = MockCluster::new(3).expect("mock cluster");
-    for (t, p) in [(IN, 3), (OUT, 3), (DLQ, 1)] {
+    for (t, p) in [(IN, 3), (OUT, 3), (DLQ, 1), ("wiredesk.fingerprints", 3)] {
         c.create_topic(t, p, 1).unwrap();
     }
     c

@@ -18,12 +18,14 @@ use wiredesk::kafka::{RunOptions, RunSummary, run_pipeline};
 const IN: &str = "wire.stories";
 const OUT: &str = "wire.enriched";
 const DLQ: &str = "wire.stories.dlq";
+const SHARED: &str = "wiredesk.fingerprints";
 
 fn cluster() -> MockCluster<'static, rdkafka::producer::DefaultProducerContext> {
     let c = MockCluster::new(3).expect("mock cluster");
     c.create_topic(IN, 3, 1).unwrap();
     c.create_topic(OUT, 3, 1).unwrap();
     c.create_topic(DLQ, 1, 1).unwrap();
+    c.create_topic(SHARED, 3, 1).unwrap();
     c
 }
 

@@ -13,6 +13,7 @@ use crate::enrich::State;
 use crate::envelope::DedupBlock;
 use crate::kafka::offsets::{OffsetTracker, Partition};
 use crate::kafka::pipeline::{OutRecord, RunOptions, RunSummary, enrich_message, stopped};
+use crate::kafka::shared::{self, Follower};
 use crate::kafka::sink::InputRef;
 use crate::kafka::source::SourceContext;
 use crate::kafka::{KafkaPipelineError, input_consumer, producer_config, subscribe_input};
@@ -74,6 +75,8 @@ pub async fn run(
     mut state: State,
     mut shutdown: watch::Receiver<bool>,
     options: RunOptions,
+    instance: &str,
+    mut follower: Option<Follower>,
 ) -> Result<RunSummary, KafkaPipelineError> {
     let k = &config.kafka;
     let tracker = Arc::new(Mutex::new(OffsetTracker::new()));
@@ -108,6 +111,13 @@ pub async fn run(
     'outer: loop {
         if *shutdown.borrow() {
             break;
+        }
+        if let Some(f) = follower.as_mut() {
+            // Envelopes already committed are not re-sent in this mode; the tie-break still
+            // converges the index, so later re-sends point at the winner.
+            while let Ok(c) = f.corrections.try_recv() {
+                tracing::info!(loser = %c.loser_uri, winner = %c.winner_uri, "tie-break with another instance settled (no correction sent in exactly-once mode)");
+            }
         }
         producer
             .begin_transaction()
@@ -150,20 +160,31 @@ pub async fn run(
                 (c.input.topic.clone(), c.input.partition),
                 c.input.offset + 1,
             );
-            let (record, decision) = enrich_message(
+            let processed = enrich_message(
                 config,
                 &mut state,
                 &c.payload,
                 c.key.clone(),
                 c.input.clone(),
-                &mut summary,
                 &replay,
             );
-            if let Some(d) = decision {
+            if processed.enriched {
+                summary.enriched += 1;
+            } else {
+                summary.dead_letters += 1;
+            }
+            if let Some(d) = processed.decision {
                 batch.decisions.push(d);
             }
+            let shared_record = processed
+                .record
+                .map(|r| shared::record_out(&config.shared.topic, instance, &r, c.input.clone()));
             batch.messages.push(c);
-            if let Err(e) = send(&producer, record).await {
+            let mut sent = send(&producer, processed.output).await;
+            if let (Ok(()), Some(r)) = (&sent, shared_record) {
+                sent = send(&producer, r).await;
+            }
+            if let Err(e) = sent {
                 KafkaErrorEvent {
                     kind: "produce",
                     error: &e,
@@ -228,6 +249,9 @@ pub async fn run(
                 abort_batch(&producer, batch, &mut replay, &mut redo, &mut summary).await?;
             }
         }
+    }
+    if let Some(f) = follower.as_mut() {
+        f.stop();
     }
     stopped(&consumer, &summary, "exactly-once");
     Ok(summary)

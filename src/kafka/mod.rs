@@ -5,8 +5,10 @@ pub mod dlq;
 pub mod eos;
 pub mod offsets;
 pub mod pipeline;
+pub mod shared;
 pub mod sink;
 pub mod source;
+pub mod workers;
 
 use crate::config::KafkaConfig;
 use rdkafka::ClientConfig;
@@ -37,6 +39,12 @@ pub enum KafkaPipelineError {
         "fatal producer error: {0}; the process stops so that a supervisor restarts it from the last committed offsets"
     )]
     FatalProducer(String),
+    #[error(
+        "cannot follow the shared topic {topic}: {message} (create it, compacted, with as many partitions as the input topic, or set shared.topic = \"\" to run without shared state)"
+    )]
+    Shared { topic: String, message: String },
+    #[error("worker thread failure: {0}")]
+    Workers(String),
     #[error(
         "shutdown timed out after {secs} s with {in_flight} messages unacknowledged; they were not committed and will be consumed again"
     )]

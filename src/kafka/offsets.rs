@@ -2,15 +2,15 @@
 //! broker to acknowledge their output, and so how far each partition may be committed. A partition
 //! is never committed past a message whose output (or dead letter) is not acknowledged.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 /// A topic partition.
 pub type Partition = (String, i32);
 
 #[derive(Debug, Default)]
 struct PartitionState {
-    /// Offsets consumed whose output is not yet acknowledged.
-    pending: BTreeSet<i64>,
+    /// Offsets consumed whose outputs are not all acknowledged, with how many are outstanding.
+    pending: BTreeMap<i64, u32>,
     /// Highest offset consumed so far.
     highest: Option<i64>,
     /// Last offset committed (the next offset to consume), to skip redundant commits.
@@ -32,17 +32,33 @@ impl OffsetTracker {
     /// A message was consumed and its output is about to be produced.
     pub fn track(&mut self, topic: &str, partition: i32, offset: i64) {
         let p = self.entry(topic, partition);
-        if p.pending.insert(offset) {
+        if p.pending.insert(offset, 1).is_none() {
             p.highest = Some(p.highest.map_or(offset, |h| h.max(offset)));
             self.in_flight += 1;
         }
     }
 
-    /// The output of a message was acknowledged by the broker.
+    /// A tracked message will produce one more record that must be acknowledged before its
+    /// offset may be committed (the story record shared with other instances).
+    pub fn add_output(&mut self, topic: &str, partition: i32, offset: i64) {
+        if let Some(outstanding) = self
+            .partitions
+            .get_mut(&(topic.to_string(), partition))
+            .and_then(|p| p.pending.get_mut(&offset))
+        {
+            *outstanding += 1;
+        }
+    }
+
+    /// One output of a message was acknowledged by the broker.
     pub fn ack(&mut self, topic: &str, partition: i32, offset: i64) {
         if let Some(p) = self.partitions.get_mut(&(topic.to_string(), partition)) {
-            if p.pending.remove(&offset) {
-                self.in_flight -= 1;
+            if let Some(outstanding) = p.pending.get_mut(&offset) {
+                *outstanding = outstanding.saturating_sub(1);
+                if *outstanding == 0 {
+                    p.pending.remove(&offset);
+                    self.in_flight -= 1;
+                }
             }
         }
     }
@@ -55,8 +71,8 @@ impl OffsetTracker {
     /// The offset to commit for a partition (next offset to read): the lowest pending offset, or
     /// one past the highest consumed when nothing is pending. `None` if nothing new to commit.
     fn committable_of(p: &PartitionState) -> Option<i64> {
-        let next = match p.pending.first() {
-            Some(&lowest) => lowest,
+        let next = match p.pending.first_key_value() {
+            Some((&lowest, _)) => lowest,
             None => p.highest? + 1,
         };
         match p.committed {
@@ -83,8 +99,8 @@ impl OffsetTracker {
             .partitions
             .iter()
             .filter_map(|(k, p)| {
-                let next = match p.pending.first() {
-                    Some(&lowest) => lowest,
+                let next = match p.pending.first_key_value() {
+                    Some((&lowest, _)) => lowest,
                     None => p.highest? + 1,
                 };
                 Some((k.clone(), next))
@@ -143,6 +159,19 @@ impl OffsetTracker {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_offset_with_two_outputs_commits_only_after_both_are_acknowledged() {
+        let mut t = OffsetTracker::new();
+        t.track("t", 0, 5);
+        t.add_output("t", 0, 5);
+        t.ack("t", 0, 5);
+        assert_eq!(t.in_flight(), 1);
+        assert_eq!(t.committable(), vec![(p(0), 5)]);
+        t.ack("t", 0, 5);
+        assert_eq!(t.in_flight(), 0);
+        assert_eq!(t.committable(), vec![(p(0), 6)]);
+    }
 
     fn p(n: i32) -> Partition {
         ("t".to_string(), n)

@@ -14,13 +14,17 @@ use crate::envelope::DedupBlock;
 use crate::envelope::Source;
 use crate::kafka::dlq::{dead_letter_headers, envelope_headers};
 use crate::kafka::offsets::OffsetTracker;
+use crate::kafka::shared::{self, Follower};
 use crate::kafka::sink::{FailedRecord, InputRef, SinkContext, output_stalled};
 use crate::kafka::source::{Flush, SourceContext, commit_offsets};
+use crate::kafka::workers::{Job, Workers};
 use crate::kafka::{KafkaPipelineError, input_consumer, producer_config, subscribe_input};
 use crate::metrics::{
-    KafkaErrorEvent, MessageConsumed, ReadinessChanged, StoryRejected, WindowSizes,
+    EnvelopeCorrected, KafkaErrorEvent, MessageConsumed, ReadinessChanged, StoryRejected,
+    WindowSizes,
 };
 use crate::processor::{Outcome, now_ms, now_rfc3339, process_message_replaying};
+use crate::replica::{Correction, RecentOutputs, StoryRecord};
 use rdkafka::consumer::{CommitMode, Consumer, StreamConsumer};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{Message, OwnedHeaders};
@@ -54,12 +58,16 @@ type Sink = ThreadedProducer<SinkContext>;
 /// Runs the pipeline until `shutdown` becomes true; returns what it did.
 pub async fn run_pipeline(
     config: &Config,
-    mut state: State,
+    state: State,
     mut shutdown: watch::Receiver<bool>,
     options: RunOptions,
 ) -> Result<RunSummary, KafkaPipelineError> {
+    let instance = shared::instance_id();
+    let Some(mut follower) = start_sharing(config, &state, &instance, &mut shutdown).await? else {
+        return Ok(RunSummary::default());
+    };
     if config.kafka.delivery == Delivery::ExactlyOnce {
-        return crate::kafka::eos::run(config, state, shutdown, options).await;
+        return crate::kafka::eos::run(config, state, shutdown, options, &instance, follower).await;
     }
     let k = &config.kafka;
     let tracker = Arc::new(Mutex::new(OffsetTracker::new()));
@@ -83,6 +91,8 @@ pub async fn run_pipeline(
     )?);
     let flush_handle: Arc<dyn Flush> = producer.clone();
     let _ = consumer.context().producer.set(flush_handle);
+    let worker_count = k.worker_count();
+    let mut workers = Workers::start(config, &state, worker_count)?;
     subscribe_input(&consumer, k)?;
     tracing::info!(
         brokers = %k.brokers,
@@ -90,45 +100,54 @@ pub async fn run_pipeline(
         input = %k.input_topic,
         output = %k.output_topic,
         dlq = %k.dlq_topic,
+        shared = %config.shared.topic,
+        workers = worker_count,
+        instance = %instance,
         "pipeline started (at-least-once)"
     );
 
     let mut summary = RunSummary::default();
+    let mut recent = RecentOutputs::new(config.shared.recent_outputs);
     let mut commit_tick = tokio::time::interval(Duration::from_millis(k.commit_interval_ms.max(1)));
     commit_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let max_in_flight = k.max_in_flight;
-    let no_replay = HashMap::new();
+    let out = Outputs {
+        producer: &producer,
+        tracker: &tracker,
+        config,
+        instance: &instance,
+    };
 
     loop {
         if *shutdown.borrow() {
             break;
         }
         let in_flight = tracker.lock().map(|t| t.in_flight()).unwrap_or(0);
-        if in_flight >= max_in_flight {
-            // Backpressure: wait for acknowledgements (or a retry, a commit, shutdown). The
-            // consumer is not polled meanwhile, so readiness is judged from the acknowledgements.
-            if output_stalled(&tracker, &last_ack_ms) {
-                ReadinessChanged {
-                    ready: false,
-                    why: "broker not acknowledging output",
-                }
-                .emit();
+        let room = in_flight < max_in_flight;
+        if !room && output_stalled(&tracker, &last_ack_ms) {
+            // Backpressure with nothing acknowledged: the consumer is not polled meanwhile,
+            // so readiness is judged from the acknowledgements.
+            ReadinessChanged {
+                ready: false,
+                why: "broker not acknowledging output",
             }
-            tokio::select! {
-                _ = progress.notified() => {}
-                _ = tokio::time::sleep(Duration::from_millis(5)) => {}
-                _ = shutdown.changed() => {}
-                Some(f) = failed_rx.recv() => { summary.retried += 1; resend(&producer, f).await; }
-                _ = commit_tick.tick() => { commit_progress(&consumer, &tracker, &mut summary, &state, CommitMode::Async); }
-            }
-            continue;
+            .emit();
         }
         tokio::select! {
             biased;
             _ = shutdown.changed() => {}
             Some(f) = failed_rx.recv() => { summary.retried += 1; resend(&producer, f).await; }
+            Some(done) = workers.results.recv() => {
+                out.publish(done, &mut summary, &mut recent).await;
+                if options.log_every > 0 && (summary.enriched + summary.dead_letters) % options.log_every == 0 {
+                    tracing::info!(consumed = summary.consumed, enriched = summary.enriched, dead_letters = summary.dead_letters, "progress");
+                }
+            }
+            Some(c) = next_correction(&mut follower) => { out.correct(&c, &mut recent).await; }
             _ = commit_tick.tick() => { commit_progress(&consumer, &tracker, &mut summary, &state, CommitMode::Async); }
-            msg = consumer.recv() => match msg {
+            _ = progress.notified(), if !room => {}
+            _ = tokio::time::sleep(Duration::from_millis(5)), if !room => {}
+            msg = consumer.recv(), if room => match msg {
                 Ok(m) => {
                     let input = InputRef {
                         topic: m.topic().to_string(),
@@ -137,18 +156,16 @@ pub async fn run_pipeline(
                         timestamp_ms: m.timestamp().to_millis(),
                         attempt: 0,
                     };
-                    let payload = m.payload().unwrap_or_default();
-                    let key = m.key().map(<[u8]>::to_vec);
                     MessageConsumed { topic: &input.topic }.emit();
                     summary.consumed += 1;
                     if let Ok(mut t) = tracker.lock() {
                         t.track(&input.topic, input.partition, input.offset);
                     }
-                    let (record, _) = enrich_message(config, &mut state, payload, key, input, &mut summary, &no_replay);
-                    produce(&producer, record).await;
-                    if options.log_every > 0 && summary.consumed % options.log_every == 0 {
-                        tracing::info!(consumed = summary.consumed, enriched = summary.enriched, dead_letters = summary.dead_letters, "progress");
-                    }
+                    workers.dispatch(Job {
+                        payload: m.payload().unwrap_or_default().to_vec(),
+                        key: m.key().map(<[u8]>::to_vec),
+                        input,
+                    })?;
                 }
                 Err(e) => {
                     KafkaErrorEvent { kind: "consume", error: &e }.emit();
@@ -158,8 +175,10 @@ pub async fn run_pipeline(
         }
     }
 
-    // Drain: no more consuming; wait for every in-flight output, re-sending failures.
+    // Drain: no more consuming; workers finish what they hold; wait for every in-flight output,
+    // re-sending failures.
     tracing::info!("shutting down: draining in-flight outputs");
+    workers.close();
     let deadline = Instant::now() + Duration::from_secs(config.shutdown.timeout_secs);
     loop {
         let in_flight = tracker.lock().map(|t| t.in_flight()).unwrap_or(0);
@@ -174,14 +193,113 @@ pub async fn run_pipeline(
             });
         }
         tokio::select! {
+            Some(done) = workers.results.recv() => { out.publish(done, &mut summary, &mut recent).await; }
             _ = progress.notified() => {}
             _ = tokio::time::sleep(Duration::from_millis(20)) => {}
             Some(f) = failed_rx.recv() => { summary.retried += 1; resend(&producer, f).await; }
         }
     }
+    workers.join();
+    if let Some(f) = follower.as_mut() {
+        f.stop();
+    }
     commit_progress(&consumer, &tracker, &mut summary, &state, CommitMode::Sync);
     stopped(&consumer, &summary, "at-least-once");
     Ok(summary)
+}
+
+/// Starts following the shared topic (when `shared.topic` is set) and waits for its replay;
+/// `Ok(None)` if shutdown came first. Not ready meanwhile.
+pub(crate) async fn start_sharing(
+    config: &Config,
+    state: &State,
+    instance: &str,
+    shutdown: &mut watch::Receiver<bool>,
+) -> Result<Option<Option<Follower>>, KafkaPipelineError> {
+    if config.shared.topic.is_empty() {
+        return Ok(Some(None));
+    }
+    ReadinessChanged {
+        ready: false,
+        why: "replaying the shared index",
+    }
+    .emit();
+    let mut follower = shared::start_follower(config, state.index.clone(), instance)?;
+    let timeout = Duration::from_secs(config.shared.replay_timeout_secs);
+    tokio::select! {
+        done = follower.wait_replayed(timeout) => {
+            if !done.complete {
+                tracing::warn!(
+                    topic = %config.shared.topic,
+                    "the shared index replay did not finish within {} s; consuming input anyway (the replay goes on)",
+                    config.shared.replay_timeout_secs
+                );
+            }
+        }
+        _ = shutdown.changed() => return Ok(None),
+    }
+    Ok(Some(Some(follower)))
+}
+
+/// The next tie-break correction, or never when sharing is off.
+async fn next_correction(follower: &mut Option<Follower>) -> Option<Correction> {
+    match follower {
+        Some(f) => f.corrections.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Where processed messages go: the output or dead-letter topic, the shared topic, corrections.
+struct Outputs<'a> {
+    producer: &'a Sink,
+    tracker: &'a Mutex<OffsetTracker>,
+    config: &'a Config,
+    instance: &'a str,
+}
+
+impl Outputs<'_> {
+    async fn publish(&self, done: Processed, summary: &mut RunSummary, recent: &mut RecentOutputs) {
+        if done.enriched {
+            summary.enriched += 1;
+        } else {
+            summary.dead_letters += 1;
+        }
+        if let (Some((story_tag, json)), Some((uri, _))) = (&done.recent, &done.decision) {
+            recent.remember(uri, *story_tag, json);
+        }
+        let input = done.output.input.clone();
+        if let Some(record) = &done.record {
+            // The input offset commits only once the shared record is acknowledged too, so a
+            // restart never forgets a story whose input it will not consume again.
+            if let Ok(mut t) = self.tracker.lock() {
+                t.add_output(&input.topic, input.partition, input.offset);
+            }
+            produce(self.producer, done.output).await;
+            let shared_record =
+                shared::record_out(&self.config.shared.topic, self.instance, record, input);
+            produce(self.producer, shared_record).await;
+        } else {
+            produce(self.producer, done.output).await;
+        }
+    }
+
+    async fn correct(&self, c: &Correction, recent: &mut RecentOutputs) {
+        for (uri, json) in recent.corrections(c) {
+            EnvelopeCorrected {
+                uri: &uri,
+                duplicate_of: &c.winner_uri,
+            }
+            .emit();
+            let record = shared::correction_out(
+                &self.config.kafka.output_topic,
+                self.instance,
+                uri,
+                json,
+                c,
+            );
+            produce(self.producer, record).await;
+        }
+    }
 }
 
 /// Leaves the group and reports the run, once everything is committed.
@@ -213,6 +331,20 @@ pub struct OutRecord {
     pub input: InputRef,
 }
 
+/// What one consumed message became.
+pub struct Processed {
+    /// The envelope for the output topic, or the original bytes for the dead-letter topic.
+    pub output: OutRecord,
+    /// True for an envelope, false for a dead letter.
+    pub enriched: bool,
+    /// The dedup decision (exactly-once mode keeps it to replay an aborted transaction).
+    pub decision: Option<(String, DedupBlock)>,
+    /// What other instances learn of the story (none when sharing is off or nothing is new).
+    pub record: Option<Box<StoryRecord>>,
+    /// (story id, envelope JSON), kept for corrections when `shared.recent_outputs` > 0.
+    pub recent: Option<(u64, Vec<u8>)>,
+}
+
 /// Runs one consumed message through the core and builds the record to produce: the envelope for
 /// the output topic, or the original bytes for the dead-letter topic.
 pub fn enrich_message(
@@ -221,9 +353,8 @@ pub fn enrich_message(
     payload: &[u8],
     key: Option<Vec<u8>>,
     input: InputRef,
-    summary: &mut RunSummary,
     replay: &HashMap<String, DedupBlock>,
-) -> (OutRecord, Option<(String, DedupBlock)>) {
+) -> Processed {
     // Every event logged while this message is processed carries its Kafka position.
     let _span = tracing::debug_span!(
         "message",
@@ -242,35 +373,48 @@ pub fn enrich_message(
         processed_at: now_rfc3339(),
         fallback_time_ms: input.timestamp_ms.unwrap_or_else(now_ms),
     };
+    let sharing = !config.shared.topic.is_empty();
     match process_message_replaying(state, payload, config.limits.max_story_bytes, ctx, replay) {
         Outcome::Enriched(e) => {
-            summary.enriched += 1;
             let source = format!("{}/{}/{}", input.topic, input.partition, input.offset);
-            let record = OutRecord {
+            let recent = (sharing && config.shared.recent_outputs > 0)
+                .then(|| (e.story_tag, e.json.clone()));
+            let output = OutRecord {
                 topic: k.output_topic.clone(),
                 key: Some(e.uri.clone().into_bytes()),
                 payload: e.json,
                 headers: envelope_headers(&e.story_id, e.verdict.as_str(), &source),
                 input,
             };
-            (record, Some((e.uri, e.dedup)))
+            Processed {
+                output,
+                enriched: true,
+                decision: Some((e.uri, e.dedup)),
+                record: e.record.filter(|_| sharing),
+                recent,
+            }
         }
         Outcome::Rejected(reason) => {
-            summary.dead_letters += 1;
             let position = format!("{}/{}@{}", input.topic, input.partition, input.offset);
             StoryRejected {
                 reason: &reason,
                 position: &position,
             }
             .emit();
-            let record = OutRecord {
+            let output = OutRecord {
                 topic: k.dlq_topic.clone(),
                 key,
                 payload: payload.to_vec(),
                 headers: dead_letter_headers(&reason, &input.topic, input.partition, input.offset),
                 input,
             };
-            (record, None)
+            Processed {
+                output,
+                enriched: false,
+                decision: None,
+                record: None,
+                recent: None,
+            }
         }
     }
 }
