@@ -41,7 +41,11 @@ pub struct DedupConfig {
     /// One-permutation MinHash bins (signature size); a power of two in 32..=1024. One byte per
     /// bin is stored per story.
     pub signature_bins: usize,
-    /// LSH bands over the signature (`bands * rows_per_band <= signature_bins`).
+    /// LSH bands over the signature (`bands * rows_per_band <= signature_bins`). Each band is one
+    /// key per story in the key table (about 5 bytes of index memory each). 20 bands of 3 rows
+    /// find a pair of Jaccard 0.5 with probability 0.93 (0.99 at 0.6, 0.42 at 0.3); measured on
+    /// the case generator they miss fewer write-throughs than the earlier 32 bands of 4 rows
+    /// with 12 keys fewer per story.
     pub bands: usize,
     /// Signature bins per LSH band.
     pub rows_per_band: usize,
@@ -77,8 +81,8 @@ impl Default for DedupConfig {
             min_specifics: 3,
             shingle_k: 3,
             signature_bins: 128,
-            bands: 32,
-            rows_per_band: 4,
+            bands: 20,
+            rows_per_band: 3,
             lead_tokens: 20,
             lead_keys: 2,
             headline_keys: 2,

@@ -1,10 +1,11 @@
-//! LSH key table: an open-addressing multimap from 32-bit keys (LSH band keys, lead keys, exact
-//! hashes) to story slots, one `u32` per entry. An entry packs the slot number (low bits) with a
+//! LSH key table: an open-addressing multimap from 32-bit keys (LSH band keys, lead keys; exact
+//! hashes only for stories without words) to story slots, one `u32` per entry. An entry packs the slot number (low bits) with a
 //! tag taken from the key (high bits); the home position comes from the key too, so a lookup
 //! reads one short run of adjacent words. Keys are not stored: they are recomputed from the
 //! stories' signatures when the table is rebuilt (growth or too many tombstones). Capacity is
-//! any size (home = multiply-shift of the key hash), grown by half when live entries pass
-//! [`MAX_LOAD`], so the table stays 57-85 % full (about 5 bytes per key).
+//! any size (home = multiply-shift of the key hash), rebuilt with live entries at
+//! [`REBUILD_LOAD`] when used entries pass [`MAX_LOAD`], so the table stays 70-88 % full (about
+//! 5 bytes per key).
 
 use super::shingle::mix64;
 
@@ -12,10 +13,12 @@ const EMPTY_ENTRY: u32 = u32::MAX;
 const TOMBSTONE: u32 = u32::MAX - 1;
 
 /// Highest share of used (live + tombstone) entries before a rebuild.
-pub const MAX_LOAD: f64 = 0.85;
+pub const MAX_LOAD: f64 = 0.88;
+/// Share of live entries a rebuilt (grown) table starts with.
+pub const REBUILD_LOAD: f64 = 0.7;
 /// Highest share of live entries a full window's table is sized for: the rest is headroom for
-/// tombstones, so that a sliding window at its cap purges (rebuilds) only every ~10 % of churn.
-pub const CEILING_LOAD: f64 = 0.75;
+/// tombstones, so that a sliding window at its cap purges (rebuilds) only every ~8 % of churn.
+pub const CEILING_LOAD: f64 = 0.8;
 /// Smallest capacity.
 const MIN_CAPACITY: usize = 64;
 
@@ -159,14 +162,14 @@ impl KeyTable {
     }
 
     /// If the table is too full (live + tombstones over [`MAX_LOAD`]), the capacity it should be
-    /// rebuilt with: live entries at 57 % of it (grown by half when they fill more than that),
+    /// rebuilt with: live entries at [`REBUILD_LOAD`] of it (grown when they fill more than that),
     /// never more than `limit` entries (the most the window can hold) at [`CEILING_LOAD`].
     pub fn wants_rebuild(&self, limit: usize) -> Option<usize> {
         let cap = self.entries.len();
         if ((self.live + self.tombstones) as f64) <= cap as f64 * MAX_LOAD {
             return None;
         }
-        let wanted = ((self.live as f64) / (MAX_LOAD / 1.5)).ceil() as usize;
+        let wanted = ((self.live as f64) / REBUILD_LOAD).ceil() as usize;
         let ceiling = ((limit as f64) / CEILING_LOAD).ceil() as usize;
         Some(wanted.max(cap).min(ceiling.max(cap)).max(MIN_CAPACITY))
     }
@@ -247,14 +250,14 @@ mod tests {
     #[test]
     fn fills_and_asks_for_rebuild() {
         let mut t = KeyTable::new(1 << 20, 64);
-        for k in 0..54u32 {
+        for k in 0..56u32 {
             t.insert(k, k);
         }
         assert_eq!(t.wants_rebuild(usize::MAX), None);
         t.insert(1000, 5);
-        assert_eq!(t.wants_rebuild(usize::MAX), Some(98));
-        assert_eq!(t.wants_rebuild(55), Some(74));
-        t.clear_with_capacity(98);
+        assert_eq!(t.wants_rebuild(usize::MAX), Some(82));
+        assert_eq!(t.wants_rebuild(57), Some(72));
+        t.clear_with_capacity(82);
         for k in 0..49u32 {
             t.insert(k, k);
         }

@@ -2,9 +2,9 @@
 //! MinHash, LSH candidates, evidence-based verification and a sliding window of recent stories.
 //!
 //! Flow per story: [`DedupIndex::fingerprint`] (pure, once per story; shareable as bytes),
-//! [`DedupIndex::find`] (exact hash first, then LSH band and lead keys, then verification; the
-//! best-scoring earlier story wins and its chain root is reported), then [`DedupIndex::insert`]
-//! (which also evicts: see [`window`]).
+//! [`DedupIndex::find`] (exact hash first, under the first LSH band key, then LSH band and lead
+//! keys, then verification; the best-scoring earlier story wins and its chain root is reported),
+//! then [`DedupIndex::insert`] (which also evicts: see [`window`]).
 //!
 //! Integration: the crate root declares `pub mod dedup; pub mod synth;` (the synthetic story
 //! generator used by `eval`, tests and benches), and Cargo.toml has
@@ -29,7 +29,7 @@ use normalize::{FLAG_NAME, FLAG_NUMBER, normalize_story};
 use shingle::{for_each_shingle, mix64};
 use verify::{SketchRef, StoryView, decide, evidence};
 pub use window::Root;
-use window::{Window, exact_key, story_keys};
+use window::{Window, story_keys};
 
 /// Values kept per story in each of the figures and names sketches.
 pub const SPECIFICS_K: usize = 12;
@@ -283,23 +283,8 @@ impl DedupIndex {
             return None;
         }
         let w = &self.window;
-        // 1. Exact duplicates short-circuit.
-        let mut exact_slot = None;
-        w.table.lookup(exact_key(fp.exact), |slot| {
-            if w.meta(slot).is_some_and(|m| m.exact == fp.exact) {
-                exact_slot = Some(slot);
-                return false;
-            }
-            true
-        });
-        if let Some(slot) = exact_slot {
-            return w
-                .meta(slot)
-                .map(|m| self.match_of(m, 1.0, MatchKind::Exact));
-        }
-        // 2. Candidates from LSH band keys and lead keys.
         let mut dense = Vec::with_capacity(fp.sig.len());
-        let mut keys = Vec::with_capacity(self.cfg.bands + self.cfg.region_keys() + 1);
+        let mut keys = Vec::with_capacity(self.cfg.bands + self.cfg.region_keys());
         story_keys(
             &self.cfg,
             &fp.sig,
@@ -308,9 +293,26 @@ impl DedupIndex {
             &mut dense,
             &mut keys,
         );
+        // 1. Exact duplicates short-circuit (they share the first key).
+        let mut exact_slot = None;
+        if let Some(&first) = keys.first() {
+            w.table.lookup(first, |slot| {
+                if w.meta(slot).is_some_and(|m| m.exact == fp.exact) {
+                    exact_slot = Some(slot);
+                    return false;
+                }
+                true
+            });
+        }
+        if let Some(slot) = exact_slot {
+            return w
+                .meta(slot)
+                .map(|m| self.match_of(m, 1.0, MatchKind::Exact));
+        }
+        // 2. Candidates from LSH band keys and lead keys.
         let mut hits: Vec<u32> = Vec::with_capacity(64);
         let cap = self.cfg.max_candidates * 4;
-        for &k in keys.iter().skip(1) {
+        for &k in &keys {
             w.table.lookup(k, |slot| {
                 hits.push(slot);
                 hits.len() < cap
@@ -358,7 +360,7 @@ impl DedupIndex {
             if let Some(score) = decide(&self.cfg, &ev) {
                 let root_tag = w
                     .meta(slot)
-                    .map_or(0, |m| m.root.as_ref().map_or(m.tag, |r| r.tag));
+                    .map_or(0, |m| w.root(m).map_or(m.tag, |r| r.tag));
                 let better =
                     best.is_none_or(|(bs, bt, _)| score > bs || (score == bs && root_tag < bt));
                 if better {
@@ -422,7 +424,7 @@ impl DedupIndex {
             &mut scratch,
             &mut ks,
         );
-        let shared = kq.iter().zip(&ks).skip(1).filter(|(a, b)| a == b).count();
+        let shared = kq.iter().zip(&ks).filter(|(a, b)| a == b).count();
         (ev, decide(&self.cfg, &ev), shared)
     }
 
@@ -439,7 +441,7 @@ impl DedupIndex {
             &mut keys,
         );
         let mut hits = Vec::new();
-        for &k in keys.iter().skip(1) {
+        for &k in &keys {
             self.window.table.lookup(k, |slot| {
                 hits.push(slot);
                 true
@@ -451,7 +453,7 @@ impl DedupIndex {
     }
 
     fn match_of(&self, m: &window::Meta, similarity: f32, kind: MatchKind) -> DedupMatch {
-        match &m.root {
+        match self.window.root(m) {
             Some(r) => DedupMatch {
                 original_uri: r.uri.clone(),
                 story_tag: r.tag,
@@ -518,19 +520,32 @@ impl DedupIndex {
     /// window holds it: a message consumed again after a restart or a rebalance, or this
     /// instance's own record coming back from the fingerprints topic.
     pub fn known(&self, uri: &str, fp: &Fingerprint) -> Option<KnownStory> {
+        if self.check_fingerprint(fp).is_err() {
+            return None;
+        }
         let w = &self.window;
+        let mut dense = Vec::new();
+        let mut keys = Vec::new();
+        story_keys(
+            &self.cfg,
+            &fp.sig,
+            &fp.lead_keys,
+            fp.exact,
+            &mut dense,
+            &mut keys,
+        );
+        let first = *keys.first()?;
         let mut found = None;
-        w.table
-            .lookup(exact_key(fp.exact), |slot| match w.meta(slot) {
-                Some(m) if m.exact == fp.exact && w.uri(m) == uri => {
-                    found = Some(KnownStory {
-                        story_tag: m.tag,
-                        root: m.root.as_deref().cloned(),
-                    });
-                    false
-                }
-                _ => true,
-            });
+        w.table.lookup(first, |slot| match w.meta(slot) {
+            Some(m) if m.exact == fp.exact && w.uri(m) == uri => {
+                found = Some(KnownStory {
+                    story_tag: m.tag,
+                    root: w.root(m).cloned(),
+                });
+                false
+            }
+            _ => true,
+        });
         found
     }
 

@@ -471,7 +471,7 @@ pub fn clean_paragraphs(body: &str) -> Vec<std::borrow::Cow<'_, str>> {
         let near_top = i < FURNITURE_REACH;
         let near_end = i + FURNITURE_REACH >= lines;
         if (near_top && (is_byline(p) || is_note(p)))
-            || ((near_end || p.contains('©')) && is_footer(p))
+            || ((near_end || (!p.is_ascii() && p.contains('©'))) && is_footer(p))
         {
             continue;
         }

@@ -23,27 +23,32 @@ pub struct Root {
 }
 
 /// Per-story metadata (the fixed-size arrays live in the arena vectors; the URI in the URI
-/// arena). 40 bytes.
+/// arena; a duplicate's chain root in the root arena). 32 bytes.
 #[derive(Debug, Clone)]
 pub struct Meta {
     pub tag: u64,
     pub exact: u64,
-    pub root: Option<Box<Root>>,
+    /// Index in the root arena; [`NO_ROOT`] when the story is not a duplicate.
+    root: u32,
     /// Offset of the URI in the URI arena; [`FREE_SLOT`] marks an unused slot.
     uri_start: u32,
-    pub tokens: u32,
     uri_len: u16,
+    /// Normalised words, saturated at `u16::MAX` (verification only asks whether a story is
+    /// snap-sized).
+    tokens: u16,
+    /// Sizes of the figure and name sets; a sketch holds `min(total, SPECIFICS_K)` values.
     pub numbers_total: u16,
     pub names_total: u16,
-    pub numbers_len: u8,
-    pub names_len: u8,
 }
 
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Meta>() == 40);
+const _: () = assert!(std::mem::size_of::<Meta>() == 32);
 
 /// `Meta::uri_start` of an unused slot.
 const FREE_SLOT: u32 = u32::MAX;
+
+/// `Meta::root` of a story without chain root.
+const NO_ROOT: u32 = u32::MAX;
 
 /// Longest stored URI in bytes (longer ones are cut at a character boundary).
 pub const MAX_URI_BYTES: usize = u16::MAX as usize;
@@ -52,22 +57,42 @@ impl Meta {
     const UNUSED: Meta = Meta {
         tag: 0,
         exact: 0,
-        root: None,
+        root: NO_ROOT,
         uri_start: FREE_SLOT,
-        tokens: 0,
         uri_len: 0,
+        tokens: 0,
         numbers_total: 0,
         names_total: 0,
-        numbers_len: 0,
-        names_len: 0,
     };
 
     fn in_use(&self) -> bool {
         self.uri_start != FREE_SLOT
     }
+
+    /// Normalised words (saturated at `u16::MAX`).
+    pub fn tokens(&self) -> u32 {
+        u32::from(self.tokens)
+    }
 }
 
-/// Keys under which a story is indexed: LSH bands, lead keys, exact hash.
+/// Stored total of a sketch: its true total when the sketch is full (`SPECIFICS_K` values), else
+/// its length, so that the length is always `min(total, SPECIFICS_K)` (what
+/// [`super::minhash::BottomK::from_hashes`] produces; a sketch that is not full is complete).
+fn stored_total(values: usize, total: u16) -> u16 {
+    if values >= SPECIFICS_K {
+        total
+    } else {
+        values as u16
+    }
+}
+
+fn sketch_len(total: u16) -> usize {
+    usize::from(total).min(SPECIFICS_K)
+}
+
+/// Keys under which a story is indexed: LSH band keys then lead keys; a story without signature
+/// (no words) gets its exact key instead. The first key is the one exact duplicates share (equal
+/// text gives equal signatures), so exact matches are looked up under `out[0]`.
 pub fn story_keys(
     cfg: &DedupConfig,
     sig: &[u8],
@@ -77,8 +102,8 @@ pub fn story_keys(
     out: &mut Vec<u32>,
 ) {
     out.clear();
-    out.push(exact_key(exact));
     if sig.iter().all(|&v| v == EMPTY) {
+        out.push(exact_key(exact));
         return;
     }
     densify(sig, dense_scratch);
@@ -111,6 +136,9 @@ pub struct Window {
     cfg: DedupConfig,
     mask_words: usize,
     metas: Vec<Meta>,
+    /// Chain roots of duplicates (indexed by `Meta::root`); freed entries are reused.
+    roots: Vec<Option<Root>>,
+    free_roots: Vec<u32>,
     /// URIs of all slots, back to back; evicted ones become dead bytes until compaction.
     uris: Vec<u8>,
     dead_uri_bytes: usize,
@@ -134,6 +162,8 @@ impl Window {
             mask_words: 2 * cfg.signature_bins.div_ceil(64),
             cfg,
             metas: Vec::new(),
+            roots: Vec::new(),
+            free_roots: Vec::new(),
             uris: Vec::new(),
             dead_uri_bytes: 0,
             free: Vec::new(),
@@ -160,6 +190,26 @@ impl Window {
 
     pub fn meta(&self, slot: u32) -> Option<&Meta> {
         self.metas.get(slot as usize).filter(|m| m.in_use())
+    }
+
+    /// Chain root of a story in the window, if it is a duplicate.
+    pub fn root(&self, meta: &Meta) -> Option<&Root> {
+        self.roots.get(meta.root as usize).and_then(Option::as_ref)
+    }
+
+    fn store_root(&mut self, root: Option<Root>) -> u32 {
+        let Some(root) = root else {
+            return NO_ROOT;
+        };
+        if let Some(i) = self.free_roots.pop() {
+            self.roots[i as usize] = Some(root);
+            i
+        } else if self.roots.len() < NO_ROOT as usize {
+            self.roots.push(Some(root));
+            (self.roots.len() - 1) as u32
+        } else {
+            NO_ROOT
+        }
     }
 
     /// URI of a story in the window.
@@ -226,17 +276,17 @@ impl Window {
         let spec = &self.specifics[s * 2 * SPECIFICS_K..(s + 1) * 2 * SPECIFICS_K];
         let n = self.cfg.region_keys();
         Some(StoryView {
-            tokens: meta.tokens,
+            tokens: meta.tokens(),
             region_keys: &self.lead_keys[s * n..(s + 1) * n],
             sig,
             dense,
             lead_mask: &self.lead_masks[s * self.mask_words..(s + 1) * self.mask_words],
             numbers: SketchRef {
-                values: &spec[..meta.numbers_len as usize],
+                values: &spec[..sketch_len(meta.numbers_total)],
                 total: meta.numbers_total,
             },
             names: SketchRef {
-                values: &spec[SPECIFICS_K..SPECIFICS_K + meta.names_len as usize],
+                values: &spec[SPECIFICS_K..SPECIFICS_K + sketch_len(meta.names_total)],
                 total: meta.names_total,
             },
         })
@@ -285,6 +335,10 @@ impl Window {
         self.keys_scratch = keys;
         let meta = std::mem::replace(&mut self.metas[slot as usize], Meta::UNUSED);
         self.dead_uri_bytes += usize::from(meta.uri_len);
+        if let Some(r) = self.roots.get_mut(meta.root as usize) {
+            *r = None;
+            self.free_roots.push(meta.root);
+        }
         self.free.push(slot);
         self.len -= 1;
     }
@@ -386,17 +440,16 @@ impl Window {
         spec[SPECIFICS_K..SPECIFICS_K + fp.names.values.len()].copy_from_slice(&fp.names.values);
         let bucket = event_time_ms.div_euclid(self.cfg.bucket_ms());
         let (uri_start, uri_len) = self.store_uri(uri);
+        let root = self.store_root(root);
         self.metas[s] = Meta {
             uri_start,
             uri_len,
             tag,
-            root: root.map(Box::new),
+            root,
             exact: fp.exact,
-            tokens: fp.tokens,
-            numbers_len: fp.numbers.values.len() as u8,
-            names_len: fp.names.values.len() as u8,
-            numbers_total: fp.numbers.total,
-            names_total: fp.names.total,
+            tokens: fp.tokens.min(u32::from(u16::MAX)) as u16,
+            numbers_total: stored_total(fp.numbers.values.len(), fp.numbers.total),
+            names_total: stored_total(fp.names.values.len(), fp.names.total),
         };
         self.buckets.entry(bucket).or_default().push_back(slot);
         self.len += 1;
@@ -405,7 +458,7 @@ impl Window {
             let k = self.keys_scratch[i];
             self.table.insert(k, slot);
         }
-        let limit = self.cfg.max_stories * (self.cfg.bands + self.cfg.region_keys() + 1);
+        let limit = self.cfg.max_stories * (self.cfg.bands + self.cfg.region_keys());
         if let Some(cap) = self.table.wants_rebuild(limit) {
             self.rebuild_table(cap);
         }
@@ -419,6 +472,8 @@ impl Window {
         let mut bytes = self.metas.capacity() * size_of::<Meta>()
             + self.uris.capacity()
             + self.free.capacity() * 4
+            + self.roots.capacity() * size_of::<Option<Root>>()
+            + self.free_roots.capacity() * 4
             + self.sigs.capacity()
             + self.lead_masks.capacity() * 8
             + self.lead_keys.capacity() * 4
@@ -428,12 +483,9 @@ impl Window {
             + self.dense_scratch.capacity();
         let arc_header = 2 * size_of::<usize>();
         let rounded = |n: usize| (n + arc_header).div_ceil(16) * 16;
-        for m in self.metas.iter().filter(|m| m.in_use()) {
-            if let Some(r) = &m.root {
-                bytes += size_of::<Root>();
-                if Arc::strong_count(&r.uri) == 1 {
-                    bytes += rounded(r.uri.len());
-                }
+        for r in self.roots.iter().flatten() {
+            if Arc::strong_count(&r.uri) == 1 {
+                bytes += rounded(r.uri.len());
             }
         }
         for q in self.buckets.values() {
