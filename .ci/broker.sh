@@ -58,10 +58,12 @@ install_cargo_tansu() {
     command -v cargo >/dev/null || die "cargo not found; cannot build tansu with sqlite storage"
     mkdir -p "$TOOLS_DIR"
     local log="$TOOLS_DIR/cargo-install-tansu.log"
-    echo "broker.sh: building tansu $TANSU_VERSION with sqlite storage (~16 min on 2 cores); log: $log" >&2
-    # Build outside any workspace so no project's Cargo config or target dir is involved.
-    (cd "$TOOLS_DIR" && nice -n 19 cargo install tansu --version "$TANSU_VERSION" --locked \
-        --features dynostore,libsql) >"$log" 2>&1 || die "cargo install tansu failed; see $log"
+    echo "broker.sh: building tansu $TANSU_VERSION with sqlite storage (~16-20 min on 2 cores, once; cached in ~/.cargo/bin); log: $log" >&2
+    # Build outside any workspace so no project's Cargo config is involved; a persistent target
+    # dir lets an interrupted build resume.
+    (cd "$TOOLS_DIR" && cargo install tansu --version "$TANSU_VERSION" --locked \
+        --features dynostore,libsql --target-dir "$TOOLS_DIR/tansu-target") >"$log" 2>&1 \
+        || die "cargo install tansu failed; see $log"
     is_tansu_060 "$CARGO_TANSU" || die "cargo install finished but $CARGO_TANSU is not tansu $TANSU_VERSION"
 }
 

@@ -364,11 +364,17 @@ pub async fn run_broker_bench(
     let n = feed.len();
     let tag = format!("{}-{}", std::process::id(), crate::processor::now_ms());
     let topic = |name: &str| format!("bench-{name}-{tag}");
-    let (input, output, dlq, pass) = (topic("in"), topic("out"), topic("dlq"), topic("pass"));
+    let (input, output, dlq, pass, shared) = (
+        topic("in"),
+        topic("out"),
+        topic("dlq"),
+        topic("pass"),
+        topic("fp"),
+    );
     let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
         .set("bootstrap.servers", brokers)
         .create()?;
-    let new: Vec<NewTopic<'_>> = [&input, &output, &dlq, &pass]
+    let new: Vec<NewTopic<'_>> = [&input, &output, &dlq, &pass, &shared]
         .iter()
         .map(|t| NewTopic::new(t, 3, TopicReplication::Fixed(1)))
         .collect();
@@ -428,6 +434,7 @@ pub async fn run_broker_bench(
     config.kafka.input_topic = input.clone();
     config.kafka.output_topic = output.clone();
     config.kafka.dlq_topic = dlq.clone();
+    config.shared.topic = shared.clone();
     config.kafka.session_timeout_ms = 6_000;
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let state = State::with_defaults().map_err(BenchError::from)?;
@@ -478,6 +485,171 @@ pub async fn run_broker_bench(
     println!(
         "wiredesk bench --broker {brokers}: {n} stories: wiredesk {:.0} stories/s, pass-through {:.0} stories/s (ratio {:.2})",
         report.wiredesk_stories_per_s, report.passthrough_stories_per_s, report.ratio
+    );
+    Ok(report)
+}
+
+/// Figures of `wiredesk bench --broker ADDR --replay`: how long a fresh instance takes to replay a
+/// shared topic holding `records` story records before it reports ready.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ReplayReport {
+    pub records: usize,
+    pub bytes_per_record: f64,
+    pub replay_seconds: f64,
+    pub records_per_s: f64,
+    pub window_stories: usize,
+    pub index_mb: f64,
+    pub peak_rss_mb: f64,
+}
+
+/// Produces `opts.stories` story records of generated stories to a fresh shared topic, then times
+/// a fresh index replaying it (the start-up of `wiredesk run`).
+pub async fn run_replay_bench(
+    opts: &BenchOptions,
+    brokers: &str,
+) -> Result<ReplayReport, BrokerBenchError> {
+    use crate::enrich::{Decision, Index, StoryContext};
+    use crate::envelope::{Source, Verdict};
+    use crate::replica::StoryRecord;
+    use rdkafka::ClientConfig;
+    use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+    use rdkafka::client::DefaultClientContext;
+    use rdkafka::producer::{FutureProducer, FutureRecord};
+
+    let n = opts.stories;
+    let topic = format!(
+        "bench-replay-{}-{}",
+        std::process::id(),
+        crate::processor::now_ms()
+    );
+    let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
+        .set("bootstrap.servers", brokers)
+        .create()?;
+    let new = [NewTopic::new(&topic, 6, TopicReplication::Fixed(1))];
+    for r in admin.create_topics(&new, &AdminOptions::new()).await? {
+        r.map_err(|(t, e)| BrokerBenchError::Topic(t, e.to_string()))?;
+    }
+    let producer: FutureProducer = ClientConfig::new()
+        .set("bootstrap.servers", brokers)
+        .set("linger.ms", "20")
+        .set("compression.type", "zstd")
+        .set("queue.buffering.max.messages", "200000")
+        .create()?;
+    // Records of generated stories, as `wiredesk run` publishes them (each story decided as the
+    // first of its own story; the replay cost does not depend on the verdicts).
+    let mut state = State::with_defaults().map_err(BenchError::from)?;
+    let mut bytes = 0usize;
+    let mut pending = std::collections::VecDeque::new();
+    let started = Instant::now();
+    for (i, s) in crate::synth::stories(opts.seed, n).enumerate() {
+        let story = crate::story::Story {
+            uri: s.uri.clone(),
+            ninjs_version: crate::story::NinjsVersion::V3,
+            headline: s.headline,
+            body: s.body,
+            by: None,
+            language: None,
+            version_created: None,
+        };
+        let ctx = StoryContext {
+            source: Source::File {
+                file: "bench".into(),
+                line: i,
+            },
+            processed_at: String::new(),
+            fallback_time_ms: s.event_time_ms,
+        };
+        let prepared = state.preparer.prepare(story, ctx);
+        let decision = Decision {
+            verdict: Verdict::Unique,
+            duplicate_of: None,
+            similarity: 0.0,
+            story_tag: crate::cluster::story_id_of(&s.uri),
+            repeated: false,
+            correction: None,
+        };
+        let record = StoryRecord::new(&prepared, &decision).to_bytes();
+        bytes += record.len();
+        loop {
+            let sent = producer
+                .send_result(
+                    FutureRecord::to(&topic)
+                        .key(s.uri.as_bytes())
+                        .payload(&record),
+                )
+                .map_err(|(e, _)| e);
+            match sent {
+                Ok(delivery) => {
+                    pending.push_back(delivery);
+                    break;
+                }
+                // Queue full: wait for the oldest delivery, then try again.
+                Err(_) => match pending.pop_front() {
+                    Some(delivery) => {
+                        let _ = delivery.await;
+                    }
+                    None => tokio::time::sleep(Duration::from_millis(10)).await,
+                },
+            }
+        }
+        while pending.len() > 50_000 {
+            if let Some(delivery) = pending.pop_front() {
+                let _ = delivery.await;
+            }
+        }
+        if (i + 1) % 100_000 == 0 {
+            eprintln!(
+                "bench: {} records produced ({:.0}/s)",
+                i + 1,
+                (i + 1) as f64 / started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    for delivery in pending {
+        let _ = delivery.await;
+    }
+    drop(state);
+    eprintln!("bench: {n} story records produced to {topic}; replaying");
+
+    let mut config = crate::config::Config::default();
+    config.kafka.brokers = brokers.to_string();
+    config.shared.topic = topic.clone();
+    let index = std::sync::Arc::new(std::sync::Mutex::new(
+        Index::new(config.dedup.clone(), config.cluster.clone()).map_err(BenchError::from)?,
+    ));
+    let mut follower = crate::kafka::shared::start_follower(&config, index.clone(), "bench")?;
+    let done = follower.wait_replayed(Duration::from_secs(3_600)).await;
+    follower.stop();
+    let (window_stories, index_bytes) = {
+        let index = crate::enrich::lock(&index);
+        (
+            index.dedup.len(),
+            index.dedup.index_bytes() + index.clusters.index_bytes(),
+        )
+    };
+    let report = ReplayReport {
+        records: done.records as usize,
+        bytes_per_record: bytes as f64 / n.max(1) as f64,
+        replay_seconds: done.seconds,
+        records_per_s: done.records as f64 / done.seconds.max(1e-9),
+        window_stories,
+        index_mb: index_bytes as f64 / 1e6,
+        peak_rss_mb: peak_rss_mb(),
+    };
+    println!(
+        "wiredesk bench --broker {brokers} --replay: {} records ({:.0} bytes each) replayed in {:.1} s ({:.0} records/s); window {} stories, index {:.0} MB, peak RSS {:.0} MB{}",
+        report.records,
+        report.bytes_per_record,
+        report.replay_seconds,
+        report.records_per_s,
+        report.window_stories,
+        report.index_mb,
+        report.peak_rss_mb,
+        if done.complete {
+            ""
+        } else {
+            " (INCOMPLETE: timed out)"
+        }
     );
     Ok(report)
 }

@@ -118,6 +118,10 @@ pub struct BenchArgs {
     /// pass-through consumer-producer, same feed, same run).
     #[arg(long)]
     pub broker: Option<String>,
+    /// With --broker: instead, time the start-up replay of a shared topic holding --stories
+    /// story records (what a restarted instance reads before it reports ready).
+    #[arg(long, requires = "broker")]
+    pub replay: bool,
     /// Only write the generated feed to this file (JSON Lines, ninjs 3.x), e.g. to run the
     /// Python baseline (bench/datasketch_baseline.sh) on the very same stories.
     #[arg(long)]
@@ -262,6 +266,13 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
             if let Some(path) = &args.write_feed {
                 crate::bench::write_feed(&opts, path)?;
                 eprintln!("bench: feed written to {}", path.display());
+                return Ok(());
+            }
+            if let (Some(brokers), true) = (&args.broker, args.replay) {
+                let report = runtime()?.block_on(crate::bench::run_replay_bench(&opts, brokers))?;
+                if args.json {
+                    println!("{}", serde_json::to_string(&report).unwrap_or_default());
+                }
                 return Ok(());
             }
             if let Some(brokers) = &args.broker {

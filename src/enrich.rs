@@ -158,6 +158,9 @@ pub struct Decision {
     /// The same story (same uri and text) was decided before: this repeats that decision and
     /// changed nothing.
     pub repeated: bool,
+    /// This story is an earlier version of a chain whose first story was decided before it
+    /// (out-of-order arrival across partitions): that story becomes a duplicate of this one.
+    pub correction: Option<crate::replica::Correction>,
 }
 
 impl Decision {
@@ -188,10 +191,17 @@ impl Index {
             timings.add(Stage::Dedup, t.elapsed());
             return self.convergence.repeat(uri, &known);
         }
-        let duplicate = self
+        let mut duplicate = self
             .dedup
             .find(&p.fingerprint)
             .map(|m| self.convergence.resolve_match(m));
+        // An earlier version arriving after the chain's first story takes its place.
+        let correction = duplicate
+            .as_ref()
+            .and_then(|m| self.convergence.take_over(uri, p.event_time_ms, m));
+        if correction.is_some() {
+            duplicate = None;
+        }
         let t_find = t.elapsed();
 
         let t = Instant::now();
@@ -206,6 +216,22 @@ impl Index {
                     similarity: m.similarity,
                     story_tag: m.story_tag,
                     repeated: false,
+                    correction: None,
+                }
+            }
+            None if correction.is_some() => {
+                let c = correction.clone();
+                let story_tag = c.as_ref().map_or(0, |c| c.winner_story);
+                let weight = self.clusters.config().duplicate_weight;
+                self.clusters
+                    .add_to_story(story_tag, p.event_time_ms, &p.features, weight);
+                Decision {
+                    verdict: Verdict::Related,
+                    duplicate_of: None,
+                    similarity: c.as_ref().map_or(0.0, |c| c.similarity),
+                    story_tag,
+                    repeated: false,
+                    correction: c,
                 }
             }
             None => {
@@ -223,6 +249,7 @@ impl Index {
                     similarity: d.similarity,
                     story_tag,
                     repeated: false,
+                    correction: None,
                 }
             }
         };

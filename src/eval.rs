@@ -124,8 +124,10 @@ pub fn run_eval(data: &Path, seeds: Option<&Path>) -> Result<(), EvalCmdError> {
     let mut all_clusters: Vec<(String, u64)> = Vec::new();
     let mut all_events: HashMap<String, String> = HashMap::new();
 
-    println!("== dev sets (original, written for wiredesk; tuning data) ==");
-    for part in ["a", "b"] {
+    println!(
+        "== dev sets (original, written for wiredesk; a and b were used for tuning, c was written blind as a held-out proxy and is never tuned to) =="
+    );
+    for part in ["a", "b", "c"] {
         let stories = parse_lines(&data.join(format!("devset/stories-{part}.jsonl")))?;
         let gold_path = data.join(format!("devset/gold-{part}.json"));
         let gold = GoldSet::load(&gold_path).map_err(|e| EvalCmdError::Parse {

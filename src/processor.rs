@@ -5,7 +5,7 @@
 use crate::enrich::{State, StoryContext, enrich_replayed, enrich_with_decision};
 use crate::envelope::{DedupBlock, Envelope, Verdict};
 use crate::metrics::{StoryEnriched, StoryParsed};
-use crate::replica::StoryRecord;
+use crate::replica::{Correction, StoryRecord};
 use crate::story::{RejectReason, Story, parse_story};
 use std::collections::HashMap;
 use std::time::Instant;
@@ -31,6 +31,8 @@ pub struct Enriched {
     pub story_tag: u64,
     /// What other instances learn of this story (none when the decision was replayed).
     pub record: Option<Box<StoryRecord>>,
+    /// A story decided earlier that this one replaced as the first of its chain.
+    pub correction: Option<Box<Correction>>,
 }
 
 /// Parses `raw` and, if it is a story, enriches it.
@@ -75,7 +77,9 @@ pub fn process_story(state: &mut State, story: Story, ctx: StoryContext) -> Enri
     let (envelope, decision, record) = enrich_with_decision(state, story, ctx);
     // A story decided before (consumed again) is already known to the other instances.
     let record = (!decision.repeated).then(|| Box::new(record));
-    serialise(state, envelope, decision.story_tag, record)
+    let mut enriched = serialise(state, envelope, decision.story_tag, record);
+    enriched.correction = decision.correction.map(Box::new);
+    enriched
 }
 
 fn serialise(
@@ -104,6 +108,7 @@ fn serialise(
         json,
         story_tag,
         record,
+        correction: None,
     }
 }
 

@@ -261,6 +261,36 @@ impl Convergence {
         }
     }
 
+    /// If a story being decided (`uri` at `event_time_ms`) repeats the chain of `m` but is earlier
+    /// by the tie-break than that chain's first story, it takes its place: the first story becomes
+    /// its duplicate (alias) and the returned correction names it. The story keeps the chain's
+    /// story id.
+    pub(crate) fn take_over(
+        &mut self,
+        uri: &str,
+        event_time_ms: i64,
+        m: &DedupMatch,
+    ) -> Option<Correction> {
+        let &root_time = self.origins.get(&uri_key(&m.original_uri))?;
+        if (event_time_ms, uri) >= (root_time, &*m.original_uri) {
+            return None;
+        }
+        let winner = Root {
+            uri: Arc::from(uri),
+            tag: m.story_tag,
+        };
+        let correction = Correction {
+            loser_uri: m.original_uri.clone(),
+            loser_story: m.story_tag,
+            winner_uri: winner.uri.clone(),
+            winner_story: m.story_tag,
+            similarity: m.similarity,
+        };
+        self.alias(&m.original_uri, m.story_tag, winner);
+        self.remember_original(uri, event_time_ms);
+        Some(correction)
+    }
+
     /// The winner standing for `uri`, following chains of tie-breaks.
     fn winner_of(&self, uri: &str) -> Option<Root> {
         let mut found: Option<&Root> = self.aliases.get(&uri_key(uri));
@@ -312,6 +342,7 @@ impl Convergence {
                 similarity: 1.0,
                 story_tag: self.resolve_story(root.tag),
                 repeated: true,
+                correction: None,
             },
             None => Decision {
                 verdict: if known.story_tag == story_id_of(uri) {
@@ -323,6 +354,7 @@ impl Convergence {
                 similarity: 0.0,
                 story_tag: self.resolve_story(known.story_tag),
                 repeated: true,
+                correction: None,
             },
         }
     }
@@ -460,18 +492,19 @@ impl RecentOutputs {
     }
 
     /// The corrected envelopes (uri, JSON) this instance owes after `c`: the loser becomes a
-    /// duplicate of the winner; stories published under the loser's story id move to the
-    /// winner's. Empty when this instance published none of them.
+    /// duplicate of the winner; duplicates that named the loser as their original name the winner;
+    /// stories published under the loser's story id move to the winner's. Only envelopes that
+    /// change are returned; empty when this instance published none of them.
     pub fn corrections(&mut self, c: &Correction) -> Vec<(String, Vec<u8>)> {
         let mut out = Vec::new();
         let is_loser = |uri: &str| uri == &*c.loser_uri;
-        let moved: Vec<Arc<str>> = self
+        let candidates: Vec<Arc<str>> = self
             .by_uri
             .iter()
             .filter(|(uri, (tag, _))| is_loser(uri) || *tag == c.loser_story)
             .map(|(uri, _)| uri.clone())
             .collect();
-        for uri in moved {
+        for uri in candidates {
             let Some((tag, json)) = self.by_uri.get_mut(&uri) else {
                 continue;
             };
@@ -481,11 +514,17 @@ impl RecentOutputs {
             let Some(dedup) = envelope.get_mut("dedup") else {
                 continue;
             };
+            let before = dedup.clone();
             dedup["storyId"] = crate::cluster::story_id_string(c.winner_story).into();
             if is_loser(&uri) {
                 dedup["verdict"] = Verdict::Duplicate.as_str().into();
                 dedup["duplicateOf"] = c.winner_uri.to_string().into();
                 dedup["similarity"] = ((c.similarity * 1000.0).round() / 1000.0).into();
+            } else if dedup["duplicateOf"] == *c.loser_uri {
+                dedup["duplicateOf"] = c.winner_uri.to_string().into();
+            }
+            if *dedup == before {
+                continue;
             }
             let Ok(corrected) = serde_json::to_vec(&envelope) else {
                 continue;

@@ -157,6 +157,7 @@ pub async fn run_pipeline(
                         attempt: 0,
                     };
                     MessageConsumed { topic: &input.topic }.emit();
+                    tracing::debug!(partition = input.partition, offset = input.offset, "consumed");
                     summary.consumed += 1;
                     if let Ok(mut t) = tracker.lock() {
                         t.track(&input.topic, input.partition, input.offset);
@@ -268,6 +269,12 @@ impl Outputs<'_> {
             recent.remember(uri, *story_tag, json);
         }
         let input = done.output.input.clone();
+        tracing::debug!(
+            partition = input.partition,
+            offset = input.offset,
+            "publishing"
+        );
+        let correction = done.correction;
         if let Some(record) = &done.record {
             // The input offset commits only once the shared record is acknowledged too, so a
             // restart never forgets a story whose input it will not consume again.
@@ -280,6 +287,9 @@ impl Outputs<'_> {
             produce(self.producer, shared_record).await;
         } else {
             produce(self.producer, done.output).await;
+        }
+        if let Some(c) = correction {
+            self.correct(&c, recent).await;
         }
     }
 
@@ -343,6 +353,8 @@ pub struct Processed {
     pub record: Option<Box<StoryRecord>>,
     /// (story id, envelope JSON), kept for corrections when `shared.recent_outputs` > 0.
     pub recent: Option<(u64, Vec<u8>)>,
+    /// An envelope published earlier that this story's decision corrects.
+    pub correction: Option<Box<Correction>>,
 }
 
 /// Runs one consumed message through the core and builds the record to produce: the envelope for
@@ -392,6 +404,7 @@ pub fn enrich_message(
                 decision: Some((e.uri, e.dedup)),
                 record: e.record.filter(|_| sharing),
                 recent,
+                correction: e.correction,
             }
         }
         Outcome::Rejected(reason) => {
@@ -414,6 +427,7 @@ pub fn enrich_message(
                 decision: None,
                 record: None,
                 recent: None,
+                correction: None,
             }
         }
     }

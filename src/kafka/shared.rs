@@ -11,7 +11,8 @@ use crate::kafka::pipeline::OutRecord;
 use crate::kafka::sink::InputRef;
 use crate::metrics::{KafkaErrorEvent, SharedRecordRead};
 use crate::replica::{Absorbed, Correction, StoryRecord};
-use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::ClientContext;
+use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
 use rdkafka::error::KafkaError;
 use rdkafka::message::{Header, Message};
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
@@ -114,11 +115,13 @@ pub fn start_follower(
     for (key, value) in &k.consumer {
         c.set(key, value);
     }
-    let consumer: BaseConsumer = c.create().map_err(|source| KafkaPipelineError::Client {
-        what: "consumer",
-        brokers: k.brokers.clone(),
-        source,
-    })?;
+    let consumer: BaseConsumer<FollowerContext> =
+        c.create_with_context(FollowerContext)
+            .map_err(|source| KafkaPipelineError::Client {
+                what: "consumer",
+                brokers: k.brokers.clone(),
+                source,
+            })?;
     let partitions = topic_partitions(&consumer, &topic)?;
     let mut assignment = TopicPartitionList::new();
     for &p in &partitions {
@@ -158,6 +161,27 @@ pub fn start_follower(
     })
 }
 
+/// Client context of the follower: reaching the end of a partition is how the replay ends, not
+/// an error worth a log line.
+struct FollowerContext;
+
+impl ClientContext for FollowerContext {
+    fn error(&self, error: KafkaError, reason: &str) {
+        let end_of_partition = matches!(error, KafkaError::PartitionEOF(_))
+            || error.rdkafka_error_code() == Some(rdkafka::types::RDKafkaErrorCode::PartitionEOF);
+        if !end_of_partition {
+            let msg = format!("{error} ({reason})");
+            KafkaErrorEvent {
+                kind: "consume",
+                error: &msg,
+            }
+            .emit();
+        }
+    }
+}
+
+impl ConsumerContext for FollowerContext {}
+
 fn shared_error(topic: &str, e: KafkaError) -> KafkaPipelineError {
     KafkaPipelineError::Shared {
         topic: topic.to_string(),
@@ -166,7 +190,10 @@ fn shared_error(topic: &str, e: KafkaError) -> KafkaPipelineError {
 }
 
 /// The partitions of `topic`, waiting a little for the broker.
-fn topic_partitions(consumer: &BaseConsumer, topic: &str) -> Result<Vec<i32>, KafkaPipelineError> {
+fn topic_partitions(
+    consumer: &BaseConsumer<FollowerContext>,
+    topic: &str,
+) -> Result<Vec<i32>, KafkaPipelineError> {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let last = match consumer.fetch_metadata(Some(topic), Duration::from_secs(5)) {
@@ -196,7 +223,7 @@ fn topic_partitions(consumer: &BaseConsumer, topic: &str) -> Result<Vec<i32>, Ka
 }
 
 fn follow(
-    consumer: &BaseConsumer,
+    consumer: &BaseConsumer<FollowerContext>,
     index: &SharedIndex,
     partitions: usize,
     stop: &AtomicBool,

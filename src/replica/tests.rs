@@ -145,6 +145,8 @@ fn recent_outputs_correct_the_loser_and_its_story() {
     recent.remember("urn:b", 2, env("urn:b", "s2").as_bytes());
     recent.remember("urn:x", 2, env("urn:x", "s2").as_bytes());
     recent.remember("urn:q", 3, env("urn:q", "s3").as_bytes());
+    let dup = serde_json::json!({"item": {"uri": "urn:d"}, "dedup": {"verdict": "duplicate", "duplicateOf": "urn:b", "similarity": 0.9, "storyId": "s2"}}).to_string();
+    recent.remember("urn:d", 2, dup.as_bytes());
     let mut fixed = recent.corrections(&Correction {
         loser_uri: Arc::from("urn:b"),
         loser_story: 2,
@@ -153,17 +155,49 @@ fn recent_outputs_correct_the_loser_and_its_story() {
         similarity: 0.93,
     });
     fixed.sort();
-    assert_eq!(fixed.len(), 2);
+    assert_eq!(fixed.len(), 3);
     let b: serde_json::Value = serde_json::from_slice(&fixed[0].1).unwrap();
     assert_eq!(b["dedup"]["verdict"], "duplicate");
     assert_eq!(b["dedup"]["duplicateOf"], "urn:a");
     assert_eq!(b["dedup"]["storyId"], crate::cluster::story_id_string(1));
-    let x: serde_json::Value = serde_json::from_slice(&fixed[1].1).unwrap();
+    let d: serde_json::Value = serde_json::from_slice(&fixed[1].1).unwrap();
+    assert_eq!(
+        d["dedup"]["duplicateOf"], "urn:a",
+        "a duplicate of the loser names the winner"
+    );
+    let x: serde_json::Value = serde_json::from_slice(&fixed[2].1).unwrap();
     assert_eq!(x["dedup"]["verdict"], "unique");
     assert_eq!(x["dedup"]["storyId"], crate::cluster::story_id_string(1));
+    // Nothing changes a second time.
+    assert!(
+        recent
+            .corrections(&Correction {
+                loser_uri: Arc::from("urn:b"),
+                loser_story: 1,
+                winner_uri: Arc::from("urn:a"),
+                winner_story: 1,
+                similarity: 0.93,
+            })
+            .is_empty()
+    );
     // Capacity bounds what is remembered.
     for i in 0..20 {
         recent.remember(&format!("urn:{i}"), 9, b"{}");
     }
     assert_eq!(recent.len(), 10);
+}
+
+#[test]
+fn an_earlier_version_arriving_late_becomes_the_first_of_the_chain() {
+    let mut state = State::with_defaults().unwrap();
+    let (later, _) = decide(&mut state, story("urn:later", 20, " Roads were closed."));
+    let (earlier, _) = decide(&mut state, story("urn:earlier", 0, ""));
+    assert_eq!(earlier.verdict, Verdict::Related);
+    assert_eq!(earlier.story_tag, later.story_tag);
+    let c = earlier.correction.expect("the later story is corrected");
+    assert_eq!(&*c.loser_uri, "urn:later");
+    assert_eq!(&*c.winner_uri, "urn:earlier");
+    let (next, _) = decide(&mut state, story("urn:next", 40, " Schools stay shut."));
+    assert_eq!(next.duplicate_of.as_deref(), Some("urn:earlier"));
+    assert_eq!(next.story_tag, later.story_tag);
 }
