@@ -1193,6 +1193,40 @@ impl Engine {
                 }
             }
         }
+        // "Robbie Moore", "Mary Sheffield": a given name followed by a surname that the gazetteer
+        // also knows as a one-word place is a person's name, not a name and a place.
+        let name_start = self
+            .strip_leading(data, low, high, lowercase_words, false)
+            .0;
+        let place_word = |index: usize| {
+            data.claimed[index].is_some_and(|claim| {
+                let hit = &hits[claim as usize];
+                hit.token_low == index
+                    && hit.token_high == index + 1
+                    && self.gazetteer.entries[hit.entry as usize].entity_type == EntityType::Place
+            })
+        };
+        if (2..=3).contains(&(high - name_start))
+            && data.claimed[name_start].is_none()
+            && data.class(name_start, lexicon) & FIRST_NAME != 0
+            && data.tokens[name_start..high]
+                .iter()
+                .all(|token| token.has(CAPITALISED) && !token.has(ALL_CAPS))
+            && (name_start + 1..high).any(place_word)
+            && (name_start + 1..high)
+                .all(|index| data.claimed[index].is_none() || place_word(index))
+        {
+            for claim in data.claimed[name_start + 1..high].iter().flatten() {
+                hits[*claim as usize].removed = true;
+            }
+            candidates.push(Candidate {
+                field: field_index,
+                start: data.tokens[name_start].start,
+                end: data.tokens[high - 1].end,
+                entity_type: EntityType::Person,
+            });
+            return;
+        }
         // Split at gazetteer hits and at "and"/"&".
         let mut sub_low = low;
         let mut position = low;
