@@ -71,6 +71,46 @@ pub(crate) type FastMap<K, V> = HashMap<K, V, FastBuild>;
 /// Hash set with a fast non-cryptographic hasher.
 pub(crate) type FastSet<K> = HashSet<K, FastBuild>;
 
+/// A set of 64-bit word hashes with a one-bit-per-slot filter in front: most words of a story
+/// start no alias, and the filter (a few KB, cache-resident) answers those without probing the
+/// hash table. Membership answers are exact.
+#[derive(Debug, Default)]
+pub(crate) struct HashFilter {
+    bits: Vec<u64>,
+    shift: u32,
+    set: FastSet<u64>,
+}
+
+impl HashFilter {
+    /// Builds the filter over `set` with about eight bits per member.
+    pub fn new(set: FastSet<u64>) -> Self {
+        let slots = (set.len() * 8).next_power_of_two().max(4096);
+        let mut filter = Self {
+            bits: vec![0; slots / 64],
+            shift: 64 - slots.trailing_zeros(),
+            set,
+        };
+        let hashes: Vec<u64> = filter.set.iter().copied().collect();
+        for hash in hashes {
+            let (word, mask) = filter.slot(hash);
+            filter.bits[word] |= mask;
+        }
+        filter
+    }
+
+    #[inline]
+    fn slot(&self, hash: u64) -> (usize, u64) {
+        let position = (hash >> self.shift) as usize;
+        (position / 64, 1u64 << (position % 64))
+    }
+
+    #[inline]
+    pub fn contains(&self, hash: &u64) -> bool {
+        let (word, mask) = self.slot(*hash);
+        self.bits.get(word).is_some_and(|bits| bits & mask != 0) && self.set.contains(hash)
+    }
+}
+
 /// One gazetteer entity.
 #[derive(Debug, Clone)]
 pub(crate) struct GazEntry {
@@ -109,12 +149,12 @@ pub(crate) struct Gazetteer {
     pattern_aliases: Vec<u32>,
     extra_aliases: FastMap<u32, Vec<u32>>,
     /// [`word_hash`] of the first word of aliases that begin in lower case ("al Qaeda").
-    pub lowercase_starts: FastSet<u64>,
+    pub lowercase_starts: HashFilter,
     /// [`word_hash`] of a prominent person's surname -> entry, for surname-only mentions of people
     /// the story never names in full ("South Africa's Ramaphosa said").
     pub surnames: FastMap<u64, u32>,
     /// [`word_hash`] of the first word of every alias: a cheap test before the automaton runs.
-    pub first_words: FastSet<u64>,
+    pub first_words: HashFilter,
     automaton: AnchoredTrie,
 }
 
@@ -353,8 +393,8 @@ impl Gazetteer {
             aliases,
             pattern_aliases,
             extra_aliases,
-            lowercase_starts,
-            first_words,
+            lowercase_starts: HashFilter::new(lowercase_starts),
+            first_words: HashFilter::new(first_words),
             surnames,
             automaton,
         })

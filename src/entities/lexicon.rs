@@ -166,35 +166,95 @@ pub(crate) const PLACE_OF_WORD: u32 = 1 << 18;
 pub(crate) struct Lexicon {
     /// Keyed by [`word_hash`] of the lowercase word.
     classes: FastMap<u64, u32>,
+    /// One bit per slot of `hash >> filter_shift`, set for every listed word: most words of a
+    /// story are unlisted, and the bit answers them without probing the map.
+    filter: Vec<u64>,
+    filter_shift: u32,
 }
 
 /// Hash of a word lowercased (ASCII fast path, Unicode otherwise) with trailing dots ignored;
 /// lets lexicon lookups skip building a lowercase copy.
+#[inline]
 pub(crate) fn word_hash(word: &str) -> u64 {
     use std::hash::Hasher;
-    let word = word.trim_end_matches('.');
+    // Trailing dots are ASCII, so a byte-level trim is the same as trimming chars.
+    let mut length = word.len();
+    while length > 0 && word.as_bytes()[length - 1] == b'.' {
+        length -= 1;
+    }
+    let bytes = &word.as_bytes()[..length];
     let mut hasher = FastHasher::default();
-    if word.is_ascii() {
-        let bytes = word.as_bytes();
+    if bytes.is_ascii() {
         let mut chunks = bytes.chunks_exact(8);
         for chunk in &mut chunks {
-            let mut block = [0u8; 8];
-            block.copy_from_slice(chunk);
-            hasher
-                .write_u64(u64::from_le_bytes(block) | ascii_case_bits(u64::from_le_bytes(block)));
+            let value = load_le(chunk);
+            hasher.write_u64(value | ascii_case_bits(value));
         }
-        let rest = chunks.remainder();
-        let mut block = [0u8; 8];
-        block[..rest.len()].copy_from_slice(rest);
-        let value = u64::from_le_bytes(block);
+        let value = load_le(chunks.remainder());
         hasher.write_u64((value | ascii_case_bits(value)) ^ ((bytes.len() as u64) << 56));
     } else {
+        let word = &word[..length];
         for character in word.chars().flat_map(char::to_lowercase) {
             hasher.write_u32(u32::from(character));
         }
         hasher.write_u64(u64::MAX);
     }
     hasher.finish()
+}
+
+/// [`word_hash`] of `text[start..end]`, which the caller knows is ASCII: reads whole eight-byte
+/// blocks from the surrounding text and masks off the bytes past the word, so short words hash
+/// without length-dependent branches.
+#[inline]
+pub(crate) fn ascii_word_hash_in(text: &[u8], start: usize, end: usize) -> u64 {
+    use std::hash::Hasher;
+    let mut end = end;
+    while end > start && text[end - 1] == b'.' {
+        end -= 1;
+    }
+    let length = end - start;
+    let mut hasher = FastHasher::default();
+    let mut position = start;
+    while end - position >= 8 {
+        let value = load_le(&text[position..position + 8]);
+        hasher.write_u64(value | ascii_case_bits(value));
+        position += 8;
+    }
+    let rest = end - position;
+    let value = if position + 8 <= text.len() {
+        load_le(&text[position..position + 8]) & ((1u64 << (8 * rest)) - 1)
+    } else {
+        load_le(&text[position..end])
+    };
+    hasher.write_u64((value | ascii_case_bits(value)) ^ ((length as u64) << 56));
+    hasher.finish()
+}
+
+/// Up to eight bytes as a little-endian u64 (missing high bytes zero), with overlapping fixed-size
+/// loads instead of a variable-length copy.
+#[inline]
+fn load_le(bytes: &[u8]) -> u64 {
+    let length = bytes.len();
+    if length >= 8 {
+        let mut block = [0u8; 8];
+        block.copy_from_slice(&bytes[..8]);
+        return u64::from_le_bytes(block);
+    }
+    if length >= 4 {
+        let mut low = [0u8; 4];
+        low.copy_from_slice(&bytes[..4]);
+        let mut high = [0u8; 4];
+        high.copy_from_slice(&bytes[length - 4..]);
+        // Overlapping bytes are equal in both halves, so OR-ing keeps them unchanged.
+        return u64::from(u32::from_le_bytes(low))
+            | (u64::from(u32::from_le_bytes(high)) << (8 * (length - 4)));
+    }
+    if length == 0 {
+        return 0;
+    }
+    u64::from(bytes[0])
+        | (u64::from(bytes[length / 2]) << (8 * (length / 2)))
+        | (u64::from(bytes[length - 1]) << (8 * (length - 1)))
 }
 
 /// For eight ASCII bytes packed in a u64: 0x20 in every byte that is an upper-case letter
@@ -254,19 +314,38 @@ impl Lexicon {
             }
             add(&demonym, DEMONYM);
         }
-        Self { classes }
+        let slots = (classes.len() * 8).next_power_of_two().max(4096);
+        let filter_shift = 64 - slots.trailing_zeros();
+        let mut filter = vec![0u64; slots / 64];
+        for hash in classes.keys() {
+            let position = (hash >> filter_shift) as usize;
+            filter[position / 64] |= 1u64 << (position % 64);
+        }
+        Self {
+            classes,
+            filter,
+            filter_shift,
+        }
     }
 
     /// Class bits of a word whose [`word_hash`] is `hash` (0 when unlisted).
     #[inline]
     pub fn classes_of_hash(&self, hash: u64) -> u32 {
+        let position = (hash >> self.filter_shift) as usize;
+        if self
+            .filter
+            .get(position / 64)
+            .is_none_or(|bits| bits & (1u64 << (position % 64)) == 0)
+        {
+            return 0;
+        }
         self.classes.get(&hash).copied().unwrap_or(0)
     }
 
     /// Class bits of a word or phrase in any case (0 when unlisted).
     #[inline]
     pub fn classes(&self, word: &str) -> u32 {
-        self.classes.get(&word_hash(word)).copied().unwrap_or(0)
+        self.classes_of_hash(word_hash(word))
     }
 }
 
@@ -282,6 +361,35 @@ mod tests {
         assert_ne!(word_hash("president"), word_hash("presidents"));
         assert_ne!(word_hash("[at]"), word_hash("{at}"));
         assert_eq!(word_hash("Zürich"), word_hash("zürich"));
+        assert_eq!(word_hash("U.S."), word_hash("u.s"));
+    }
+
+    #[test]
+    fn ascii_hash_in_text_matches_word_hash() {
+        let text = "The U.S. Federal Reserve, Inc. and BANK-of-England.. x";
+        for start in 0..text.len() {
+            for end in start..=text.len() {
+                assert_eq!(
+                    ascii_word_hash_in(text.as_bytes(), start, end),
+                    word_hash(&text[start..end]),
+                    "{start}..{end}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn load_le_matches_a_zero_padded_copy() {
+        let text = b"abcdefghijk";
+        for length in 0..=8 {
+            let mut block = [0u8; 8];
+            block[..length].copy_from_slice(&text[..length]);
+            assert_eq!(
+                load_le(&text[..length]),
+                u64::from_le_bytes(block),
+                "{length}"
+            );
+        }
     }
 
     #[test]

@@ -9,11 +9,11 @@ use super::gazetteer::{
 use super::lexicon::{
     COMMON, CONNECTOR, DEMONYM, DEMONYM_HEAD, FIRST_NAME, Lexicon, NOT_NAME, ORG_DESCRIPTOR,
     ORG_HEAD, ORG_LEAD, ORG_PREFIX, PLACE_AFTER_WORD, PLACE_HEAD, PLACE_OF_WORD, PLACE_PREFIX,
-    PLACE_PREPOSITION, SPEECH_VERB, TIME, TITLE, TITLE_MODIFIER, word_hash,
+    PLACE_PREPOSITION, SPEECH_VERB, TIME, TITLE, TITLE_MODIFIER, ascii_word_hash_in, word_hash,
 };
 use super::text::{
-    ALL_CAPS, BASED, CAPITALISED, COMMA_BEFORE, DIGIT, JOINED, LOWERCASE, PAREN_AFTER,
-    PAREN_BEFORE, POSSESSIVE, SENTENCE_START, Token, tokenize, wire_prefix_len,
+    ALL_CAPS, BASED, CAPITALISED, COMMA_BEFORE, DIGIT, HYPHENATED, JOINED, LOWERCASE, NON_ASCII,
+    PAREN_AFTER, PAREN_BEFORE, POSSESSIVE, SENTENCE_START, Token, tokenize, wire_prefix_len,
 };
 use super::{Entity, EntityType, Field, Mention};
 
@@ -59,25 +59,25 @@ pub(crate) fn lower(word: &str) -> Lower<'_> {
     Lower::Heap(word.to_ascii_lowercase())
 }
 
-/// Case-, apostrophe- and spacing-insensitive hash of a name, for in-document lookups.
+/// Case-, apostrophe- and spacing-insensitive hash of a name, for in-document lookups: the
+/// folded text (lowercase, curly apostrophe as straight, whitespace runs as one space, trailing
+/// whitespace dropped) as UTF-8, fed to the hasher eight bytes at a time.
 fn name_key(text: &str) -> u64 {
-    use std::hash::Hasher;
-    let mut hasher = FastHasher::default();
+    let mut key = NameKey::default();
     let mut pending_space = false;
     if text.is_ascii() {
-        // Same sequence of values as the general path below, without char decoding.
         for &byte in text.as_bytes() {
             if matches!(byte, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r') {
                 pending_space = true;
                 continue;
             }
             if pending_space {
-                hasher.write_u32(u32::from(' '));
+                key.push(b' ');
                 pending_space = false;
             }
-            hasher.write_u32(u32::from(byte.to_ascii_lowercase()));
+            key.push(byte.to_ascii_lowercase());
         }
-        return hasher.finish();
+        return key.finish();
     }
     for character in text.chars() {
         if character.is_whitespace() {
@@ -85,7 +85,7 @@ fn name_key(text: &str) -> u64 {
             continue;
         }
         if pending_space {
-            hasher.write_u32(u32::from(' '));
+            key.push(b' ');
             pending_space = false;
         }
         let folded = if character == '\u{2019}' {
@@ -95,9 +95,43 @@ fn name_key(text: &str) -> u64 {
         } else {
             character.to_lowercase().next().unwrap_or(character)
         };
-        hasher.write_u32(u32::from(folded));
+        let mut buffer = [0u8; 4];
+        for &byte in folded.encode_utf8(&mut buffer).as_bytes() {
+            key.push(byte);
+        }
     }
-    hasher.finish()
+    key.finish()
+}
+
+/// Streams bytes into a [`FastHasher`] eight at a time (one multiply per eight bytes).
+#[derive(Default)]
+struct NameKey {
+    hasher: FastHasher,
+    block: u64,
+    filled: u32,
+    length: u64,
+}
+
+impl NameKey {
+    #[inline]
+    fn push(&mut self, byte: u8) {
+        use std::hash::Hasher;
+        self.block |= u64::from(byte) << (8 * self.filled);
+        self.filled += 1;
+        self.length += 1;
+        if self.filled == 8 {
+            self.hasher.write_u64(self.block);
+            self.block = 0;
+            self.filled = 0;
+        }
+    }
+
+    fn finish(mut self) -> u64 {
+        use std::hash::Hasher;
+        self.hasher.write_u64(self.block);
+        self.hasher.write_u64(self.length);
+        self.hasher.finish()
+    }
 }
 
 /// Last words of company and club names whose first word alone names the organisation later
@@ -471,11 +505,14 @@ impl Engine {
             data.classes
                 .resize(data.tokens.len(), std::cell::Cell::new(CLASS_UNKNOWN));
             data.hashes.clear();
-            data.hashes.extend(
-                data.tokens
-                    .iter()
-                    .map(|token| word_hash(&data.text[token.start..token.end])),
-            );
+            let text = data.text;
+            data.hashes.extend(data.tokens.iter().map(|token| {
+                if token.has(NON_ASCII) {
+                    word_hash(&text[token.start..token.end])
+                } else {
+                    ascii_word_hash_in(text.as_bytes(), token.start, token.end)
+                }
+            }));
         }
         fields[0].restricted = is_title_case(&fields[0]);
 
@@ -510,9 +547,11 @@ impl Engine {
                     &self.gazetteer.first_words
                 };
                 if !starts_set.contains(hash)
-                    && word.split_once('-').is_none_or(|(before_hyphen, _)| {
-                        !starts_set.contains(&word_hash(before_hyphen))
-                    })
+                    && (!token.has(HYPHENATED)
+                        || word
+                            .bytes()
+                            .position(|byte| byte == b'-')
+                            .is_none_or(|hyphen| !starts_set.contains(&word_hash(&word[..hyphen]))))
                 {
                     continue;
                 }
@@ -743,7 +782,7 @@ impl Engine {
         }
 
         // 3. Build entities.
-        let mut builder = DocBuilder::default();
+        let mut builder = DocBuilder::with_capacity(hits.len() + candidates.len());
         for hit in hits.iter().filter(|hit| !hit.removed) {
             let key = builder.gazetteer_entity(&self.gazetteer, hit.entry);
             builder.mention(key, &fields[hit.field], hit.start, hit.end);
@@ -1694,6 +1733,16 @@ struct NameIndex {
 }
 
 impl DocBuilder {
+    /// An empty builder with room for about `expected` entities (growing these per story was
+    /// a visible cost).
+    fn with_capacity(expected: usize) -> Self {
+        Self {
+            entities: Vec::with_capacity(expected),
+            by_entry: FastMap::with_capacity_and_hasher(expected, Default::default()),
+            by_surface: FastMap::with_capacity_and_hasher(expected, Default::default()),
+        }
+    }
+
     fn entity(&mut self, id: String, entity_type: EntityType, name: String) -> usize {
         if let Some(key) = self.entities.iter().position(|entity| entity.id == id) {
             let entity = &mut self.entities[key];
@@ -1710,7 +1759,7 @@ impl DocBuilder {
             id,
             entity_type,
             name,
-            mentions: Vec::new(),
+            mentions: Vec::with_capacity(4),
         });
         self.entities.len() - 1
     }
@@ -1782,10 +1831,18 @@ impl DocBuilder {
     }
 
     fn name_index(&self, lexicon: &Lexicon) -> NameIndex {
-        let mut full: FastMap<u64, usize> = FastMap::default();
-        let mut person_tokens: FastMap<u64, (usize, usize)> = FastMap::default();
+        // Sized up front: growing these maps name by name was a visible share of a story's cost.
+        let names: usize = self
+            .entities
+            .iter()
+            .map(|entity| 1 + entity.mentions.len())
+            .sum();
+        let mut full: FastMap<u64, usize> =
+            FastMap::with_capacity_and_hasher(names + 8, Default::default());
+        let mut person_tokens: FastMap<u64, (usize, usize)> =
+            FastMap::with_capacity_and_hasher(names, Default::default());
         let mut org_leads: FastMap<u64, usize> = FastMap::default();
-        let mut seen: FastSet<&str> = FastSet::default();
+        let mut seen: FastSet<&str> = FastSet::with_capacity_and_hasher(names, Default::default());
         for (key, entity) in self.entities.iter().enumerate() {
             if entity.mentions.is_empty() {
                 continue;
@@ -1793,7 +1850,13 @@ impl DocBuilder {
             let weight = entity.mentions.len();
             let names = std::iter::once(entity.name.as_str())
                 .chain(entity.mentions.iter().map(|mention| mention.text.as_str()));
+            let mut previous: Option<&str> = None;
             for name in names {
+                // A repeat of the name just seen is in `seen` already (cheaper than hashing it).
+                if previous == Some(name) {
+                    continue;
+                }
+                previous = Some(name);
                 if !seen.insert(name) {
                     continue;
                 }

@@ -3,11 +3,25 @@
 //! It replaces a full Aho-Corasick automaton whose failure links an anchored search never uses.
 
 const NO_PATTERN: u32 = u32::MAX;
+/// Nodes with more children than this get a 256-slot child table instead of a search.
+const DENSE_ABOVE: u16 = 8;
+
+/// What a search needs of one node, packed so that a step touches one cache line.
+#[derive(Debug, Default, Clone, Copy)]
+struct Node {
+    first_edge: u32,
+    edge_count: u32,
+    pattern: u32,
+    /// Index of the node's 256-slot table in `dense`, or `NO_PATTERN`.
+    dense: u32,
+}
 
 /// Compact trie: node `n` has `edge_count[n]` children at `edge_bytes/edge_targets[first_edge[n]..]`
-/// (sorted by byte) and ends pattern `pattern[n]` (or none).
+/// (sorted by byte) and ends pattern `pattern[n]` (or none). The per-node arrays are used while
+/// building; searches read the same facts from `nodes`.
 #[derive(Debug, Default)]
 pub(crate) struct AnchoredTrie {
+    nodes: Vec<Node>,
     first_edge: Vec<u32>,
     edge_count: Vec<u16>,
     pattern: Vec<u32>,
@@ -15,6 +29,11 @@ pub(crate) struct AnchoredTrie {
     edge_targets: Vec<u32>,
     /// Children of the root by byte (0 = none; the root is never a child).
     root: Vec<u32>,
+    /// Per node: index of its 256-slot table in `dense` (nodes with many children), or
+    /// `NO_PATTERN`.
+    dense_index: Vec<u32>,
+    /// Child tables by byte (0 = none) of the nodes listed in `dense_index`.
+    dense: Vec<u32>,
 }
 
 impl AnchoredTrie {
@@ -42,6 +61,9 @@ impl AnchoredTrie {
             edge_bytes: Vec::with_capacity(total / 2),
             edge_targets: Vec::with_capacity(total / 2),
             root: vec![0; 256],
+            nodes: Vec::new(),
+            dense_index: Vec::new(),
+            dense: Vec::new(),
         };
         // Depth-first from a work stack of (node, key range, depth): a node's children are
         // created together when it is popped, so its edges are contiguous.
@@ -81,6 +103,32 @@ impl AnchoredTrie {
             }
             trie.edge_count[node as usize] = children;
         }
+        trie.dense_index = vec![NO_PATTERN; trie.pattern.len()];
+        for node in 1..trie.pattern.len() {
+            let count = trie.edge_count[node];
+            if count <= DENSE_ABOVE {
+                continue;
+            }
+            let table = trie.dense.len();
+            trie.dense_index[node] = (table / 256) as u32;
+            trie.dense.resize(table + 256, 0);
+            let start = trie.first_edge[node] as usize;
+            for edge in start..start + usize::from(count) {
+                trie.dense[table + usize::from(trie.edge_bytes[edge])] = trie.edge_targets[edge];
+            }
+        }
+        trie.nodes = (0..trie.pattern.len())
+            .map(|node| Node {
+                first_edge: trie.first_edge[node],
+                edge_count: u32::from(trie.edge_count[node]),
+                pattern: trie.pattern[node],
+                dense: trie.dense_index[node],
+            })
+            .collect();
+        trie.first_edge = Vec::new();
+        trie.edge_count = Vec::new();
+        trie.pattern = Vec::new();
+        trie.dense_index = Vec::new();
         trie
     }
 
@@ -90,14 +138,16 @@ impl AnchoredTrie {
             let child = self.root[byte as usize];
             return (child != 0).then_some(child);
         }
-        let start = self.first_edge[node as usize] as usize;
-        let end = start + usize::from(self.edge_count[node as usize]);
-        let bytes = &self.edge_bytes[start..end];
-        if bytes.len() <= 8 {
-            let position = bytes.iter().position(|&candidate| candidate == byte)?;
-            return Some(self.edge_targets[start + position]);
+        let entry = self.nodes[node as usize];
+        if entry.dense != NO_PATTERN {
+            let child = self.dense[entry.dense as usize * 256 + usize::from(byte)];
+            return (child != 0).then_some(child);
         }
-        let position = bytes.binary_search(&byte).ok()?;
+        let start = entry.first_edge as usize;
+        let end = start + entry.edge_count as usize;
+        let position = self.edge_bytes[start..end]
+            .iter()
+            .position(|&candidate| candidate == byte)?;
         Some(self.edge_targets[start + position])
     }
 
@@ -118,7 +168,7 @@ impl AnchoredTrie {
                 break;
             };
             node = next;
-            let pattern = self.pattern[node as usize];
+            let pattern = self.nodes[node as usize].pattern;
             if pattern != NO_PATTERN {
                 let end = start + offset + 1;
                 if count < ends.len() {
@@ -147,10 +197,27 @@ mod tests {
 
     #[test]
     fn finds_all_prefix_patterns_longest_first() {
-        let patterns: Vec<String> = ["bank", "bank of england", "banks", "b", "ban", "x", ""]
-            .iter()
-            .map(|text| text.to_string())
-            .collect();
+        let patterns: Vec<String> = [
+            "bank",
+            "bank of england",
+            "banks",
+            "b",
+            "ban",
+            "x",
+            "",
+            "ba",
+            "bb",
+            "bc",
+            "bd",
+            "be",
+            "bf",
+            "bg",
+            "bh",
+            "bi",
+        ]
+        .iter()
+        .map(|text| text.to_string())
+        .collect();
         let trie = AnchoredTrie::new(&patterns);
         let mut seen = Vec::new();
         let text = b"the bank of england said";
@@ -159,8 +226,11 @@ mod tests {
             false
         });
         assert!(!accepted);
-        assert_eq!(seen, vec![(19, 1), (8, 0), (7, 4), (5, 3)]);
+        assert_eq!(seen, vec![(19, 1), (8, 0), (7, 4), (6, 7), (5, 3)]);
         assert!(trie.longest_first(b"x", 0, |end, pattern| end == 1 && pattern == 5));
         assert!(!trie.longest_first(b"zzz", 0, |_, _| true));
+        // "b" has more than eight children, so it is searched through its dense table.
+        assert!(trie.nodes.iter().any(|node| node.dense != NO_PATTERN));
+        assert!(trie.longest_first(b"bi", 0, |end, pattern| end == 2 && pattern == 15));
     }
 }
