@@ -629,7 +629,9 @@ async fn exactly_once_mode_survives_sigkills_without_loss() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Scale-out: several instances sharing one index through the fingerprints topic (issue 7).
+// Scale-out: several instances sharing one index through the fingerprints topic. These resume
+// partitions from committed offsets inside record batches, so they need tansu's sqlite storage
+// (the memory engine skips the rest of such a batch: docs/tansu.md); `.ci/run` runs them there.
 // ---------------------------------------------------------------------------------------------
 
 const SCALE_PARTITIONS: i32 = 6;
@@ -804,7 +806,7 @@ async fn run_scale(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_instances_over_six_partitions_find_what_one_instance_finds() {
+async fn scale_out_two_instances_over_six_partitions_find_what_one_instance_finds() {
     let Some(broker) = broker() else { return };
     let (feed, uris, resends) = scale_feed(71, 4_000);
     let (one, one_secs) = run_scale(&broker, "scale1", &feed, &uris, 1, None).await;
@@ -833,7 +835,7 @@ async fn two_instances_over_six_partitions_find_what_one_instance_finds() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn killing_one_of_two_instances_loses_nothing() {
+async fn scale_out_killing_one_of_two_instances_loses_nothing() {
     let Some(broker) = broker() else { return };
     let (feed, uris, resends) = scale_feed(72, 4_000);
     let (latest, _) = run_scale(&broker, "scalekill", &feed, &uris, 2, Some(0.4)).await;
@@ -856,7 +858,7 @@ async fn killing_one_of_two_instances_loses_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn after_a_kill_and_restart_resends_of_earlier_stories_are_caught() {
+async fn scale_out_after_a_kill_and_restart_resends_of_earlier_stories_are_caught() {
     let Some(broker) = broker() else { return };
     let t = Topics::new("restart");
     create_topics(&broker, &t, SCALE_PARTITIONS).await;

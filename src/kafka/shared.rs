@@ -16,7 +16,7 @@ use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
 use rdkafka::error::KafkaError;
 use rdkafka::message::{Header, Message};
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
@@ -123,6 +123,14 @@ pub fn start_follower(
                 source,
             })?;
     let partitions = topic_partitions(&consumer, &topic)?;
+    // Where the replay ends: each partition's high watermark now. End-of-partition events are a
+    // second signal (some arrive only as client errors, without their partition).
+    let mut ends: HashMap<i32, i64> = HashMap::new();
+    for &p in &partitions {
+        if let Ok((low, high)) = consumer.fetch_watermarks(&topic, p, Duration::from_secs(10)) {
+            ends.insert(p, if high <= low { 0 } else { high });
+        }
+    }
     let mut assignment = TopicPartitionList::new();
     for &p in &partitions {
         assignment
@@ -142,7 +150,8 @@ pub fn start_follower(
             follow(
                 &consumer,
                 &index,
-                partitions.len(),
+                &partitions,
+                &ends,
                 &stop_flag,
                 &replayed_tx,
                 &corrections_tx,
@@ -225,22 +234,48 @@ fn topic_partitions(
 fn follow(
     consumer: &BaseConsumer<FollowerContext>,
     index: &SharedIndex,
-    partitions: usize,
+    partitions: &[i32],
+    ends: &HashMap<i32, i64>,
     stop: &AtomicBool,
     replayed: &watch::Sender<Option<ReplayDone>>,
     corrections: &mpsc::UnboundedSender<Correction>,
 ) {
     let started = Instant::now();
-    let mut at_end: HashSet<i32> = HashSet::new();
+    // Partitions already empty at start are replayed.
+    let mut at_end: HashSet<i32> = partitions
+        .iter()
+        .copied()
+        .filter(|p| ends.get(p) == Some(&0))
+        .collect();
     let mut records: u64 = 0;
     let mut replaying = true;
     while !stop.load(Ordering::SeqCst) {
+        if replaying && at_end.len() >= partitions.len() {
+            replaying = false;
+            let done = ReplayDone {
+                records,
+                seconds: started.elapsed().as_secs_f64(),
+                complete: true,
+            };
+            tracing::info!(
+                records = done.records,
+                seconds = format!("{:.1}", done.seconds),
+                "shared index replayed"
+            );
+            let _ = replayed.send(Some(done));
+        }
         let Some(polled) = consumer.poll(Duration::from_millis(100)) else {
             continue;
         };
         match polled {
             Ok(msg) => {
                 records += 1;
+                if ends
+                    .get(&msg.partition())
+                    .is_some_and(|&end| msg.offset() + 1 >= end)
+                {
+                    at_end.insert(msg.partition());
+                }
                 let payload = msg.payload().unwrap_or_default();
                 let outcome =
                     StoryRecord::from_bytes(payload).and_then(|record| lock(index).absorb(&record));
@@ -261,20 +296,6 @@ fn follow(
             }
             Err(KafkaError::PartitionEOF(p)) => {
                 at_end.insert(p);
-                if replaying && at_end.len() >= partitions {
-                    replaying = false;
-                    let done = ReplayDone {
-                        records,
-                        seconds: started.elapsed().as_secs_f64(),
-                        complete: true,
-                    };
-                    tracing::info!(
-                        records = done.records,
-                        seconds = format!("{:.1}", done.seconds),
-                        "shared index replayed"
-                    );
-                    let _ = replayed.send(Some(done));
-                }
             }
             Err(e) => KafkaErrorEvent {
                 kind: "consume",
