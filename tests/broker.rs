@@ -182,7 +182,10 @@ fn spawn_wiredesk(broker: &str, t: &Topics, extra: &[(&str, &str)]) -> Service {
         .env("WIREDESK_KAFKA__INPUT_TOPIC", &t.input)
         .env("WIREDESK_KAFKA__OUTPUT_TOPIC", &t.output)
         .env("WIREDESK_KAFKA__DLQ_TOPIC", &t.dlq)
-        .env("WIREDESK_SHARED__TOPIC", &t.shared)
+        .env(
+            "WIREDESK_SHARED__TOPIC",
+            std::env::var("WIREDESK_TEST_SHARED_TOPIC").unwrap_or_else(|_| t.shared.clone()),
+        )
         .env("WIREDESK_KAFKA__GROUP_ID", &t.group)
         .env("WIREDESK_KAFKA__SESSION_TIMEOUT_MS", "6000")
         .env("WIREDESK_METRICS__LISTEN", "")
