@@ -283,16 +283,7 @@ impl DedupIndex {
             return None;
         }
         let w = &self.window;
-        let mut dense = Vec::with_capacity(fp.sig.len());
-        let mut keys = Vec::with_capacity(self.cfg.bands + self.cfg.region_keys());
-        story_keys(
-            &self.cfg,
-            &fp.sig,
-            &fp.lead_keys,
-            fp.exact,
-            &mut dense,
-            &mut keys,
-        );
+        let (mut dense, keys) = self.keys_of(fp);
         // 1. Exact duplicates short-circuit (they share the first key).
         let mut exact_slot = None;
         if let Some(&first) = keys.first() {
@@ -405,33 +396,17 @@ impl DedupIndex {
             names: sm,
         };
         let ev = evidence(&self.cfg, &q, &s);
-        let mut scratch = Vec::new();
-        let mut kq = Vec::new();
-        let mut ks = Vec::new();
-        story_keys(
-            &self.cfg,
-            &query.sig,
-            &query.lead_keys,
-            query.exact,
-            &mut scratch,
-            &mut kq,
-        );
-        story_keys(
-            &self.cfg,
-            &earlier.sig,
-            &earlier.lead_keys,
-            earlier.exact,
-            &mut scratch,
-            &mut ks,
-        );
+        let (_, kq) = self.keys_of(query);
+        let (_, ks) = self.keys_of(earlier);
         let shared = kq.iter().zip(&ks).filter(|(a, b)| a == b).count();
         (ev, decide(&self.cfg, &ev), shared)
     }
 
-    /// Diagnostics: number of distinct candidates LSH proposes for `fp`.
-    pub fn candidate_count(&self, fp: &Fingerprint) -> usize {
-        let mut dense = Vec::new();
-        let mut keys = Vec::new();
+    /// The keys `fp` is indexed under (LSH bands, the first one shared by exact duplicates, then
+    /// lead keys) and its densified signature.
+    fn keys_of(&self, fp: &Fingerprint) -> (Vec<u8>, Vec<u32>) {
+        let mut dense = Vec::with_capacity(fp.sig.len());
+        let mut keys = Vec::with_capacity(self.cfg.bands + self.cfg.region_keys());
         story_keys(
             &self.cfg,
             &fp.sig,
@@ -440,6 +415,12 @@ impl DedupIndex {
             &mut dense,
             &mut keys,
         );
+        (dense, keys)
+    }
+
+    /// Diagnostics: number of distinct candidates LSH proposes for `fp`.
+    pub fn candidate_count(&self, fp: &Fingerprint) -> usize {
+        let (_, keys) = self.keys_of(fp);
         let mut hits = Vec::new();
         for &k in &keys {
             self.window.table.lookup(k, |slot| {
@@ -524,16 +505,7 @@ impl DedupIndex {
             return None;
         }
         let w = &self.window;
-        let mut dense = Vec::new();
-        let mut keys = Vec::new();
-        story_keys(
-            &self.cfg,
-            &fp.sig,
-            &fp.lead_keys,
-            fp.exact,
-            &mut dense,
-            &mut keys,
-        );
+        let (_, keys) = self.keys_of(fp);
         let first = *keys.first()?;
         let mut found = None;
         w.table.lookup(first, |slot| match w.meta(slot) {
