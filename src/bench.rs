@@ -557,7 +557,8 @@ pub async fn run_replay_bench(
                 line: i,
             },
             processed_at: String::new(),
-            fallback_time_ms: s.event_time_ms,
+            // Spread the stories over 71 hours so that all of them fit the default 72-hour window.
+            fallback_time_ms: crate::synth::START_MS + (i as i64) * 255_600_000 / n.max(1) as i64,
         };
         let prepared = state.preparer.prepare(story, ctx);
         let decision = Decision {
