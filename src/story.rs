@@ -131,8 +131,7 @@ pub fn story_from_text(uri: String, text: &str) -> Result<Story, RejectReason> {
         .find(|l| !l.is_empty())
         .unwrap_or_default()
         .to_string();
-    let rest: Vec<&str> = lines.collect();
-    let body = paragraphs_from_lines(&rest);
+    let body = paragraphs_from_lines(lines);
     finish(Story {
         uri,
         ninjs_version: NinjsVersion::V3,
@@ -376,35 +375,54 @@ fn looks_like_html(s: &str) -> bool {
 /// Collapses runs of spaces/tabs inside a line.
 fn collapse_spaces(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut space = false;
-    for c in s.chars() {
-        if c == ' ' || c == '\t' || c == '\u{a0}' {
-            space = true;
-        } else {
-            if space && !out.is_empty() {
-                out.push(' ');
-            }
-            space = false;
-            out.push(c);
-        }
-    }
+    push_collapsed(&mut out, s);
     out
+}
+
+/// Whether `c` is a space that [`push_collapsed`] folds (space, tab, no-break space).
+fn is_folded_space(c: char) -> bool {
+    c == ' ' || c == '\t' || c == '\u{a0}'
+}
+
+/// Appends `s` to `out` with every run of spaces, tabs and no-break spaces folded into one
+/// space, and none at either end. Most wire lines need no folding and are copied whole.
+fn push_collapsed(out: &mut String, s: &str) {
+    let bytes = s.as_bytes();
+    let clean = bytes.first().is_some_and(|&b| b != b' ')
+        && bytes.last().is_some_and(|&b| b != b' ')
+        && !bytes.iter().any(|&b| b == b'\t' || b == 0xC2)
+        && !s.contains("  ");
+    if clean {
+        out.push_str(s);
+        return;
+    }
+    let mut first = true;
+    for piece in s.split(is_folded_space).filter(|p| !p.is_empty()) {
+        if !first {
+            out.push(' ');
+        }
+        out.push_str(piece);
+        first = false;
+    }
 }
 
 /// Plain text bodies: normalise line endings, keep paragraph breaks, trim each line.
 fn normalise_plain(s: &str) -> String {
-    let unified = s.replace("\r\n", "\n").replace('\r', "\n");
-    let lines: Vec<&str> = unified.lines().collect();
-    paragraphs_from_lines(&lines)
+    if s.contains('\r') {
+        let unified = s.replace("\r\n", "\n").replace('\r', "\n");
+        paragraphs_from_lines(unified.lines())
+    } else {
+        paragraphs_from_lines(s.lines())
+    }
 }
 
 /// Joins lines into paragraphs separated by one blank line; a single line break inside a
 /// paragraph is kept as a line break (wire copy often has one line per paragraph).
-fn paragraphs_from_lines(lines: &[&str]) -> String {
+fn paragraphs_from_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
     let mut out = String::new();
     let mut blank_run = false;
     for line in lines {
-        let line = collapse_spaces(line.trim());
+        let line = line.trim();
         if line.is_empty() {
             blank_run = true;
             continue;
@@ -412,7 +430,7 @@ fn paragraphs_from_lines(lines: &[&str]) -> String {
         if !out.is_empty() {
             out.push_str(if blank_run { "\n\n" } else { "\n" });
         }
-        out.push_str(&line);
+        push_collapsed(&mut out, line);
         blank_run = false;
     }
     out
