@@ -72,6 +72,8 @@ fn run_feed(stories: Vec<Story>) -> Result<FeedResult, EvalCmdError> {
             },
             processed_at: String::new(),
             fallback_time_ms: 0,
+            // As in `process`: the whole feed arrives at once, in file order.
+            received_ms: Some(0),
         };
         let env = enrich(&mut state, story, ctx);
         let uri = env.item.uri.clone();
@@ -125,9 +127,9 @@ pub fn run_eval(data: &Path, seeds: Option<&Path>) -> Result<(), EvalCmdError> {
     let mut all_events: HashMap<String, String> = HashMap::new();
 
     println!(
-        "== dev sets (original, written for wiredesk; a and b were used for tuning, c was written blind as a held-out proxy and is never tuned to) =="
+        "== dev sets (original, written for wiredesk; a and b were used for tuning; c and d were each written blind as held-out proxies, c before session 2's tuning looked at its errors, d never looked at) =="
     );
-    for part in ["a", "b", "c"] {
+    for part in ["a", "b", "c", "d"] {
         let stories = parse_lines(&data.join(format!("devset/stories-{part}.jsonl")))?;
         let gold_path = data.join(format!("devset/gold-{part}.json"));
         let gold = GoldSet::load(&gold_path).map_err(|e| EvalCmdError::Parse {
@@ -139,6 +141,13 @@ pub fn run_eval(data: &Path, seeds: Option<&Path>) -> Result<(), EvalCmdError> {
         println!("-- devset {part}: {} stories", r.uris.len());
         println!("{}", score(&r.entities, &gold));
         println!("clustering: {}", bcubed(&r.story_ids, &events));
+        let gold_dups = duplicates_of(&json(&gold_path)?);
+        if !gold_dups.is_empty() {
+            println!(
+                "duplicates: {}",
+                duplicate_scores(&r.duplicates, &gold_dups)
+            );
+        }
         all_pred.extend(r.entities);
         all_gold.documents.extend(gold.documents);
         all_clusters.extend(r.story_ids);
@@ -156,17 +165,9 @@ pub fn run_eval(data: &Path, seeds: Option<&Path>) -> Result<(), EvalCmdError> {
         "clustering: {}",
         bcubed(&r.story_ids, &events_of(&expected))
     );
-    let gold_dups: HashMap<String, String> = expected["duplicates"]
-        .as_object()
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
-                .collect()
-        })
-        .unwrap_or_default();
     println!(
         "duplicates: {}",
-        duplicate_scores(&r.duplicates, &gold_dups)
+        duplicate_scores(&r.duplicates, &duplicates_of(&expected))
     );
 
     if let Some(dir) = seeds.filter(|d| d.join("gold.json").exists()) {
@@ -233,6 +234,18 @@ pub fn run_eval(data: &Path, seeds: Option<&Path>) -> Result<(), EvalCmdError> {
     let report = crate::dedup::eval::evaluate(&crate::dedup::DedupConfig::default(), &cases);
     print!("{report}");
     Ok(())
+}
+
+/// The gold `duplicates` object: re-send uri → uri of the first story of its chain.
+fn duplicates_of(gold: &serde_json::Value) -> HashMap<String, String> {
+    gold["duplicates"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Precision/recall of `duplicate` verdicts against gold (re-send → first story of its chain).
