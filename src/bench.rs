@@ -109,6 +109,7 @@ fn ctx(i: usize) -> StoryContext {
         },
         processed_at: "2026-01-01T00:00:00.000Z".into(),
         fallback_time_ms: synth::START_MS,
+        received_ms: None,
     }
 }
 
@@ -559,6 +560,7 @@ pub async fn run_replay_bench(
             processed_at: String::new(),
             // Spread the stories over 71 hours so that all of them fit the default 72-hour window.
             fallback_time_ms: crate::synth::START_MS + (i as i64) * 255_600_000 / n.max(1) as i64,
+            received_ms: None,
         };
         let prepared = state.preparer.prepare(story, ctx);
         let decision = Decision {

@@ -66,6 +66,10 @@ pub struct StoryContext {
     pub processed_at: String,
     /// Event time to use when the story has no `versionCreated` (Kafka timestamp or now), ms.
     pub fallback_time_ms: i64,
+    /// When the story reached wiredesk (Kafka timestamp, or the clock in `process`), ms: the
+    /// dedup and story windows slide with arrivals, so a story whose `versionCreated` lags far
+    /// behind the stream still meets its original. `None`: the event time stands in.
+    pub received_ms: Option<i64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -91,6 +95,8 @@ pub struct PreparedStory {
     pub story: Story,
     pub ctx: StoryContext,
     pub event_time_ms: i64,
+    /// Time that slides the windows: [`StoryContext::received_ms`], else the event time.
+    pub window_time_ms: i64,
     pub fingerprint: Fingerprint,
     pub entities: Vec<Entity>,
     pub features: DocFeatures,
@@ -114,6 +120,7 @@ impl Preparer {
             .extract(&story.headline, &story.body, &entities);
         timings.set(Stage::Cluster, t.elapsed());
         PreparedStory {
+            window_time_ms: ctx.received_ms.unwrap_or(event_time_ms),
             story,
             ctx,
             event_time_ms,
@@ -187,6 +194,7 @@ impl Index {
     pub fn decide(&mut self, p: &PreparedStory, timings: &mut StageTimings) -> Decision {
         let t = Instant::now();
         let uri = p.story.uri.as_str();
+        self.clusters.set_received(Some(p.window_time_ms));
         if let Some(known) = self.dedup.known(uri, &p.fingerprint) {
             timings.add(Stage::Dedup, t.elapsed());
             return self.convergence.repeat(uri, &known);
@@ -259,7 +267,7 @@ impl Index {
         self.dedup.insert(
             &p.fingerprint,
             uri,
-            p.event_time_ms,
+            p.window_time_ms,
             decision.story_tag,
             duplicate.as_ref(),
         );
@@ -393,12 +401,70 @@ mod tests {
             },
             processed_at: "2026-03-02T00:00:00Z".into(),
             fallback_time_ms: 0,
+            received_ms: None,
         }
     }
 
     fn story(uri: &str, body: &str) -> Story {
         let raw = serde_json::json!({"uri": uri, "headline": "H", "body_text": body}).to_string();
         parse_story(raw.as_bytes(), 1 << 20).unwrap()
+    }
+
+    /// A feed far out of event-time order (a file of stories from six weeks, re-sends at the end):
+    /// with a received time the windows slide with arrivals and the re-send meets its original;
+    /// with event time alone, the later stories pushed the original out of the window.
+    #[test]
+    fn late_resend_in_a_feed_out_of_event_time_order_meets_its_original() {
+        let day = 86_400_000_i64;
+        let stories: Vec<crate::synth::SynthStory> = crate::synth::stories(31, 12).collect();
+        let at = |s: &crate::synth::SynthStory, uri: &str, t: i64| {
+            let raw = serde_json::json!({
+                "uri": uri,
+                "headline": s.headline,
+                "body_text": s.body,
+                "versioncreated": chrono::DateTime::from_timestamp_millis(t).unwrap().to_rfc3339(),
+            })
+            .to_string();
+            parse_story(raw.as_bytes(), 1 << 20).unwrap()
+        };
+        let t0 = 1_780_000_000_000_i64;
+        for received in [Some(t0), None] {
+            let mut state = State::with_defaults().unwrap();
+            let first = enrich(
+                &mut state,
+                at(&stories[0], "urn:first", t0),
+                StoryContext {
+                    received_ms: received,
+                    ..ctx(1)
+                },
+            );
+            for (i, s) in stories.iter().enumerate().skip(1) {
+                let t = t0 + (i as i64) * 4 * day;
+                enrich(
+                    &mut state,
+                    at(s, &format!("urn:later:{i}"), t),
+                    StoryContext {
+                        received_ms: received,
+                        ..ctx(i + 1)
+                    },
+                );
+            }
+            let resend = enrich(
+                &mut state,
+                at(&stories[0], "urn:resend", t0 + 60_000),
+                StoryContext {
+                    received_ms: received,
+                    ..ctx(99)
+                },
+            );
+            if received.is_some() {
+                assert_eq!(resend.dedup.verdict, Verdict::Duplicate);
+                assert_eq!(resend.dedup.duplicate_of.as_deref(), Some("urn:first"));
+                assert_eq!(resend.dedup.story_id, first.dedup.story_id);
+            } else {
+                assert_ne!(resend.dedup.verdict, Verdict::Duplicate);
+            }
+        }
     }
 
     #[test]

@@ -193,6 +193,7 @@ fn ctx(file: &str, line: usize) -> StoryContext {
         },
         processed_at: now_rfc3339(),
         fallback_time_ms: now_ms(),
+        received_ms: Some(now_ms()),
     }
 }
 

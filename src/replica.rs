@@ -362,8 +362,16 @@ impl Convergence {
 
 impl Index {
     /// Adds another instance's story to this index (or notes that it is already here), settling a
-    /// race between two originals by the tie-break of the module docs.
-    pub fn absorb(&mut self, rec: &StoryRecord) -> Result<Absorbed, RecordError> {
+    /// race between two originals by the tie-break of the module docs. `received_ms` (the
+    /// record's Kafka timestamp: when its publisher took the story in) slides the windows as the
+    /// publisher's did; `None`: the story's event time stands in.
+    pub fn absorb(
+        &mut self,
+        rec: &StoryRecord,
+        received_ms: Option<i64>,
+    ) -> Result<Absorbed, RecordError> {
+        let window_time_ms = received_ms.unwrap_or(rec.event_time_ms);
+        self.clusters.set_received(Some(window_time_ms));
         let fp = Fingerprint::from_bytes(&rec.fingerprint)?;
         self.dedup.check_fingerprint(&fp)?;
         if self.dedup.known(&rec.uri, &fp).is_some() {
@@ -430,7 +438,7 @@ impl Index {
         };
         let indexed =
             self.dedup
-                .insert_with_root(&fp, &rec.uri, rec.event_time_ms, tag, root.clone())?;
+                .insert_with_root(&fp, &rec.uri, window_time_ms, tag, root.clone())?;
         if !indexed {
             return Ok(Absorbed::Expired);
         }

@@ -200,8 +200,10 @@ struct Prepared {
 struct Cluster {
     story_id: u64,
     seq: u64,
+    /// Event times of the members (time proximity).
     min_time: i64,
     max_time: i64,
+    /// Received time of the last update (eviction).
     last_time: i64,
     members: u32,
     /// Summed member weights with IDF at the last update, sorted by key, capped per kind.
@@ -223,7 +225,11 @@ pub struct StoryClusterer {
     slots: Vec<Option<Cluster>>,
     free_slots: Vec<u32>,
     by_story: KeyMap<u64, u32>,
+    /// (received time of the last update, seq, slot): eviction order.
     expiry: BTreeSet<(i64, u64, u32)>,
+    /// When the story being clustered reached wiredesk ([`StoryClusterer::set_received`]);
+    /// `None`: its event time stands in (feeds in event-time order).
+    received_ms: Option<i64>,
     frequency: ClusterFrequency,
     postings: Postings,
     idf_table: IdfTable,
@@ -272,6 +278,7 @@ impl StoryClusterer {
             free_slots: Vec::new(),
             by_story: KeyMap::default(),
             expiry: BTreeSet::new(),
+            received_ms: None,
             frequency: ClusterFrequency::default(),
             postings: Postings::default(),
             idf_table: IdfTable::new(),
@@ -284,6 +291,13 @@ impl StoryClusterer {
             group_buffer: Vec::new(),
             key_buffer: Vec::new(),
         })
+    }
+
+    /// Sets when the next stories reached wiredesk: the window then slides with arrivals, so a
+    /// story whose event time lags far behind the stream (a late re-send, a feed out of order)
+    /// still meets the clusters of its time. Time proximity keeps using event times.
+    pub fn set_received(&mut self, received_ms: Option<i64>) {
+        self.received_ms = received_ms;
     }
 
     pub fn config(&self) -> &ClusterConfig {
@@ -437,11 +451,13 @@ impl StoryClusterer {
         self.slots.get(slot as usize).and_then(Option::as_ref)
     }
 
-    /// Evicts clusters last updated more than the horizon before the current story's event time
-    /// (a late story evicts nothing; the window follows the stream) and beyond `max_clusters`.
+    /// Evicts clusters last updated more than the horizon before the current story arrived
+    /// (its received time, else its event time; a late story evicts nothing) and beyond
+    /// `max_clusters`.
     fn advance(&mut self, event_time_ms: i64) {
         let horizon_ms = (self.cfg.horizon_hours * MS_PER_HOUR) as i64;
-        let cutoff = event_time_ms.saturating_sub(horizon_ms);
+        let now = self.received_ms.unwrap_or(event_time_ms);
+        let cutoff = now.saturating_sub(horizon_ms);
         while let Some(&(last_time, _, slot)) = self.expiry.first() {
             if last_time >= cutoff && self.live <= self.cfg.max_clusters {
                 break;
@@ -723,7 +739,7 @@ impl StoryClusterer {
             seq,
             min_time: time,
             max_time: time,
-            last_time: time,
+            last_time: self.received_ms.unwrap_or(time),
             members: 1,
             features: doc.features.clone(),
             norms: doc.norms,
@@ -847,7 +863,7 @@ impl StoryClusterer {
         self.expiry.remove(&(cluster.last_time, cluster.seq, slot));
         cluster.min_time = cluster.min_time.min(time);
         cluster.max_time = cluster.max_time.max(time);
-        cluster.last_time = cluster.last_time.max(time);
+        cluster.last_time = cluster.last_time.max(self.received_ms.unwrap_or(time));
         cluster.members += 1;
         self.expiry.insert((cluster.last_time, cluster.seq, slot));
         self.slots[slot as usize] = Some(cluster);

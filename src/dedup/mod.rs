@@ -27,7 +27,7 @@ pub use config::DedupConfig;
 use minhash::{BottomK, EMPTY, OphBuilder, densify};
 use normalize::{FLAG_NAME, FLAG_NUMBER, normalize_story};
 use shingle::{for_each_shingle, mix64};
-use verify::{SketchRef, StoryView, decide, evidence};
+use verify::{SketchRef, StoryView, decide, evidence, verify};
 pub use window::Root;
 use window::{Window, story_keys};
 
@@ -347,8 +347,7 @@ impl DedupIndex {
             let Some(view) = w.view(slot, &mut stored_dense) else {
                 continue;
             };
-            let ev = evidence(&self.cfg, &query, &view);
-            if let Some(score) = decide(&self.cfg, &ev) {
+            if let Some(score) = verify(&self.cfg, &query, &view) {
                 let root_tag = w
                     .meta(slot)
                     .map_or(0, |m| w.root(m).map_or(m.tag, |r| r.tag));
@@ -371,35 +370,16 @@ impl DedupIndex {
         query: &Fingerprint,
         earlier: &Fingerprint,
     ) -> (verify::Evidence, Option<f32>, usize) {
-        let mut dq = Vec::new();
-        let mut ds = Vec::new();
-        densify(&query.sig, &mut dq);
-        densify(&earlier.sig, &mut ds);
-        let (qn, qm) = query.sketch_refs();
-        let (sn, sm) = earlier.sketch_refs();
-        let q = StoryView {
-            tokens: query.tokens,
-            region_keys: &query.lead_keys,
-            sig: &query.sig,
-            dense: &dq,
-            lead_mask: &query.lead_mask,
-            numbers: qn,
-            names: qm,
-        };
-        let s = StoryView {
-            tokens: earlier.tokens,
-            region_keys: &earlier.lead_keys,
-            sig: &earlier.sig,
-            dense: &ds,
-            lead_mask: &earlier.lead_mask,
-            numbers: sn,
-            names: sm,
-        };
-        let ev = evidence(&self.cfg, &q, &s);
+        let ev = with_views(query, earlier, |q, s| evidence(&self.cfg, q, s));
         let (_, kq) = self.keys_of(query);
         let (_, ks) = self.keys_of(earlier);
         let shared = kq.iter().zip(&ks).filter(|(a, b)| a == b).count();
         (ev, decide(&self.cfg, &ev), shared)
+    }
+
+    /// The verdict [`DedupIndex::find`] reaches for `query` against the candidate `earlier`.
+    pub fn verify_pair(&self, query: &Fingerprint, earlier: &Fingerprint) -> Option<f32> {
+        with_views(query, earlier, |q, s| verify(&self.cfg, q, s))
     }
 
     /// The keys `fp` is indexed under (LSH bands, the first one shared by exact duplicates, then
@@ -451,19 +431,20 @@ impl DedupIndex {
     }
 
     /// Indexes a story. `duplicate_of`: the match found for it, whose chain root is kept so later
-    /// re-sends point at the first story. Eviction happens here, driven by the newest event time
-    /// seen so far (not the wall clock): buckets older than the horizon go, then the oldest
-    /// stories while the window is full. A story already older than the horizon, or a fingerprint
+    /// re-sends point at the first story. `time_ms` is the story's window time: when it reached
+    /// wiredesk (or its event time for feeds in event-time order). Eviction happens here, driven by
+    /// the newest window time seen so far (not the wall clock): buckets older than the horizon go,
+    /// then the oldest stories while the window is full. A story already older than the horizon, or a fingerprint
     /// computed with another config, is not indexed (see [`Self::try_insert`]).
     pub fn insert(
         &mut self,
         fp: &Fingerprint,
         uri: &str,
-        event_time_ms: i64,
+        time_ms: i64,
         story_tag: u64,
         duplicate_of: Option<&DedupMatch>,
     ) {
-        let _ = self.try_insert(fp, uri, event_time_ms, story_tag, duplicate_of);
+        let _ = self.try_insert(fp, uri, time_ms, story_tag, duplicate_of);
     }
 
     /// [`Self::insert`] that reports an incompatible fingerprint; Ok(false) when the story was
@@ -535,6 +516,38 @@ impl DedupIndex {
     pub fn index_bytes(&self) -> usize {
         self.window.heap_bytes()
     }
+}
+
+/// Calls `f` with verification views of two fingerprints.
+fn with_views<R>(
+    query: &Fingerprint,
+    earlier: &Fingerprint,
+    f: impl FnOnce(&StoryView<'_>, &StoryView<'_>) -> R,
+) -> R {
+    let (mut dq, mut ds) = (Vec::new(), Vec::new());
+    densify(&query.sig, &mut dq);
+    densify(&earlier.sig, &mut ds);
+    let (qn, qm) = query.sketch_refs();
+    let (sn, sm) = earlier.sketch_refs();
+    let q = StoryView {
+        tokens: query.tokens,
+        region_keys: &query.lead_keys,
+        sig: &query.sig,
+        dense: &dq,
+        lead_mask: &query.lead_mask,
+        numbers: qn,
+        names: qm,
+    };
+    let s = StoryView {
+        tokens: earlier.tokens,
+        region_keys: &earlier.lead_keys,
+        sig: &earlier.sig,
+        dense: &ds,
+        lead_mask: &earlier.lead_mask,
+        numbers: sn,
+        names: sm,
+    };
+    f(&q, &s)
 }
 
 /// Fingerprint computation shared by [`DedupIndex::fingerprint`] and benchmarks.

@@ -1,7 +1,9 @@
 //! The sliding window of indexed stories: a slot arena (flat arrays, no per-story allocation
 //! besides the URI), time buckets for eviction, and the key table over all stories.
 //!
-//! Eviction (run by `insert`): the newest event time seen defines "now"; every time bucket that
+//! Eviction (run by `insert`): the newest window time seen defines "now" (the time a story
+//! reached wiredesk, or its event time when the caller has none: then a feed far out of event-time
+//! order loses originals before their late re-sends arrive); every time bucket that
 //! ends at or before `now - horizon` is dropped whole; then, if the window holds `max_stories`,
 //! the oldest bucket's oldest story goes first. A story older than the horizon is not indexed.
 

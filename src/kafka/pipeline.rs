@@ -18,7 +18,9 @@ use crate::kafka::shared::{self, Follower};
 use crate::kafka::sink::{FailedRecord, InputRef, SinkContext, output_stalled};
 use crate::kafka::source::{Flush, SourceContext, commit_offsets};
 use crate::kafka::workers::{Job, Workers};
-use crate::kafka::{KafkaPipelineError, input_consumer, producer_config, subscribe_input};
+use crate::kafka::{
+    KafkaPipelineError, input_consumer, producer_config, rejoin_if_stranded, subscribe_input,
+};
 use crate::metrics::{
     EnvelopeCorrected, KafkaErrorEvent, MessageConsumed, ReadinessChanged, StoryRejected,
     WindowSizes,
@@ -144,7 +146,10 @@ pub async fn run_pipeline(
                 }
             }
             Some(c) = next_correction(&mut follower) => { out.correct(&c, &mut recent).await; }
-            _ = commit_tick.tick() => { commit_progress(&consumer, &tracker, &mut summary, &state, CommitMode::Async); }
+            _ = commit_tick.tick() => {
+                commit_progress(&consumer, &tracker, &mut summary, &state, CommitMode::Async);
+                rejoin_if_stranded(&consumer, k)?;
+            }
             _ = progress.notified(), if !room => {}
             _ = tokio::time::sleep(Duration::from_millis(5)), if !room => {}
             msg = consumer.recv(), if room => match msg {
@@ -384,6 +389,7 @@ pub fn enrich_message(
         },
         processed_at: now_rfc3339(),
         fallback_time_ms: input.timestamp_ms.unwrap_or_else(now_ms),
+        received_ms: Some(input.timestamp_ms.unwrap_or_else(now_ms)),
     };
     let sharing = !config.shared.topic.is_empty();
     match process_message_replaying(state, payload, config.limits.max_story_bytes, ctx, replay) {

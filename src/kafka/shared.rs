@@ -277,8 +277,9 @@ fn follow(
                     at_end.insert(msg.partition());
                 }
                 let payload = msg.payload().unwrap_or_default();
-                let outcome =
-                    StoryRecord::from_bytes(payload).and_then(|record| lock(index).absorb(&record));
+                let received_ms = msg.timestamp().to_millis();
+                let outcome = StoryRecord::from_bytes(payload)
+                    .and_then(|record| lock(index).absorb(&record, received_ms));
                 match outcome {
                     Ok(Absorbed::Known) => emit("known"),
                     Ok(Absorbed::Expired) => emit("expired"),

@@ -11,6 +11,7 @@ fn ctx() -> StoryContext {
         },
         processed_at: "2026-03-02T00:00:00Z".into(),
         fallback_time_ms: 0,
+        received_ms: None,
     }
 }
 
@@ -58,7 +59,10 @@ fn record_round_trips_and_rejects_every_truncation() {
 fn own_record_and_consumed_again_story_repeat_the_first_decision() {
     let mut state = State::with_defaults().unwrap();
     let (first, record) = decide(&mut state, story("urn:a", 0, ""));
-    assert_eq!(lock(&state.index).absorb(&record).unwrap(), Absorbed::Known);
+    assert_eq!(
+        lock(&state.index).absorb(&record, None).unwrap(),
+        Absorbed::Known
+    );
     let (again, _) = decide(&mut state, story("urn:a", 0, ""));
     assert!(again.repeated);
     assert_eq!(again.verdict, Verdict::Unique);
@@ -72,7 +76,7 @@ fn a_record_from_another_instance_makes_its_resends_duplicates_here() {
     let mut two = State::with_defaults().unwrap();
     let (original, record) = decide(&mut one, story("urn:a", 0, ""));
     assert_eq!(
-        lock(&two.index).absorb(&record).unwrap(),
+        lock(&two.index).absorb(&record, None).unwrap(),
         Absorbed::Indexed(None)
     );
     let (resend, _) = decide(&mut two, story("urn:b", 5, " (Updates with forecast)"));
@@ -91,8 +95,8 @@ fn simultaneous_original_and_resend_converge_on_the_earlier_one() {
     assert_eq!(a.verdict, Verdict::Unique);
     assert_eq!(b.verdict, Verdict::Unique);
     // The records cross.
-    let at_one = lock(&one.index).absorb(&rec_b).unwrap();
-    let at_two = lock(&two.index).absorb(&rec_a).unwrap();
+    let at_one = lock(&one.index).absorb(&rec_b, None).unwrap();
+    let at_two = lock(&two.index).absorb(&rec_a, None).unwrap();
     let expected = |c: &Correction| {
         &*c.loser_uri == "urn:b"
             && &*c.winner_uri == "urn:a"
@@ -125,11 +129,11 @@ fn tie_on_event_time_goes_to_the_smaller_uri() {
     let mut two = State::with_defaults().unwrap();
     let (_, rec_z) = decide(&mut one, story("urn:z", 0, ""));
     let (_, rec_y) = decide(&mut two, story("urn:y", 0, ""));
-    let Absorbed::Indexed(Some(c)) = lock(&one.index).absorb(&rec_y).unwrap() else {
+    let Absorbed::Indexed(Some(c)) = lock(&one.index).absorb(&rec_y, None).unwrap() else {
         panic!("race not settled");
     };
     assert_eq!(&*c.winner_uri, "urn:y");
-    let Absorbed::Indexed(Some(c)) = lock(&two.index).absorb(&rec_z).unwrap() else {
+    let Absorbed::Indexed(Some(c)) = lock(&two.index).absorb(&rec_z, None).unwrap() else {
         panic!("race not settled");
     };
     assert_eq!(&*c.winner_uri, "urn:y");
