@@ -271,3 +271,29 @@ fn uris_survive_churn_and_arena_compaction() {
     // The arena holds about the live URIs, not all 400 ever seen.
     assert!(idx.index_bytes() < 40 * 2000, "{}", idx.index_bytes());
 }
+
+#[test]
+fn quick_rejection_gives_the_same_verdicts_as_full_evidence() {
+    let idx = DedupIndex::new(DedupConfig::default()).unwrap();
+    let bases = eval::synth_bases(5, 1_500);
+    let cases = eval::generate_cases(&bases, 5);
+    assert!(cases.len() > 100, "{}", cases.len());
+    let (mut accepted, mut rejected) = (0, 0);
+    for (i, c) in cases.iter().enumerate() {
+        let a = idx.fingerprint(&c.first.headline, &c.first.body);
+        let b = idx.fingerprint(&c.second.headline, &c.second.body);
+        // Each case's own pair, and a pair across cases (mostly unrelated stories).
+        let other = &cases[(i * 7 + 3) % cases.len()].second;
+        let o = idx.fingerprint(&other.headline, &other.body);
+        for (q, s) in [(&b, &a), (&a, &b), (&o, &a)] {
+            let full = idx.explain(q, s).1;
+            assert_eq!(idx.verify_pair(q, s), full, "case {i} ({:?})", c.kind);
+            if full.is_some() {
+                accepted += 1;
+            } else {
+                rejected += 1;
+            }
+        }
+    }
+    assert!(accepted > 50 && rejected > 50, "{accepted} {rejected}");
+}

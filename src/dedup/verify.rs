@@ -183,6 +183,24 @@ pub fn evidence(cfg: &DedupConfig, q: &StoryView<'_>, s: &StoryView<'_>) -> Evid
     }
 }
 
+/// Verifies one candidate pair: `Some(similarity)` when it is a near-duplicate. Same answer as
+/// [`decide`] on the full [`evidence`], but a pair that no duplicate path can accept (Jaccard,
+/// containment in either direction and snap tests all short, even granting a shared lead) is
+/// rejected from the three cheapest estimates, skipping the lead, name and figure evidence.
+pub fn verify(cfg: &DedupConfig, q: &StoryView<'_>, s: &StoryView<'_>) -> Option<f32> {
+    let jaccard_passes = jaccard(q.dense, s.dense) >= cfg.threshold;
+    if !jaccard_passes {
+        let q_in_s = trusted(&containment(q.sig, s.sig, None)).unwrap_or(0.0);
+        let s_in_q = trusted(&containment(s.sig, q.sig, None)).unwrap_or(0.0);
+        let contained = q_in_s.max(s_in_q) >= cfg.containment_threshold
+            || q_in_s.min(s_in_q) >= cfg.mutual_containment_threshold;
+        if !contained && !snap_of(q, s, cfg.headline_keys) && !snap_of(s, q, cfg.headline_keys) {
+            return None;
+        }
+    }
+    decide(cfg, &evidence(cfg, q, s))
+}
+
 /// A containment estimate, if there is enough evidence: at least `MIN_CONTAINMENT_SAMPLES`
 /// decisive bins, or, for a story too small to fill that many (a one-line snap), two shared bins
 /// and none missing.
