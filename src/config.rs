@@ -7,6 +7,7 @@ use crate::dedup::DedupConfig;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// Prefix of environment overrides.
 pub const ENV_PREFIX: &str = "WIREDESK_";
@@ -74,6 +75,10 @@ pub struct KafkaConfig {
     /// Transactional id for exactly-once mode (unique per instance); default `wiredesk-<group>-<host>`.
     pub transactional_id: Option<String>,
     pub session_timeout_ms: u32,
+    /// After the group takes this instance's partitions away involuntarily (session timeout,
+    /// broker unreachable) and gives none back within this time, leave the group and join it
+    /// again as a new member. 0 = twice `session_timeout_ms`.
+    pub rejoin_timeout_ms: u64,
     /// Offsets of acknowledged work are committed at least this often.
     pub commit_interval_ms: u64,
     /// Most messages consumed but not yet acknowledged (backpressure bound).
@@ -90,6 +95,14 @@ pub struct KafkaConfig {
 }
 
 impl KafkaConfig {
+    /// How long to wait for partitions after losing them before rejoining the group.
+    pub fn rejoin_timeout(&self) -> Duration {
+        match self.rejoin_timeout_ms {
+            0 => Duration::from_millis(2 * u64::from(self.session_timeout_ms)),
+            ms => Duration::from_millis(ms),
+        }
+    }
+
     /// Worker threads to run: `workers`, or one per CPU core when 0.
     pub fn worker_count(&self) -> usize {
         match self.workers {
@@ -110,6 +123,7 @@ impl Default for KafkaConfig {
             delivery: Delivery::AtLeastOnce,
             transactional_id: None,
             session_timeout_ms: 45_000,
+            rejoin_timeout_ms: 0,
             commit_interval_ms: 2,
             max_in_flight: 200,
             workers: 0,

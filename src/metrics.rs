@@ -36,6 +36,7 @@ pub struct Metrics {
     pub ready: IntGauge,
     pub shared_records: IntCounterVec,
     pub corrections: IntCounter,
+    pub group_rejoins: IntCounter,
 }
 
 /// Bounded values of the `outcome` label of `wiredesk_shared_records_total`.
@@ -158,6 +159,11 @@ impl Metrics {
                 "Envelopes sent again with a corrected dedup block after a tie-break with another instance.",
             )
             .unwrap_or_else(|e| panic_metric("wiredesk_corrections_total", e)),
+            group_rejoins: IntCounter::new(
+                "wiredesk_group_rejoins_total",
+                "Times the consumer left and rejoined its group after losing its partitions and getting no new assignment in time.",
+            )
+            .unwrap_or_else(|e| panic_metric("wiredesk_group_rejoins_total", e)),
         };
         m.register_all();
         m.preinitialise();
@@ -183,6 +189,7 @@ impl Metrics {
             Box::new(self.ready.clone()),
             Box::new(self.shared_records.clone()),
             Box::new(self.corrections.clone()),
+            Box::new(self.group_rejoins.clone()),
         ];
         for c in collectors {
             if let Err(e) = self.registry.register(c) {
@@ -451,6 +458,22 @@ impl EnvelopeCorrected<'_> {
             "envelope corrected after a tie-break with another instance"
         );
         METRICS.corrections.inc();
+    }
+}
+
+/// The group took this consumer's partitions away and sent no new assignment within the rejoin
+/// timeout, so the consumer left the group and joined again as a new member.
+pub struct GroupRejoined {
+    pub waited_ms: i64,
+}
+
+impl GroupRejoined {
+    pub fn emit(self) {
+        tracing::warn!(
+            waited_ms = self.waited_ms,
+            "no new assignment since the partitions were lost; leaving and rejoining the consumer group"
+        );
+        METRICS.group_rejoins.inc();
     }
 }
 

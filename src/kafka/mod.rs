@@ -84,6 +84,31 @@ pub(crate) fn subscribe_input(
         })
 }
 
+/// Leaves and rejoins the consumer group when the group took the partitions away involuntarily
+/// and answered with no new assignment within `kafka.rejoin_timeout_ms`. A healthy group reassigns within seconds;
+/// a member stuck outside it (seen with tansu after a broker restart) gets a fresh membership.
+pub(crate) fn rejoin_if_stranded(
+    consumer: &rdkafka::consumer::StreamConsumer<source::SourceContext>,
+    k: &KafkaConfig,
+) -> Result<(), KafkaPipelineError> {
+    use rdkafka::consumer::Consumer;
+    use std::sync::atomic::Ordering;
+    let lost = &consumer.context().lost_since_ms;
+    let since = lost.load(Ordering::SeqCst);
+    if since == 0 {
+        return Ok(());
+    }
+    let now = crate::processor::now_ms();
+    let waited = now - since;
+    if waited < i64::try_from(k.rejoin_timeout().as_millis()).unwrap_or(i64::MAX) {
+        return Ok(());
+    }
+    crate::metrics::GroupRejoined { waited_ms: waited }.emit();
+    lost.store(now, Ordering::SeqCst);
+    consumer.unsubscribe();
+    subscribe_input(consumer, k)
+}
+
 /// librdkafka settings of the consumer.
 pub fn consumer_config(k: &KafkaConfig) -> ClientConfig {
     let mut c = ClientConfig::new();

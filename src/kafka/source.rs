@@ -42,6 +42,9 @@ pub struct SourceContext {
     pub revoke_flush_timeout: Duration,
     /// Shared with the sink: when the broker last acknowledged an output.
     pub last_ack_ms: Arc<AtomicI64>,
+    /// When the group last took the partitions away involuntarily (0: not waiting): the pipeline
+    /// rejoins the group if no assignment (even an empty one) comes back in time.
+    pub lost_since_ms: AtomicI64,
 }
 
 impl SourceContext {
@@ -52,6 +55,7 @@ impl SourceContext {
             assigned: AtomicUsize::new(0),
             revoke_flush_timeout,
             last_ack_ms: Arc::new(AtomicI64::new(crate::processor::now_ms())),
+            lost_since_ms: AtomicI64::new(0),
         }
     }
 }
@@ -168,6 +172,10 @@ impl ConsumerContext for SourceContext {
             // The group already gave these partitions away (session timeout, broker unreachable):
             // committing is impossible; the next owner resumes from the last commit.
             tracing::warn!(partitions = %describe(&parts), "assignment lost; uncommitted work will be redone by the next owner");
+            if !parts.is_empty() {
+                self.lost_since_ms
+                    .store(crate::processor::now_ms(), Ordering::SeqCst);
+            }
             if let Ok(mut t) = self.tracker.lock() {
                 for (topic, partition) in &parts {
                     t.remove(topic, *partition);
@@ -215,6 +223,9 @@ impl ConsumerContext for SourceContext {
             Rebalance::Assign(tpl) => {
                 let parts = partitions_of(tpl);
                 self.assigned.store(parts.len(), Ordering::SeqCst);
+                // The group answered (an empty assignment is an answer too: more members
+                // than partitions); only a join that never completes calls for a rejoin.
+                self.lost_since_ms.store(0, Ordering::SeqCst);
                 Rebalanced {
                     kind: "assign",
                     partitions: &describe(&parts),
