@@ -333,7 +333,14 @@ impl fmt::Display for EntityReport {
             self.id_consistency() * 100.0,
             self.consistent_id_documents,
             self.id_documents
-        )
+        )?;
+        // Study aid: WIREDESK_EVAL_ERRORS=1 lists every miss, spurious entity and split.
+        if std::env::var_os("WIREDESK_EVAL_ERRORS").is_some() {
+            for (document, error) in &self.errors {
+                write!(formatter, "\n  {document}: {error}")?;
+            }
+        }
+        Ok(())
     }
 }
 

@@ -23,7 +23,9 @@ cyclist runner sprinter swimmer golfer batsman bowler jockey trainer president-e
 minister secretary treasurer economist strategist commentator presenter anchor blogger influencer \
 designer architect engineer physician psychologist historian chancellor provost headteacher principal \
 councillor councilman councilwoman alderman assemblyman assemblywoman magistrate sheriff deputy marshal \
-warden chaplain monk nun priest pastor patriarch metropolitan lama guru";
+warden chaplain monk nun priest pastor patriarch metropolitan lama guru collector speaker solicitor \
+barrister counsel coroner referee umpire firefighter paramedic brigadier commandant taoiseach tanaiste \
+tánaiste superintendent midwife pharmacist consul postmaster accountant procurator advocate garda";
 
 /// Modifiers that may precede a title inside a capitalised run ("Foreign Minister", "Deputy Prime Minister").
 const TITLE_MODIFIERS: &str = "foreign defence defense finance interior health prime deputy vice former acting chief \
@@ -33,7 +35,9 @@ supreme grand high lord lieutenant police army navy air military security intell
 regional district county city provincial opposition majority minority party team club coalition \
 interim outgoing incoming incumbent late then co joint permanent special top development digital science \
 technology research housing employment immigration treasury commerce industry foreign-affairs \
-chief-executive managing-director head-coach";
+chief-executive managing-director head-coach cabinet group financial operating information marketing \
+commercial medical legal communications operations station watch area divisional borough metropolitan \
+nursing clinical scientific technical sales investment strategy policy";
 
 /// Last words that make a capitalised run an organisation.
 const ORG_HEADS: &str = "ministry council agency university inc inc. ltd ltd. llc plc corp corp. corporation co \
@@ -50,7 +54,17 @@ management research registry survey surveys consultants consulting associates br
 logistics shipping electric electronics chemicals foods brewery brewing airlines wanderers athletic commissariat gmbh ag sa nv bv ab asa spa ag. \
 conference council's ministry's cooperative co-op partnership partners capital ventures investments \
 insurance energy petroleum oil gas mining steel airport-authority railways railway rail studios records \
-publishing publishers foundation's hospitals clinic observatory centre center magazine daily weekly";
+publishing publishers foundation's hospitals clinic observatory centre center magazine daily weekly \
+regulator regulators watchdog stockbrokers brokerage dairies dairy bakery bakeries creamery distillery \
+winery treasury coastguard mission jewellers jewelers supermarkets supermarket stores retail retailers \
+highways waterways utilities utility telecom telecoms communications therapeutics biotech biosciences \
+healthcare hotels resorts restaurants cinemas theatres theatre orchestra choir ensemble philharmonic \
+symphony opera ballet collective cooperative syndicate consortium taskforce task-force panel caucus \
+assn dept govt ministries agencies councils commissions committees tribunals courts rangers \
+hotspur harriers gaels holding gruppe gruppen konzern werke verlag sparkasse \
+versicherung forvaltning fondsforvaltning rederi kapital invest finans juweliers jewellery oy oyj se kg kgaa \
+sarl sas srl ltda pty bhd tbk jsc pjsc ojsc llp lp sons bros brothers brewers growers producers manufacturers exporters employers \
+bankers pantry shelter metro newswire wire dispatch chronicle courier mirror express";
 
 /// First words that, followed by "of", make a capitalised run an organisation ("Bank of England").
 const ORG_PREFIXES: &str = "ministry department bank university council court church office federation league \
@@ -63,11 +77,21 @@ straits island islands isles mountain mountains hills hill valley desert peninsu
 district oblast prefecture village town airport port harbour harbor park forest canal plain plains plateau delta \
 heights strip channel ridge creek springs gorge cove republic kingdom emirates principality sultanate palace castle cathedral mosque stadium arena highway motorway expressway falls beach reef glacier volcano crossing cosmodrome peak range basin archipelago \
 canyon highlands lowlands territory territories governorate krai okrug voivodeship canton municipality \
-borough township neighbourhood neighborhood quarter";
+borough township neighbourhood neighborhood quarter way drive estate crescent terrace gardens meadows \
+parade embankment wharf quay quays docks dock marina pier plaza promenade reservoir dam lagoon marsh \
+marshes wetlands estuary fjord fjords headland moor moors heath fen fens glen pass ghats hamlet \
+suburb parish commune arrondissement prefecture atoll cays keys mesa bayou sound firth loch lough \
+waterfront riverside seafront corniche circuit racecourse speedway velodrome ground grounds \
+tunnel interchange junction bypass underpass flyover causeway";
 
 /// First words that make a capitalised run an organisation without "of" ("Banque Lemoine").
 const ORG_LEADS: &str = "banque banco banca grupo groupe compagnie compania companhia societe société \
-sociedad fondation stiftung";
+sociedad fondation stiftung club deportivo deportiva atlético atletico sporting racing \
+brouwerij brasserie brauerei bodega bodegas cervecería cerveceria piekarnia transportes transports \
+ysbyty colegio universidad universidade université universität universiteit università instituto institut \
+istituto ospedale hôpital hospital clínica clinica escuela escola liceo lycée fundación fundación fundação \
+asociación associação partido partito parti hm hmp hms radio-televisión editorial editora \
+aerolíneas aerolineas linhas lignes fluggesellschaft dynamo";
 
 /// Plural or area nouns that, before "of", make the next name a place ("parts of Oromia").
 const PLACE_OF: &str = "capital people residents heart centre center edge east west north south \
@@ -75,8 +99,9 @@ northeast northwest southeast southwest suburb central northern southern eastern
 districts district suburbs states state islands island region province";
 
 /// First words that make a capitalised run a place ("Mount Fuji", "Lake Geneva").
-const PLACE_PREFIXES: &str =
-    "mount mt loch lake port fort cape gulf sea isle isla san santa st. sao são";
+const PLACE_PREFIXES: &str = "mount mt loch lake port fort cape gulf sea isle isla san santa st. sao são river rio río \
+monte puerto porto bahia bahía lac lago ciudad pico sierra cerro wadi jebel jabal ras tel kfar \
+ilha ile île estadio estádio stade stadio";
 
 /// Lowercase words that, directly before a capitalised name, suggest a place.
 const PLACE_PREPOSITIONS: &str = "in near outside across throughout towards toward into inside around \
@@ -121,7 +146,7 @@ covid covid-19 coronavirus internet web god allah cup games olympics olympic war
 award prize act bill law treaty conventions convention report index agreement accord plan summit conference forum championship championships \
 open series season tournament final finals grand prix world international global national cold \
 spring summer autumn fall winter north south east west northern southern eastern western central \
-am pm gmt utc et bst cet";
+am pm gmt utc et bst cet copa coupe coppa torneo campeonato trofeo pokal composite benchmark";
 
 /// Days and months and similar time words that never start or end a name.
 const TIME_WORDS: &str = "monday tuesday wednesday thursday friday saturday sunday january february march april \
@@ -130,11 +155,31 @@ christmas easter today yesterday tomorrow";
 
 /// Lowercase connectors allowed inside a capitalised name ("Bank of England", "Ludwig van Beethoven").
 const CONNECTORS: &str = "of for de la le du des del della der den van von bin bint al el da dos das di y and & \
-upon the";
+upon the ap ibn ben zu ter dello dei degli";
 
 /// Cues after a name that suggest a person ("..., who", "... said").
 const PERSON_AFTER: &str = "said says told added wrote tweeted posted argued insisted denied admitted explained \
 warned stressed noted acknowledged claimed recalled asked replied responded testified";
+
+/// Lowercase words after a name that make it an organisation ("Hollis spokeswoman", "Labour
+/// councillors", "Acme shares").
+const ORG_AFTER: &str = "spokesman spokeswoman spokesperson spokespeople leadership councillors \
+councilors lawmakers mps meps shareholders shares stock executives employees staff workers subsidiary \
+subsidiaries headquarters fighters militants chairman chairwoman chairperson boss bosses insiders \
+franchise squad roster stores outlets branches customers members \
+councillor councilor candidate candidates";
+
+/// Adjectives that end the short name of a hospital, school or college ("Wrenfield General",
+/// "Thomas Haney Secondary").
+const INSTITUTION_ADJECTIVES: &str = "general regional memorial secondary technical elementary \
+primary comprehensive polytechnic infirmary intermediate collegiate";
+
+/// Place head words that are rarely surnames: they make a run a place even after a given name
+/// ("Wayne County", "Mack Avenue", "River Clyde" is handled by prefixes).
+const STRONG_PLACE_HEADS: &str = "county province region district avenue road boulevard way drive \
+street airport valley stadium bridge estate square oblast prefecture municipality township borough \
+island islands canal highway motorway expressway crescent terrace gardens meadows reservoir estuary \
+governorate parish mountains peninsula";
 
 const FIRST_NAMES: &str = include_str!("first_names.txt");
 
@@ -159,6 +204,9 @@ pub(crate) const DEMONYM: u32 = 1 << 15;
 pub(crate) const DEMONYM_HEAD: u32 = 1 << 16;
 pub(crate) const ORG_LEAD: u32 = 1 << 17;
 pub(crate) const PLACE_OF_WORD: u32 = 1 << 18;
+pub(crate) const ORG_AFTER_WORD: u32 = 1 << 19;
+pub(crate) const INSTITUTION_ADJECTIVE: u32 = 1 << 20;
+pub(crate) const STRONG_PLACE_HEAD: u32 = 1 << 21;
 
 /// Every listed lowercase word (and multi-word demonym) with its class bits: one hash lookup
 /// answers all list-membership questions about a word.
@@ -275,7 +323,10 @@ impl Lexicon {
         let mut add = |word: &str, class: u32| {
             *classes.entry(word_hash(word)).or_insert(0) |= class;
         };
-        let lists: [(&str, u32); 17] = [
+        let lists: [(&str, u32); 20] = [
+            (ORG_AFTER, ORG_AFTER_WORD),
+            (INSTITUTION_ADJECTIVES, INSTITUTION_ADJECTIVE),
+            (STRONG_PLACE_HEADS, STRONG_PLACE_HEAD),
             (ORG_LEADS, ORG_LEAD),
             (PLACE_OF, PLACE_OF_WORD),
             (TITLES, TITLE),

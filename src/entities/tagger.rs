@@ -7,9 +7,10 @@ use super::gazetteer::{
     FastHasher, FastMap, FastSet, Gazetteer, RawHit, case_acceptable, strip_diacritics,
 };
 use super::lexicon::{
-    COMMON, CONNECTOR, DEMONYM, DEMONYM_HEAD, FIRST_NAME, Lexicon, NOT_NAME, ORG_DESCRIPTOR,
-    ORG_HEAD, ORG_LEAD, ORG_PREFIX, PLACE_AFTER_WORD, PLACE_HEAD, PLACE_OF_WORD, PLACE_PREFIX,
-    PLACE_PREPOSITION, SPEECH_VERB, TIME, TITLE, TITLE_MODIFIER, ascii_word_hash_in, word_hash,
+    COMMON, CONNECTOR, DEMONYM, DEMONYM_HEAD, FIRST_NAME, INSTITUTION_ADJECTIVE, Lexicon, NOT_NAME,
+    ORG_AFTER_WORD, ORG_DESCRIPTOR, ORG_HEAD, ORG_LEAD, ORG_PREFIX, PLACE_AFTER_WORD, PLACE_HEAD,
+    PLACE_OF_WORD, PLACE_PREFIX, PLACE_PREPOSITION, SPEECH_VERB, STRONG_PLACE_HEAD, TIME, TITLE,
+    TITLE_MODIFIER, ascii_word_hash_in, word_hash,
 };
 use super::text::{
     ALL_CAPS, BASED, CAPITALISED, COMMA_BEFORE, DIGIT, HYPHENATED, JOINED, LOWERCASE, NON_ASCII,
@@ -395,7 +396,10 @@ impl FieldData<'_> {
         if cached != CLASS_UNKNOWN {
             return cached;
         }
-        let computed = lexicon.classes_of_hash(self.hashes[index]);
+        let mut computed = lexicon.classes_of_hash(self.hashes[index]);
+        if computed == 0 && self.tokens[index].has(NON_ASCII) {
+            computed = folded_classes(self.word(index), lexicon);
+        }
         self.classes[index].set(computed);
         computed
     }
@@ -674,12 +678,16 @@ impl Engine {
                 }
             }
             let next_token = data.tokens[next];
-            if data.class(hit.token_low, lexicon) & FIRST_NAME != 0
-                && !data.tokens[hit.token_low].has(POSSESSIVE)
-                && next_token.has(JOINED)
+            // "Cabinet Secretary Aden Duale": a title before the place word makes it a given name.
+            let titled_before = || {
+                low > 0 && data.tokens[low].has(JOINED) && data.class(low - 1, lexicon) & TITLE != 0
+            };
+            if next_token.has(JOINED)
                 && next_token.has(CAPITALISED)
                 && !next_token.has(ALL_CAPS)
+                && !data.tokens[hit.token_low].has(POSSESSIVE)
                 && data.claimed[next].is_none()
+                && (data.class(hit.token_low, lexicon) & FIRST_NAME != 0 || titled_before())
                 && data.class(next, lexicon) & (ORG_HEAD | PLACE_HEAD | NOT_NAME | COMMON) == 0
             {
                 released.push(hit_index);
@@ -729,15 +737,35 @@ impl Engine {
                         continue;
                     }
                     let next = data.tokens[high];
-                    if next.has(JOINED)
-                        && (next.is_name_like() || is_name_particle(data.word(high)))
-                    {
+                    let joins = if next.has(JOINED) {
+                        next.is_name_like() || is_name_particle(data.word(high))
+                    } else {
+                        next.is_name_like() && ampersand_before(data, high)
+                    };
+                    if joins {
                         high += 1;
                         continue;
                     }
+                    // "Committee on Economic Affairs": "on" after an organisation's head word.
+                    let on_after_head = data.word(high) == "on"
+                        && matches!(
+                            &*lower(data.word(high - 1)),
+                            "committee"
+                                | "commission"
+                                | "council"
+                                | "panel"
+                                | "group"
+                                | "conference"
+                                | "forum"
+                                | "taskforce"
+                                | "subcommittee"
+                        )
+                        && high + 1 < count
+                        && data.claimed[high + 1].is_none()
+                        && data.class(high + 1, lexicon) & (TIME | COMMON | NOT_NAME) == 0;
                     if next.has(JOINED)
                         && next.has(LOWERCASE)
-                        && data.class(high, lexicon) & CONNECTOR != 0
+                        && (data.class(high, lexicon) & CONNECTOR != 0 || on_after_head)
                     {
                         let mut probe = high + 1;
                         if probe < count
@@ -899,12 +927,34 @@ impl Engine {
                 let fallback = pending
                     .fallback
                     .or_else(|| list_neighbour_type(&builder, data, pending.token_low));
+                // "the Rovers squad" after "Castlebridge Rovers": the last word of an
+                // organisation's name already in the story.
+                if fallback == Some(EntityType::Organisation)
+                    && let Some(key) = builder.entities.iter().position(|entity| {
+                        entity.entity_type == EntityType::Organisation
+                            && !entity.mentions.is_empty()
+                            && entity
+                                .name
+                                .rsplit_once(' ')
+                                .is_some_and(|(_, last)| last.eq_ignore_ascii_case(surface))
+                    })
+                {
+                    builder.mention(key, data, start, end);
+                    continue;
+                }
                 if let Some(entity_type) = fallback {
                     let name = canonical_from_surface(surface);
                     let id = wiredesk_id(entity_type, &name);
                     let key = builder.entity(id, entity_type, name);
                     builder.mention(key, data, start, end);
                 }
+                continue;
+            }
+            if let Some(entity_type) = pending.fallback {
+                let name = canonical_from_surface(surface);
+                let id = wiredesk_id(entity_type, &name);
+                let key = builder.entity(id, entity_type, name);
+                builder.mention(key, data, start, end);
                 continue;
             }
             // Multi-word leftovers: attach the words that name people already in the story.
@@ -1052,6 +1102,13 @@ impl Engine {
             if previous.has(LOWERCASE) && class & PLACE_PREPOSITION != 0 {
                 return Some(EntityType::Place);
             }
+            // "In Geneva, ...": a sentence-initial preposition (not "In Kim's view").
+            if previous.has(SENTENCE_START)
+                && class & PLACE_PREPOSITION != 0
+                && !data.tokens[high - 1].has(POSSESSIVE)
+            {
+                return Some(EntityType::Place);
+            }
             if class & TITLE != 0 {
                 return Some(EntityType::Person);
             }
@@ -1059,11 +1116,20 @@ impl Engine {
                 return Some(EntityType::Organisation);
             }
         }
-        if high < data.tokens.len()
-            && data.tokens[high].has(LOWERCASE)
-            && data.class(high, lexicon) & PLACE_AFTER_WORD != 0
-        {
-            return Some(EntityType::Place);
+        if high < data.tokens.len() && data.tokens[high].has(LOWERCASE) {
+            let class = data.class(high, lexicon);
+            if class & PLACE_AFTER_WORD != 0 {
+                return Some(EntityType::Place);
+            }
+            // "Hollis spokeswoman", "Labour councillors", "Acme shares".
+            if class & ORG_AFTER_WORD != 0
+                && data.tokens[high].has(JOINED)
+                && !data.tokens[low].has(SENTENCE_START)
+                && data.tokens[low].has(JOINED)
+                && !data.tokens[high - 1].has(POSSESSIVE)
+            {
+                return Some(EntityType::Organisation);
+            }
         }
         None
     }
@@ -1081,11 +1147,55 @@ impl Engine {
         pendings: &mut Vec<Pending>,
     ) {
         let lexicon = &self.lexicon;
+        // "Eoin Kiely SC", "Jane Roe MP": a post-nominal after a name is not part of it.
+        let mut high = high;
+        if high - low >= 3
+            && data.tokens[high - 1].has(ALL_CAPS)
+            && matches!(
+                data.word(high - 1),
+                "QC" | "KC"
+                    | "SC"
+                    | "MP"
+                    | "MSP"
+                    | "MLA"
+                    | "MS"
+                    | "TD"
+                    | "MBE"
+                    | "OBE"
+                    | "CBE"
+                    | "KBE"
+                    | "DBE"
+            )
+            && (low..high - 1).all(|index| {
+                data.tokens[index].has(CAPITALISED)
+                    && !data.tokens[index].has(ALL_CAPS)
+                    && data.class(index, lexicon) & (ORG_HEAD | PLACE_HEAD | ORG_LEAD) == 0
+            })
+        {
+            high -= 1;
+        }
         // "X and Y": split unless the whole run is one organisation's name ("Ministry of
         // Agriculture and Livestock", "Disaster Risk Reduction and Management Authority").
         let and_at = (low + 1..high)
             .rev()
             .find(|index| matches!(data.word(*index), "and" | "&"));
+        // "Hollis & Garrow", "Marks & Spencer": short unknown names joined by an ampersand name
+        // one firm (news prose joins people and places with "and").
+        if let Some(amp_index) = (low + 1..high).find(|index| ampersand_before(data, *index))
+            && data.class(high - 1, lexicon) & ORG_HEAD == 0
+            && data.claimed[low..high].iter().all(Option::is_none)
+        {
+            let start = self.strip_leading(data, low, high, lowercase_words, true).0;
+            if start < amp_index {
+                pendings.push(Pending {
+                    field: field_index,
+                    token_low: start,
+                    token_high: high,
+                    fallback: Some(EntityType::Organisation),
+                });
+                return;
+            }
+        }
         if let Some(and_index) = and_at
             && !self.is_whole_organisation(data, hits, low, high, and_index)
         {
@@ -1144,9 +1254,30 @@ impl Engine {
                         && self.gazetteer.entries[hit.entry as usize].entity_type
                             == EntityType::Place
                 });
+            // "Fans of Club Atlético Solvane": the name after "of" leads with an organisation
+            // word.
+            let tail_is_org_led = data.class(tail_start.min(high - 1), lexicon) & ORG_LEAD != 0
+                && data.claimed[tail_start.min(high - 1)].is_none();
+            // "Fans of Ashcombe Town", "Residents of Caddo Ridge": a sentence-initial plural
+            // noun before "of" is no part of the name.
+            let plural_noun_before_of = of_index == low + 1
+                && data.tokens[low].has(SENTENCE_START)
+                && data.claimed[low].is_none()
+                && ends_with_ignore_case(data.word(low), "s", 4)
+                && data.class(low, lexicon)
+                    & (ORG_PREFIX
+                        | ORG_HEAD
+                        | ORG_LEAD
+                        | PLACE_HEAD
+                        | PLACE_PREFIX
+                        | FIRST_NAME
+                        | TITLE)
+                    == 0;
             if start < of_index
                 && (titled
                     || given_name
+                    || tail_is_org_led
+                    || plural_noun_before_of
                     || (head_is_name && (tail_is_org || tail_is_place))
                     || (tail_is_place && !head_structured && of_index - start <= 3))
                 && of_index + 1 < high
@@ -1179,12 +1310,20 @@ impl Engine {
         let org_prefixed = high - low >= 3
             && (low..high - 2).any(|index| {
                 data.class(index, lexicon) & (ORG_PREFIX | ORG_HEAD) != 0
-                    && matches!(data.word(index + 1), "of" | "for")
+                    && matches!(data.word(index + 1), "of" | "for" | "on")
                     && data.tokens[index].has(CAPITALISED)
             });
         let bank_compound = ends_with_ignore_case(data.word(high - 1), "bank", 6);
-        let org_headed = last_class & ORG_HEAD != 0 || org_prefixed || bank_compound;
+        // "Club Atlético Lanús", "Transportes Wari Express": a foreign organisation lead word.
+        let org_led = first_class & ORG_LEAD != 0 && data.claimed[low].is_none();
         let last_claim = data.claimed[high - 1];
+        // "beat Ashcombe Town 3-0": a team's name before a score; only a place-like name (not
+        // the player in "Tereza Hronkova 6-3").
+        let team = last_class & PLACE_HEAD != 0
+            && followed_by_score(data, high)
+            && data.claimed[low..high].iter().all(Option::is_none);
+        let org_headed =
+            last_class & ORG_HEAD != 0 || org_prefixed || bank_compound || org_led || team;
         // "Gulf of Mexico", "Democratic Republic of the Congo", "Isle of Wight".
         let place_prefixed = high - low >= 3
             && (low..high - 2).any(|index| {
@@ -1195,10 +1334,17 @@ impl Engine {
         // Not "Detective Sergeant Lena Marsh": no titles or given names in a place's name.
         let person_words =
             (low..high).any(|index| data.class(index, lexicon) & (TITLE | FIRST_NAME) != 0);
-        let place_headed = (place_prefixed
-            || last_class & PLACE_HEAD != 0
-            || (first_class & PLACE_PREFIX != 0 && high - low >= 2))
-            && !person_words;
+        // "(Gulf Dispatch) -": the agency credited in a dateline.
+        let dateline_credit = data.field == Field::Body
+            && low < 12
+            && data.tokens[low].has(PAREN_BEFORE)
+            && data.tokens[high - 1].has(PAREN_AFTER);
+        let place_headed = !team
+            && (place_prefixed
+                || last_class & PLACE_HEAD != 0
+                || (first_class & PLACE_PREFIX != 0 && high - low >= 2))
+            && (!person_words || last_class & STRONG_PLACE_HEAD != 0)
+            && !dateline_credit;
         if (org_headed || place_headed) && high - low >= 2 {
             let last_hit_is_org = last_claim.is_some_and(|hit| {
                 self.gazetteer.entries[hits[hit as usize].entry as usize].entity_type
@@ -1234,6 +1380,37 @@ impl Engine {
         }
         // "Robbie Moore", "Mary Sheffield": a given name followed by a surname that the gazetteer
         // also knows as a one-word place is a person's name, not a name and a place.
+        // "NFU Scotland", "NHS England", "JR Hokkaido": an acronym naming an organisation,
+        // then a place it serves, is one organisation.
+        if high - low >= 2
+            && data.tokens[low].has(ALL_CAPS)
+            && data.word(low).len() <= 5
+            && data.tokens[low + 1].has(JOINED)
+            && !data.tokens[low + 1].has(ALL_CAPS)
+            && data.claimed[low].is_none_or(|claim| {
+                let hit = &hits[claim as usize];
+                hit.token_high == low + 1
+                    && self.gazetteer.entries[hit.entry as usize].entity_type
+                        == EntityType::Organisation
+            })
+            && data.claimed[low + 1].is_some_and(|claim| {
+                let hit = &hits[claim as usize];
+                hit.token_low == low + 1
+                    && hit.token_high == high
+                    && self.gazetteer.entries[hit.entry as usize].entity_type == EntityType::Place
+            })
+        {
+            for claim in data.claimed[low..high].iter().flatten() {
+                hits[*claim as usize].removed = true;
+            }
+            candidates.push(Candidate {
+                field: field_index,
+                start: data.tokens[low].start,
+                end: data.tokens[high - 1].end,
+                entity_type: EntityType::Organisation,
+            });
+            return;
+        }
         let name_start = self
             .strip_leading(data, low, high, lowercase_words, false)
             .0;
@@ -1312,11 +1489,13 @@ impl Engine {
         let tail_headed = data.class(high - 1, lexicon) & ORG_HEAD != 0;
         let structured = (low..and_index.saturating_sub(1)).any(|index| {
             data.class(index, lexicon) & (ORG_PREFIX | ORG_HEAD) != 0
-                && matches!(data.word(index + 1), "of" | "for")
+                && matches!(data.word(index + 1), "of" | "for" | "on")
         });
         if structured {
-            let tail_alone =
-                (and_index + 1..high).any(|index| data.claimed[index].is_some()) || tail_headed;
+            // "Ministry of Transport and Communications": one head word after "and" is part of
+            // the name; "... and Acme Communications" stands alone.
+            let tail_alone = (and_index + 1..high).any(|index| data.claimed[index].is_some())
+                || (tail_headed && high - and_index > 2);
             return !tail_alone;
         }
         if !tail_headed {
@@ -1368,9 +1547,21 @@ impl Engine {
             let role_before_name = token.has(SENTENCE_START)
                 && start + 2 < high
                 && class & FIRST_NAME == 0
+                && (looks_like_role_noun(word)
+                    || (word.len() >= 4 && lowercase_words.contains(&data.hashes[start])))
                 && data.class(start + 1, lexicon) & FIRST_NAME != 0
                 && data.claimed[start + 1].is_none();
-            if class & COMMON != 0 && !token.has(ALL_CAPS)
+            // "New Chitose Airport", "All Nippon Airways": inside a sentence, a capitalised
+            // common word before a head word belongs to the name (articles excepted).
+            let kept_in_name = || {
+                keep_titles
+                    && token.has(CAPITALISED)
+                    && !token.has(SENTENCE_START)
+                    && start + 1 < high
+                    && data.tokens[start + 1].has(CAPITALISED)
+                    && !matches!(&*lower(word), "the" | "a" | "an")
+            };
+            if class & COMMON != 0 && !token.has(ALL_CAPS) && !kept_in_name()
                 || class & TIME != 0
                 || hyphen_descriptor
                 || role_before_name
@@ -1387,6 +1578,16 @@ impl Engine {
                 let mut last_title = None;
                 while probe < high && data.claimed[probe].is_none() {
                     let probe_class = data.class(probe, lexicon);
+                    // "Group Commander Dean Whitcombe": after a title, a given name that is also
+                    // a title ("Dean", "Major") before another capitalised word starts the name.
+                    let given_name_after_title = last_title.is_some()
+                        && probe_class & FIRST_NAME != 0
+                        && probe + 1 < high
+                        && data.tokens[probe + 1].has(CAPITALISED)
+                        && data.class(probe + 1, lexicon) & (TITLE | TITLE_MODIFIER) == 0;
+                    if given_name_after_title {
+                        break;
+                    }
                     if probe_class & TITLE != 0 {
                         last_title = Some(probe);
                     } else if probe_class & (TITLE_MODIFIER | DEMONYM) == 0 {
@@ -1444,12 +1645,17 @@ impl Engine {
         // "Schneider CEO Olivier Blum": a title inside the run splits it.
         if !titled && start + 2 < high {
             let title_at = (start + 1..high - 1).rev().find(|index| {
-                data.class(*index, lexicon) & TITLE != 0 && data.claimed[*index].is_none()
+                let class = data.class(*index, lexicon);
+                class & TITLE != 0
+                    && data.claimed[*index].is_none()
+                    && !(class & FIRST_NAME != 0 && data.class(index - 1, lexicon) & TITLE != 0)
             });
             if let Some(title_index) = title_at {
                 let mut prefix_end = title_index;
+                // "Adani Group Chairman ...": an organisation's head word ends the prefix.
                 while prefix_end > start
                     && data.class(prefix_end - 1, lexicon) & (TITLE_MODIFIER | DEMONYM) != 0
+                    && data.class(prefix_end - 1, lexicon) & ORG_HEAD == 0
                 {
                     prefix_end -= 1;
                 }
@@ -1551,6 +1757,14 @@ impl Engine {
                 cue.filter(|entity_type| *entity_type == EntityType::Organisation)
             } else if first_is_given_name && cue == Some(EntityType::Place) {
                 None
+            } else if cue == Some(EntityType::Place) && data.class(start, lexicon) & ORG_HEAD != 0 {
+                // "in Parliament", "at Congress": an institution's head word is no place.
+                Some(EntityType::Organisation)
+            } else if cue == Some(EntityType::Organisation)
+                && lowercase_words.contains(&data.hashes[start])
+            {
+                // "Rescue workers": a word the story also writes in lower case.
+                None
             } else {
                 cue
             };
@@ -1566,12 +1780,20 @@ impl Engine {
         let last_word = data.word(end - 1);
         let bank_compound = ends_with_ignore_case(last_word, "bank", 6)
             || ends_with_ignore_case(last_word, "bankas", 6);
-        if last_class & ORG_HEAD != 0 || first_class & ORG_LEAD != 0 || bank_compound {
+        // "Wrenfield General", "Thomas Haney Secondary": a hospital's or school's short name.
+        let institution = last_class & INSTITUTION_ADJECTIVE != 0
+            && !titled
+            && (start..end - 1).all(|index| data.class(index, lexicon) & TITLE == 0);
+        if last_class & ORG_HEAD != 0 || first_class & ORG_LEAD != 0 || bank_compound || institution
+        {
             push_candidate(EntityType::Organisation, candidates);
             return;
         }
         if (last_class & PLACE_HEAD != 0 || first_class & PLACE_PREFIX != 0)
-            && !(first_is_given_name && length == 2)
+            && !(first_is_given_name
+                && length == 2
+                && last_class & STRONG_PLACE_HEAD == 0
+                && first_class & PLACE_PREFIX == 0)
         {
             push_candidate(EntityType::Place, candidates);
             return;
@@ -1580,8 +1802,9 @@ impl Engine {
             push_candidate(EntityType::Person, candidates);
             return;
         }
+        // "developer Marcus Whitfield-Grant": a given name outweighs a place or company cue.
         if let Some(entity_type) = cue
-            && !(first_is_given_name && entity_type == EntityType::Place)
+            && !(first_is_given_name && entity_type != EntityType::Person)
         {
             push_candidate(entity_type, candidates);
             return;
@@ -1593,7 +1816,14 @@ impl Engine {
         let followed_by_speech = end < data.tokens.len()
             && data.tokens[end].has(LOWERCASE)
             && data.class(end, lexicon) & SPEECH_VERB != 0;
-        if name_like && (first_is_given_name || length <= 3 || followed_by_speech) {
+        // "Vaccine Provision", "Child Care": without a given name, a word the story also uses in
+        // lower case marks a capitalised phrase, not a person.
+        let common_phrase = !(start..end).any(|index| data.class(index, lexicon) & FIRST_NAME != 0)
+            && (start..end).any(|index| {
+                data.word(index).len() >= 4 && lowercase_words.contains(&data.hashes[index])
+            });
+        if name_like && !common_phrase && (first_is_given_name || length <= 3 || followed_by_speech)
+        {
             push_candidate(EntityType::Person, candidates);
             return;
         }
@@ -1627,6 +1857,54 @@ fn list_neighbour_type(
     let key = builder.entity_ending_at(data.field, data.tokens[previous].end)?;
     let entity_type = builder.entities[key].entity_type;
     (entity_type != EntityType::Person).then_some(entity_type)
+}
+
+/// Lexicon classes of an accented word's unaccented spelling ("Álvaro", "Inés"); kept out of
+/// line so the hot class lookup stays small.
+#[cold]
+#[inline(never)]
+fn folded_classes(word: &str, lexicon: &Lexicon) -> u32 {
+    let folded = strip_diacritics(word);
+    if folded.is_ascii() {
+        lexicon.classes(&folded)
+    } else {
+        0
+    }
+}
+
+/// Whether a capitalised word could be an English role noun ("Meteorologist", "Neighbour",
+/// "Trustee"): role nouns end in a consonant or "-ee", while given names often end in a vowel
+/// or "y" ("Roxy", "Maria").
+fn looks_like_role_noun(word: &str) -> bool {
+    let Some(last) = word.chars().next_back() else {
+        return false;
+    };
+    ends_with_ignore_case(word, "ee", 4)
+        || (last.is_alphabetic()
+            && !matches!(last.to_ascii_lowercase(), 'a' | 'e' | 'i' | 'o' | 'u' | 'y'))
+}
+
+/// Whether the run ending before token `high` is followed by a match score ("3-0", "2–1").
+fn followed_by_score(data: &FieldData<'_>, high: usize) -> bool {
+    high < data.tokens.len() && data.tokens[high].has(DIGIT) && data.tokens[high].has(JOINED) && {
+        let word = data.word(high);
+        word.split_once('-').is_some_and(|(home, away)| {
+            (1..=2).contains(&home.len())
+                && (1..=2).contains(&away.len())
+                && home
+                    .bytes()
+                    .chain(away.bytes())
+                    .all(|byte| byte.is_ascii_digit())
+        })
+    }
+}
+
+/// Whether token `index` follows its predecessor across a lone ampersand ("Hollis & Garrow").
+fn ampersand_before(data: &FieldData<'_>, index: usize) -> bool {
+    index > 0 && {
+        let gap = &data.text[data.tokens[index - 1].end..data.tokens[index].start];
+        gap.len() <= 3 && gap.trim() == "&"
+    }
 }
 
 /// Whether `word` is at least `min_length` bytes long and ends with ASCII `suffix` in any case.
@@ -1874,6 +2152,15 @@ impl DocBuilder {
                 {
                     org_leads.entry(name_key(lead)).or_insert(key);
                 }
+                // "Hollis & Garrow" for "Hollis & Garrow Logistics": a firm's name without its
+                // trailing business word, when at least two words remain.
+                if entity.entity_type == EntityType::Organisation
+                    && let Some((rest, last)) = name.rsplit_once(' ')
+                    && rest.contains(' ')
+                    && BUSINESS_OR_CLUB_HEADS.contains(&&*lower(last))
+                {
+                    full.entry(name_key(rest)).or_insert(key);
+                }
                 if entity.entity_type != EntityType::Person || !name.contains(' ') {
                     continue;
                 }
@@ -1936,8 +2223,31 @@ impl DocBuilder {
         }
     }
 
+    /// Folds an unknown place named like an unknown organisation of the story without its
+    /// legal or club suffix ("Ashcombe Town" into "Ashcombe Town FC").
+    fn merge_places_into_clubs(&mut self) {
+        const PLACE_PREFIX: &str = "wiredesk:place:";
+        const ORG_PREFIX: &str = "wiredesk:org:";
+        for place in 0..self.entities.len() {
+            let Some(slug) = self.entities[place].id.strip_prefix(PLACE_PREFIX) else {
+                continue;
+            };
+            let target = self.entities.iter().position(|entity| {
+                entity.entity_type == EntityType::Organisation
+                    && !entity.mentions.is_empty()
+                    && entity.id.strip_prefix(ORG_PREFIX) == Some(slug)
+                    && entity.name.len() > self.entities[place].name.len()
+            });
+            if let Some(organisation) = target {
+                let moved = std::mem::take(&mut self.entities[place].mentions);
+                self.entities[organisation].mentions.extend(moved);
+            }
+        }
+    }
+
     fn finish(mut self) -> Vec<Entity> {
         self.merge_name_suffixes();
+        self.merge_places_into_clubs();
         let mut entities: Vec<Entity> = self
             .entities
             .into_iter()

@@ -334,3 +334,260 @@ Emma Tavistock had visited.",
         "{names:?}"
     );
 }
+
+/// A gazetteer for the rule tests below: small places that are also names, an acronym.
+const RULE_GAZETTEER: &str = "# rule-test gazetteer\n\
+https://sws.geonames.org/11/\tplace\tScotland\tScotland\tregion,country=GB,pop=5400000\n\
+https://sws.geonames.org/12/\tplace\tKarbeck\tKarbeck\tcity,country=KE,pop=9000\n\
+https://sws.geonames.org/13/\tplace\tSolvane\tSolvane\tcity,country=AR,pop=400000\n\
+https://sws.geonames.org/14/\tplace\tWayne\tWayne\tcity,country=US,pop=50000\n\
+wiredesk:org:acme-health\torganisation\tAcme Health Service\tAcme Health Service|AHS\tgov-body,country=GB,rank=3\n";
+
+fn rule_tagger() -> EntityTagger {
+    match EntityTagger::from_sources(RULE_GAZETTEER, DEMONYMS) {
+        Ok(tagger) => tagger,
+        Err(error) => panic!("rule-test gazetteer must parse: {error}"),
+    }
+}
+
+/// The type of the entity with a mention exactly `text`, if any.
+fn type_of(entities: &[Entity], text: &str) -> Option<EntityType> {
+    entities
+        .iter()
+        .find(|entity| entity.mentions.iter().any(|mention| mention.text == text))
+        .map(|entity| entity.entity_type)
+}
+
+#[test]
+fn street_estate_and_river_names_are_places_not_people() {
+    let body = "Police closed Tollard Way and the Brenning Industrial Estate overnight. Fumes \
+        drifted over River Maddle. A crash blocked Mack Avenue near the junction.";
+    let entities = rule_tagger().tag("Fire at depot", body);
+    for place in [
+        "Tollard Way",
+        "Brenning Industrial Estate",
+        "River Maddle",
+        "Mack Avenue",
+    ] {
+        assert_eq!(
+            type_of(&entities, place),
+            Some(EntityType::Place),
+            "{place}: {entities:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_given_name_before_a_strong_place_head_is_a_place() {
+    let body = "Flooding hit Wayne County on Sunday, officials said.";
+    let entities = rule_tagger().tag("Floods", body);
+    assert_eq!(
+        type_of(&entities, "Wayne County"),
+        Some(EntityType::Place),
+        "{entities:#?}"
+    );
+    assert_eq!(type_of(&entities, "Wayne"), None, "{entities:#?}");
+}
+
+#[test]
+fn title_phrases_are_not_people() {
+    let body = "\"We worked all night,\" Group Commander Dean Halloway said. The Cabinet \
+        Secretary declined to comment, and the Chief Financial Officer resigned.";
+    let entities = rule_tagger().tag("Blaze", body);
+    assert!(
+        entities
+            .iter()
+            .all(|entity| !entity.name.contains("Commander")
+                && !entity.name.contains("Secretary")
+                && !entity.name.contains("Financial")),
+        "{entities:#?}"
+    );
+}
+
+#[test]
+fn a_title_turns_a_following_small_place_into_a_given_name() {
+    let body = "Treasury Cabinet Secretary Karbeck Mwaura presented the budget in Nairobi.";
+    let entities = rule_tagger().tag("Budget", body);
+    assert_eq!(
+        type_of(&entities, "Karbeck Mwaura"),
+        Some(EntityType::Person),
+        "{entities:#?}"
+    );
+}
+
+#[test]
+fn capitalised_phrases_used_in_lower_case_are_not_people() {
+    let body = "The Vaccine Provision scheme pays for each vaccine provision made by clinics.";
+    let entities = rule_tagger().tag("Vaccines", body);
+    assert_eq!(
+        type_of(&entities, "Vaccine Provision"),
+        None,
+        "{entities:#?}"
+    );
+}
+
+#[test]
+fn organisations_without_a_classic_head_word() {
+    let body = "Shares in Hollis & Garrow Logistics fell. Hollis & Garrow employs 140 people. \
+        The Charities Regulator opened an inquiry. Doctors at Wrenfield General were busy. \
+        Fans of Club Atlético Solvane cheered, and Brouwerij Van Gent sold out. \
+        A Trelawny spokeswoman said the Committee on Rural Affairs would meet.";
+    let entities = rule_tagger().tag("Business", body);
+    for organisation in [
+        "Hollis & Garrow Logistics",
+        "Charities Regulator",
+        "Wrenfield General",
+        "Club Atlético Solvane",
+        "Brouwerij Van Gent",
+        "Trelawny",
+        "Committee on Rural Affairs",
+    ] {
+        assert_eq!(
+            type_of(&entities, organisation),
+            Some(EntityType::Organisation),
+            "{organisation}: {entities:#?}"
+        );
+    }
+    let firm = entities
+        .iter()
+        .find(|entity| entity.name == "Hollis & Garrow Logistics");
+    assert_eq!(
+        firm.map(texts).unwrap_or_default(),
+        ["Hollis & Garrow Logistics", "Hollis & Garrow"],
+        "{entities:#?}"
+    );
+    assert_eq!(type_of(&entities, "Solvane"), None, "{entities:#?}");
+}
+
+#[test]
+fn an_acronym_and_the_place_it_serves_are_one_organisation() {
+    let body = "Farmers told NFU Scotland about the drought, and AHS Scotland said it was ready.";
+    let entities = rule_tagger().tag("Drought", body);
+    assert_eq!(
+        type_of(&entities, "NFU Scotland"),
+        Some(EntityType::Organisation),
+        "{entities:#?}"
+    );
+    assert_eq!(
+        type_of(&entities, "AHS Scotland"),
+        Some(EntityType::Organisation),
+        "{entities:#?}"
+    );
+    assert_eq!(type_of(&entities, "Scotland"), None, "{entities:#?}");
+}
+
+#[test]
+fn initials_and_post_nominals_belong_to_people_s_names() {
+    let body = "Revenue minister K. Rajan visited, with Tore O. Sandvik. Counsel Eoin Farrelly SC \
+        spoke for the charity.";
+    let entities = rule_tagger().tag("Visit", body);
+    for person in ["K. Rajan", "Tore O. Sandvik", "Eoin Farrelly"] {
+        assert_eq!(
+            type_of(&entities, person),
+            Some(EntityType::Person),
+            "{person}: {entities:#?}"
+        );
+    }
+    assert_eq!(type_of(&entities, "K"), None, "{entities:#?}");
+}
+
+#[test]
+fn accented_given_names_and_given_name_cues() {
+    let body = "Finance chief Álvaro Solvane Mendes spoke. Local developer Marcus \
+        Whitlow-Brandt donated the site. Roxy Mathew Quill, who studies monsoons, said rain \
+        would ease. Neighbour Gary Pinton said he heard a bang.";
+    let entities = rule_tagger().tag("Names", body);
+    for person in [
+        "Álvaro Solvane Mendes",
+        "Marcus Whitlow-Brandt",
+        "Roxy Mathew Quill",
+        "Gary Pinton",
+    ] {
+        assert_eq!(
+            type_of(&entities, person),
+            Some(EntityType::Person),
+            "{person}: {entities:#?}"
+        );
+    }
+}
+
+#[test]
+fn short_names_and_venue_words_keep_their_name_parts() {
+    let body = "Flights left from New Chitwell Airport, and Trelawny Parliament met. The bill \
+        passed in Parliament on Tuesday.";
+    let entities = rule_tagger().tag("Flights", body);
+    assert_eq!(
+        type_of(&entities, "New Chitwell Airport"),
+        Some(EntityType::Place),
+        "{entities:#?}"
+    );
+    assert_eq!(
+        type_of(&entities, "Parliament"),
+        Some(EntityType::Organisation),
+        "{entities:#?}"
+    );
+}
+
+#[test]
+fn club_short_forms_and_foreign_firm_words_make_organisations() {
+    let body = "Ashcombe Town FC won 2-0. Fans of Ashcombe Town cheered in Brindlecombe. Nurses \
+        at University Hospital Brindlecombe and staff of Vanderbeek Juweliers joined in.";
+    let entities = tagger().tag("Promotion", body);
+    let club = entities
+        .iter()
+        .find(|entity| entity.name == "Ashcombe Town FC");
+    assert_eq!(
+        club.map(texts).unwrap_or_default(),
+        ["Ashcombe Town FC", "Ashcombe Town"],
+        "{entities:#?}"
+    );
+    assert_eq!(
+        type_of(&entities, "Vanderbeek Juweliers"),
+        Some(EntityType::Organisation),
+        "{entities:#?}"
+    );
+    assert_eq!(type_of(&entities, "Brindlecombe"), Some(EntityType::Place));
+}
+
+#[test]
+fn a_team_before_a_score_is_an_organisation() {
+    let body = "Castleford beat Ashworth Town 3-0 on Sunday in the final.";
+    let entities = tagger().tag("Final", body);
+    assert_eq!(
+        type_of(&entities, "Ashworth Town"),
+        Some(EntityType::Organisation),
+        "{entities:#?}"
+    );
+}
+
+#[test]
+fn a_player_before_a_score_stays_a_person() {
+    let body = "Top seed Maria Kovalenko won 6-3 6-4 against her rival.";
+    let entities = tagger().tag("Tennis", body);
+    assert_eq!(
+        type_of(&entities, "Maria Kovalenko"),
+        Some(EntityType::Person),
+        "{entities:#?}"
+    );
+}
+
+#[test]
+fn an_organisation_before_its_officer_s_title_keeps_its_head_word() {
+    let body = "Halvard Group Chairman Jonas Reite and Kestrel Communications Chief Executive \
+        Mira Osei signed the deal.";
+    let entities = tagger().tag("Deal", body);
+    for organisation in ["Halvard Group", "Kestrel Communications"] {
+        assert_eq!(
+            type_of(&entities, organisation),
+            Some(EntityType::Organisation),
+            "{organisation}: {entities:#?}"
+        );
+    }
+    for person in ["Jonas Reite", "Mira Osei"] {
+        assert_eq!(
+            type_of(&entities, person),
+            Some(EntityType::Person),
+            "{person}: {entities:#?}"
+        );
+    }
+}

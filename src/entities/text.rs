@@ -218,6 +218,12 @@ pub(crate) fn wire_prefix_len(headline: &str) -> usize {
     }
 }
 
+/// Capitalised words that open sentences and never continue a name after an initial.
+const SENTENCE_OPENERS: [&str; 24] = [
+    "The", "A", "An", "In", "On", "At", "For", "But", "And", "Or", "He", "She", "It", "They", "We",
+    "I", "This", "That", "There", "Its", "His", "Her", "As", "If",
+];
+
 /// Splits `text` into tokens, appending to `tokens` (cleared first).
 pub(crate) fn tokenize(text: &str, tokens: &mut Vec<Token>) {
     tokens.clear();
@@ -391,13 +397,22 @@ pub(crate) fn tokenize(text: &str, tokens: &mut Vec<Token>) {
                         | "Fr"
                 )
             });
-        if tokens.is_empty() || (sentence && !after_abbreviation) {
+        // "K. Rajan", "Tore O. Sandvik": a capital initial's full stop ends no sentence (unless
+        // a common sentence opener follows, as in "Plan B. The ...").
+        let after_initial = gap == ". "
+            && flags & CAPITALISED != 0
+            && flags & ALL_CAPS == 0
+            && tokens.last().is_some_and(|last: &Token| {
+                last.end - last.start == 1 && bytes[last.start].is_ascii_uppercase()
+            })
+            && !SENTENCE_OPENERS.contains(&&text[start..end]);
+        if tokens.is_empty() || (sentence && !after_abbreviation && !after_initial) {
             flags |= SENTENCE_START;
         }
         if let Some(last) = tokens.last_mut() {
             let plural_possessive =
                 bytes[last.end - 1] == b's' && (gap == "' " || gap == "\u{2019} ");
-            if spaces_only || plural_possessive {
+            if spaces_only || plural_possessive || after_initial {
                 flags |= JOINED;
             }
             if paren {
