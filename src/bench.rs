@@ -578,7 +578,10 @@ pub async fn run_replay_bench(
                 .send_result(
                     FutureRecord::to(&topic)
                         .key(s.uri.as_bytes())
-                        .payload(&record),
+                        .payload(&record)
+                        // As if published when the story arrived: the follower's windows slide
+                        // with the records' timestamps.
+                        .timestamp(prepared.window_time_ms),
                 )
                 .map_err(|(e, _)| e);
             match sent {

@@ -467,6 +467,44 @@ mod tests {
         }
     }
 
+    /// `process` stamps stories with the wall clock while their event times lie years back: the
+    /// windows keep what arrived within the horizon, evict what arrived before, and never spin.
+    #[test]
+    fn received_times_far_from_event_times_evict_by_arrival() {
+        let day = 86_400_000_i64;
+        let now = 1_900_000_000_000_i64;
+        let mut state = State::with_defaults().unwrap();
+        let received = |t: i64| StoryContext {
+            received_ms: Some(t),
+            fallback_time_ms: now - 3_000 * day,
+            ..ctx(1)
+        };
+        let a = enrich(
+            &mut state,
+            story("urn:a", "A storm closed the northern coast road."),
+            received(now),
+        );
+        let b = enrich(
+            &mut state,
+            story("urn:b", "A storm closed the northern coast road."),
+            received(now + 1_000),
+        );
+        assert_eq!(b.dedup.duplicate_of.as_deref(), Some("urn:a"));
+        // Four days of arrivals later the first story has left both windows.
+        enrich(
+            &mut state,
+            story("urn:x", "Markets rose on Tuesday after the data."),
+            received(now + 4 * day),
+        );
+        let c = enrich(
+            &mut state,
+            story("urn:c", "A storm closed the northern coast road."),
+            received(now + 4 * day + 1),
+        );
+        assert_eq!(c.dedup.verdict, Verdict::Unique);
+        assert_ne!(c.dedup.story_id, a.dedup.story_id);
+    }
+
     #[test]
     fn exact_resend_is_a_duplicate_of_the_first_and_shares_its_story() {
         let mut state = State::with_defaults().unwrap();

@@ -462,6 +462,8 @@ impl StoryClusterer {
             if last_time >= cutoff && self.live <= self.cfg.max_clusters {
                 break;
             }
+            // Popped here, so the loop ends even if a cluster's expiry key went stale.
+            self.expiry.pop_first();
             self.evict(slot);
         }
     }
@@ -747,7 +749,7 @@ impl StoryClusterer {
             weighed_at_live: self.live as u32,
             headline_entities: doc.headline_entities.clone(),
         };
-        self.expiry.insert((time, seq, slot));
+        self.expiry.insert((cluster.last_time, seq, slot));
         // Should two first stories share a uri, the newer cluster answers for the id.
         self.by_story.insert(story_id, slot);
         self.slots[slot as usize] = Some(cluster);
