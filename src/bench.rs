@@ -116,6 +116,8 @@ fn ctx(i: usize) -> StoryContext {
 /// One pass of the whole core over the feed; returns elapsed time, stage totals and verdicts.
 fn core_pass(feed: &[Vec<u8>]) -> Result<(Duration, [Duration; 5], [usize; 3]), BenchError> {
     let mut state = State::with_defaults()?;
+    // As in `process` and a service without a fingerprints topic.
+    state.share_records = false;
     let mut stages = [Duration::ZERO; 5];
     let mut verdicts = [0usize; 3];
     let start = Instant::now();

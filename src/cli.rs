@@ -232,11 +232,9 @@ pub fn init_logging(config: &Config) {
 
 fn build_state(config: &Config) -> Result<State, CliError> {
     let tagger = Arc::new(crate::entities::EntityTagger::new().map_err(StateError::from)?);
-    Ok(State::new(
-        config.dedup.clone(),
-        config.cluster.clone(),
-        tagger,
-    )?)
+    let mut state = State::new(config.dedup.clone(), config.cluster.clone(), tagger)?;
+    state.share_records = !config.shared.topic.is_empty();
+    Ok(state)
 }
 
 /// Runs a parsed command line.
@@ -290,6 +288,8 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
         }
         Command::Process(args) => {
             let mut state = build_state(&config)?;
+            // Files in, files out: no other instance listens for story records.
+            state.share_records = false;
             let opts = ProcessOptions {
                 inputs: args.files,
                 text: args.text,

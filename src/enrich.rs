@@ -285,6 +285,9 @@ pub struct State {
     pub index: SharedIndex,
     /// Stage durations of the last `enrich` call.
     pub timings: StageTimings,
+    /// Build the record other instances learn of each story from (off where no one listens:
+    /// `process`, `bench`, a service without a fingerprints topic).
+    pub share_records: bool,
 }
 
 impl State {
@@ -303,6 +306,7 @@ impl State {
             },
             index: Arc::new(Mutex::new(index)),
             timings: StageTimings::default(),
+            share_records: true,
         })
     }
 
@@ -325,6 +329,7 @@ impl State {
             },
             index: self.index.clone(),
             timings: StageTimings::default(),
+            share_records: self.share_records,
         }
     }
 
@@ -340,22 +345,25 @@ pub fn enrich(state: &mut State, story: Story, ctx: StoryContext) -> Envelope {
     enrich_with_decision(state, story, ctx).0
 }
 
-/// [`enrich`], also returning the prepared story's record for other instances.
+/// [`enrich`], also returning the prepared story's record for other instances (when
+/// [`State::share_records`] is on).
 pub fn enrich_with_decision(
     state: &mut State,
     story: Story,
     ctx: StoryContext,
-) -> (Envelope, Decision, crate::replica::StoryRecord) {
+) -> (Envelope, Decision, Option<crate::replica::StoryRecord>) {
     let prepared = state.preparer.prepare(story, ctx);
     let decision = state.decide(&prepared);
-    let record = crate::replica::StoryRecord::new(&prepared, &decision);
+    let record = state
+        .share_records
+        .then(|| crate::replica::StoryRecord::new(&prepared, &decision));
     (assemble(prepared, &decision), decision, record)
 }
 
 /// The envelope of a decided story.
 pub fn assemble(p: PreparedStory, decision: &Decision) -> Envelope {
     Envelope {
-        item: Item::new(&p.story, &p.entities),
+        item: Item::new(p.story, &p.entities),
         dedup: decision.block(),
         entities: p.entities,
         source: p.ctx.source,
@@ -376,7 +384,7 @@ pub fn enrich_replayed(
     state.timings = StageTimings::default();
     state.timings.set(Stage::Entities, t.elapsed());
     Envelope {
-        item: Item::new(&story, &entities),
+        item: Item::new(story, &entities),
         dedup,
         entities,
         source: ctx.source,

@@ -106,8 +106,9 @@ pub enum Source {
 }
 
 impl Item {
-    /// Builds the item of a story and fills people/organisations/places from its entities.
-    pub fn new(story: &crate::story::Story, entities: &[Entity]) -> Self {
+    /// Builds the item of a story (its texts move into the item) and fills
+    /// people/organisations/places from its entities.
+    pub fn new(story: crate::story::Story, entities: &[Entity]) -> Self {
         let mut people = Vec::new();
         let mut organisations = Vec::new();
         let mut places = Vec::new();
@@ -125,22 +126,22 @@ impl Item {
             vec![TextBlock {
                 role: "main",
                 content_type: None,
-                value: story.headline.clone(),
+                value: story.headline,
             }]
         };
         Item {
-            uri: story.uri.clone(),
+            uri: story.uri,
             item_type: "text",
             version_created: story
                 .version_created
                 .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
-            language: story.language.clone(),
-            by: story.by.clone(),
+            language: story.language,
+            by: story.by,
             headlines,
             bodies: vec![TextBlock {
                 role: "main",
                 content_type: Some("text/plain"),
-                value: story.body.clone(),
+                value: story.body,
             }],
             people,
             organisations,

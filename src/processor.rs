@@ -76,7 +76,7 @@ pub fn process_message_replaying(
 pub fn process_story(state: &mut State, story: Story, ctx: StoryContext) -> Enriched {
     let (envelope, decision, record) = enrich_with_decision(state, story, ctx);
     // A story decided before (consumed again) is already known to the other instances.
-    let record = (!decision.repeated).then(|| Box::new(record));
+    let record = record.filter(|_| !decision.repeated).map(Box::new);
     let mut enriched = serialise(state, envelope, decision.story_tag, record);
     enriched.correction = decision.correction.map(Box::new);
     enriched
@@ -90,7 +90,10 @@ fn serialise(
 ) -> Enriched {
     let t = Instant::now();
     // Serialising plain structs with string keys cannot fail.
-    let json = serde_json::to_vec(&envelope).unwrap_or_default();
+    let mut json = Vec::with_capacity(json_size_hint(&envelope));
+    if serde_json::to_writer(&mut json, &envelope).is_err() {
+        json.clear();
+    }
     let serialise = t.elapsed();
     StoryEnriched {
         uri: &envelope.item.uri,
@@ -110,6 +113,24 @@ fn serialise(
         record,
         correction: None,
     }
+}
+
+/// About the size of an envelope's JSON (texts, plus per entity and mention), so that
+/// serialisation writes into one buffer without growing it.
+fn json_size_hint(envelope: &Envelope) -> usize {
+    let texts: usize = envelope
+        .item
+        .headlines
+        .iter()
+        .chain(&envelope.item.bodies)
+        .map(|block| block.value.len())
+        .sum();
+    let entities: usize = envelope
+        .entities
+        .iter()
+        .map(|e| 160 + 2 * e.name.len() + 80 * e.mentions.len())
+        .sum();
+    512 + texts + texts / 16 + entities
 }
 
 /// `now` as RFC 3339 with milliseconds, for `processedAt`.

@@ -583,19 +583,91 @@ enum TokenKind {
 
 /// Scans `text`, calling `on_token(kind, slice)` for each word (alphabetic run, apostrophes inside)
 /// and number (digits with inner `.`/`,` separators). ASCII fast path; other letters decoded.
-fn scan_tokens(text: &str, mut on_token: impl FnMut(TokenKind, &str)) {
+fn scan_tokens(text: &str, on_token: impl FnMut(TokenKind, &str)) {
+    scan_tokens_where(text, false, on_token);
+}
+
+/// Whether any of the 8 bytes of `v` is an ASCII upper-case letter, an ASCII digit or a
+/// non-ASCII byte: a chunk without any holds only lower-case words, spaces and punctuation.
+#[inline]
+fn may_start_capital_or_number(v: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // For 7-bit bytes, adding 0x80 - lo sets the high bit exactly when the byte is >= lo, and no
+    // addition carries into the next byte.
+    let low = v & !HIGH;
+    let at_least = |lo: u8| low.wrapping_add(ONES * u64::from(0x80 - lo));
+    let above = |hi: u8| low.wrapping_add(ONES * u64::from(0x7F - hi));
+    let upper = at_least(b'A') & !above(b'Z');
+    let digit = at_least(b'0') & !above(b'9');
+    ((upper | digit) & !v & HIGH) | (v & HIGH) != 0
+}
+
+/// Where the word that continues at `from` ends: letters, apostrophes between letters, and
+/// non-ASCII letters.
+fn word_end(text: &str, from: usize) -> usize {
     let bytes = text.as_bytes();
     let len = bytes.len();
-    let char_at = |index: usize| text.get(index..).and_then(|rest| rest.chars().next());
-    let letter_at = |index: usize| -> bool {
-        match bytes.get(index) {
-            Some(b) if b.is_ascii_alphabetic() => true,
-            Some(&b) if b >= 0x80 => char_at(index).is_some_and(char::is_alphabetic),
-            _ => false,
+    let mut j = from;
+    while j < len {
+        let c = bytes[j];
+        if c.is_ascii_alphabetic() {
+            j += 1;
+        } else if c == b'\'' {
+            if letter_at(text, j + 1) {
+                j += 1;
+            } else {
+                break;
+            }
+        } else if c < 0x80 {
+            break;
+        } else {
+            let Some(ch) = char_at(text, j) else { break };
+            let apostrophe = ch == '\u{2019}' && letter_at(text, j + ch.len_utf8());
+            if ch.is_alphabetic() || apostrophe {
+                j += ch.len_utf8();
+            } else {
+                break;
+            }
         }
-    };
+    }
+    j
+}
+
+fn char_at(text: &str, index: usize) -> Option<char> {
+    text.get(index..).and_then(|rest| rest.chars().next())
+}
+
+fn letter_at(text: &str, index: usize) -> bool {
+    match text.as_bytes().get(index) {
+        Some(b) if b.is_ascii_alphabetic() => true,
+        Some(&b) if b >= 0x80 => char_at(text, index).is_some_and(char::is_alphabetic),
+        _ => false,
+    }
+}
+
+/// Calls `on_token` for each number and word of `text`. With `capitals_only`, words that start
+/// in lower case may be left out (they are skipped eight bytes at a time where possible);
+/// numbers and every other word are reported as without it.
+fn scan_tokens_where(text: &str, capitals_only: bool, mut on_token: impl FnMut(TokenKind, &str)) {
+    let bytes = text.as_bytes();
+    let len = bytes.len();
     let mut i = 0;
     while i < len {
+        if capitals_only
+            && let Some(chunk) = bytes.get(i..).and_then(<[u8]>::first_chunk::<8>)
+            && !may_start_capital_or_number(u64::from_le_bytes(*chunk))
+        {
+            // Only lower-case words start in these 8 bytes (i is between tokens); the last may
+            // run on past them: skip to its end.
+            i += 8;
+            let mid_word = bytes[i - 1].is_ascii_alphabetic()
+                || (bytes[i - 1] == b'\'' && bytes[i - 2].is_ascii_alphabetic());
+            if mid_word {
+                i = word_end(text, i - 1);
+            }
+            continue;
+        }
         let b = bytes[i];
         if b.is_ascii_digit() {
             let start = i;
@@ -612,37 +684,14 @@ fn scan_tokens(text: &str, mut on_token: impl FnMut(TokenKind, &str)) {
             }
             on_token(TokenKind::Number, &text[start..j]);
             i = j;
-        } else if letter_at(i) {
-            let start = i;
-            let mut j = i;
-            while j < len {
-                let c = bytes[j];
-                if c.is_ascii_alphabetic() {
-                    j += 1;
-                } else if c == b'\'' {
-                    if letter_at(j + 1) {
-                        j += 1;
-                    } else {
-                        break;
-                    }
-                } else if c < 0x80 {
-                    break;
-                } else {
-                    let Some(ch) = char_at(j) else { break };
-                    let apostrophe = ch == '\u{2019}' && letter_at(j + ch.len_utf8());
-                    if ch.is_alphabetic() || apostrophe {
-                        j += ch.len_utf8();
-                    } else {
-                        break;
-                    }
-                }
-            }
-            on_token(TokenKind::Word, &text[start..j]);
+        } else if letter_at(text, i) {
+            let j = word_end(text, i);
+            on_token(TokenKind::Word, &text[i..j]);
             i = j;
         } else if b < 0x80 {
             i += 1;
         } else {
-            i += char_at(i).map_or(1, char::len_utf8);
+            i += char_at(text, i).map_or(1, char::len_utf8);
         }
     }
 }
@@ -677,6 +726,19 @@ fn canonical_number(token: &str, buf: &mut String) -> bool {
     }
 }
 
+/// Whether any of the 8 bytes of `v` is a byte [`quotations`] stops at (`"`, `'`, newline, or
+/// 0xE2, the lead byte of typographic quotes): a byte equal to `b` is a zero byte of `v ^ b`, and
+/// `(x - 0x01…) & !x & 0x80…` is non-zero exactly when `x` has a zero byte.
+#[inline]
+fn has_quote_byte(v: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    [b'"', b'\'', b'\n', 0xE2]
+        .iter()
+        .any(|&needle| zero_byte(v ^ (ONES * u64::from(needle))) != 0)
+}
+
 /// Text inside quotation marks (straight or typographic double quotes, typographic single quotes,
 /// and straight single quotes that open after a space and close before a non-letter).
 pub fn quotations(text: &str) -> Vec<&str> {
@@ -686,6 +748,13 @@ pub fn quotations(text: &str) -> Vec<&str> {
     let mut i = 0;
     while i < bytes.len() {
         // Only quote marks (ASCII or the E2-led typographic ones) and newlines matter.
+        // Eight bytes at a time over text without quote marks.
+        if let Some(chunk) = bytes.get(i..).and_then(<[u8]>::first_chunk::<8>)
+            && !has_quote_byte(u64::from_le_bytes(*chunk))
+        {
+            i += 8;
+            continue;
+        }
         let b = bytes[i];
         if !matches!(b, b'"' | b'\'' | b'\n' | 0xE2) {
             i += 1;
@@ -839,7 +908,8 @@ impl Extractor {
         let word = &mut self.word;
         let mut previous: Option<u64> = None;
         let mut number = String::new();
-        scan_tokens(text, |kind, token| match kind {
+        let capitals_only = scope == TermScope::CapitalizedWords;
+        scan_tokens_where(text, capitals_only, |kind, token| match kind {
             TokenKind::Number => {
                 previous = None;
                 if canonical_number(token, &mut number) {
@@ -915,7 +985,12 @@ impl Extractor {
         let word = &mut self.word;
         scan_tokens(quote, |_, token| {
             word.clear();
-            word.extend(token.chars().flat_map(char::to_lowercase));
+            if token.is_ascii() {
+                word.push_str(token);
+                word.make_ascii_lowercase();
+            } else {
+                word.extend(token.chars().flat_map(char::to_lowercase));
+            }
             hashes.push(hash_str(QUOTE_SEED, word));
         });
         if hashes.len() < width {
@@ -981,6 +1056,107 @@ mod tests {
         assert!(!canonical_number("5", &mut buf));
         assert!(canonical_number("6.4", &mut buf));
         assert_eq!(buf, "6.4");
+    }
+
+    #[test]
+    fn capitals_only_scan_keeps_every_capital_word_and_number() {
+        let pieces = [
+            "the ",
+            "Minister ",
+            "said ",
+            "o'Brien ",
+            "don't ",
+            "iPhone ",
+            "McDonald's ",
+            "3,200.5 ",
+            "x",
+            "y'",
+            "Zoë ",
+            "café ",
+            "\u{2019}s ",
+            "rock'n'roll ",
+            "(AP) ",
+            "-- ",
+            "élan ",
+            "É",
+            "a",
+            "B",
+            "7",
+            "' ",
+            ", ",
+            ". ",
+            "\n",
+            "Édouard ",
+            "naïve ",
+            "word",
+        ];
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..3_000 {
+            let mut text = String::new();
+            for _ in 0..40 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            }
+            let wanted = |kind: TokenKind, token: &str| {
+                kind == TokenKind::Number || token.chars().next().is_some_and(char::is_uppercase)
+            };
+            let mut all = Vec::new();
+            scan_tokens(&text, |kind, token| {
+                if wanted(kind, token) {
+                    all.push((kind, token.to_string()));
+                }
+            });
+            let mut fast = Vec::new();
+            scan_tokens_where(&text, true, |kind, token| {
+                if wanted(kind, token) {
+                    fast.push((kind, token.to_string()));
+                }
+            });
+            assert_eq!(fast, all, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn quote_byte_test_matches_bytewise() {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..50_000 {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let mut chunk = state.to_le_bytes();
+            for byte in &mut chunk {
+                // Mostly ordinary text bytes, sometimes a quote byte or a near miss.
+                *byte = match *byte % 16 {
+                    0 => b'"',
+                    1 => b'\'',
+                    2 => b'\n',
+                    3 => 0xE2,
+                    4 => 0xE3,
+                    5 => b'&',
+                    6 => 0,
+                    _ => b'a' + *byte % 26,
+                };
+            }
+            if state % 3 == 0 {
+                chunk = chunk.map(|b| {
+                    if matches!(b, b'"' | b'\'' | b'\n' | 0xE2) {
+                        b'x'
+                    } else {
+                        b
+                    }
+                });
+            }
+            let expected = chunk
+                .iter()
+                .any(|b| matches!(b, b'"' | b'\'' | b'\n' | 0xE2));
+            assert_eq!(
+                has_quote_byte(u64::from_le_bytes(chunk)),
+                expected,
+                "{chunk:?}"
+            );
+        }
     }
 
     #[test]

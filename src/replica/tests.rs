@@ -36,7 +36,10 @@ fn story(uri: &str, minute: u32, extra: &str) -> Story {
 
 fn decide(state: &mut State, s: Story) -> (Decision, StoryRecord) {
     let (_, decision, record) = enrich_with_decision(state, s, ctx());
-    (decision, record)
+    (
+        decision,
+        record.expect("State::with_defaults shares records"),
+    )
 }
 
 #[test]
