@@ -157,6 +157,13 @@ pub fn run_eval(data: &Path, seeds: Option<&Path>) -> Result<(), EvalCmdError> {
     println!("{}", score(&all_pred, &all_gold));
     println!("clustering: {}", bcubed(&all_clusters, &all_events));
 
+    for set in ["versions", "versions2"] {
+        let stories = data.join(format!("devset/{set}.jsonl"));
+        if stories.exists() {
+            versions_report(&stories, &data.join(format!("devset/gold-{set}.json")))?;
+        }
+    }
+
     println!("\n== demo feed (data/demo) ==");
     let demo = parse_lines(&data.join("demo/feed.jsonl"))?;
     let expected = json(&data.join("demo/expected.json"))?;
@@ -233,6 +240,78 @@ pub fn run_eval(data: &Path, seeds: Option<&Path>) -> Result<(), EvalCmdError> {
     let cases = crate::dedup::eval::generate_cases(&bases, 11);
     let report = crate::dedup::eval::evaluate(&crate::dedup::DedupConfig::default(), &cases);
     print!("{report}");
+    Ok(())
+}
+
+/// Hand-written story versions and look-alikes (`devset/versions.jsonl`): duplicate verdicts
+/// overall and by kind of version, look-alikes wrongly flagged, and story clustering.
+fn versions_report(stories: &Path, gold_path: &Path) -> Result<(), EvalCmdError> {
+    let gold = json(gold_path)?;
+    let r = run_feed(parse_lines(stories)?)?;
+    println!(
+        "\n== hand-written versions and look-alikes ({}: {} stories, written blind) ==",
+        stories.display(),
+        r.uris.len()
+    );
+    let gold_dups = duplicates_of(&gold);
+    println!(
+        "duplicates: {}",
+        duplicate_scores(&r.duplicates, &gold_dups)
+    );
+    let kinds_of = |key: &str| -> Vec<(String, String)> {
+        gold[key]
+            .as_object()
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(uri, kind)| kind.as_str().map(|k| (uri.clone(), k.to_string())))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut by_kind: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    for (uri, kind) in kinds_of("kinds") {
+        let found =
+            r.duplicates.contains_key(&uri) && r.duplicates.get(&uri) == gold_dups.get(&uri);
+        let entry = by_kind.entry(kind).or_default();
+        entry.0 += usize::from(found);
+        entry.1 += 1;
+    }
+    for (kind, (found, total)) in &by_kind {
+        println!("  version {kind:<22} {found:>3} of {total:>3} caught");
+    }
+    let mut lookalikes: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    for (uri, kind) in kinds_of("lookalikes") {
+        let entry = lookalikes.entry(kind).or_default();
+        entry.0 += usize::from(r.duplicates.contains_key(&uri));
+        entry.1 += 1;
+    }
+    for (kind, (flagged, total)) in &lookalikes {
+        println!("  look-alike {kind:<19} {flagged:>3} of {total:>3} wrongly flagged");
+    }
+    println!("clustering: {}", bcubed(&r.story_ids, &events_of(&gold)));
+    if std::env::var_os("WIREDESK_EVAL_ERRORS").is_some() {
+        let kinds: HashMap<String, String> = kinds_of("kinds")
+            .into_iter()
+            .chain(kinds_of("lookalikes"))
+            .collect();
+        let kind = |uri: &str| kinds.get(uri).map_or("-", String::as_str).to_string();
+        for (uri, of) in &gold_dups {
+            if r.duplicates.get(uri) != Some(of) {
+                let got = r.duplicates.get(uri).map_or("-", String::as_str);
+                println!("  missed {uri} ({}) of {of}, got {got}", kind(uri));
+            }
+        }
+        for (uri, of) in &r.duplicates {
+            if !gold_dups.contains_key(uri) {
+                println!("  false {uri} ({}) flagged as duplicate of {of}", kind(uri));
+            }
+        }
+        let events = events_of(&gold);
+        for (uri, id) in &r.story_ids {
+            let event = events.get(uri).map_or("-", String::as_str);
+            println!("  story {uri} {event} -> {id:016x}");
+        }
+    }
     Ok(())
 }
 

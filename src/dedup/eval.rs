@@ -803,6 +803,15 @@ pub fn evaluate(cfg: &DedupConfig, cases: &[EvalCase]) -> EvalReport {
         score.cases += 1;
         let to_first = verdict.as_deref() == Some(case.first.uri.as_str());
         let stray = verdict.is_some() && !to_first;
+        if stray && std::env::var_os("WIREDESK_EVAL_ERRORS").is_some() {
+            println!(
+                "  stray {:?}: {} (first {}) flagged as duplicate of {}",
+                case.kind,
+                case.second.uri,
+                case.first.uri,
+                verdict.as_deref().unwrap_or("-")
+            );
+        }
         score.flagged_first += usize::from(to_first);
         score.stray += usize::from(stray);
         match case.kind.group() {
