@@ -64,9 +64,19 @@ pub struct Fingerprint {
     lead_keys: Vec<u32>,
     numbers: BottomK,
     names: BottomK,
+    /// The story opens with a snap flag ("URGENT:", "FLASH", "BREAKING:"…): a full story may
+    /// follow that rewrites it.
+    snap_flag: bool,
+    /// Distinct names (32-bit hashes of capitalised words) of the headline and the lead, at
+    /// most [`LEAD_NAMES`]: how a full story finds the flagged snap it follows.
+    lead_names: Vec<u32>,
 }
 
-const FINGERPRINT_VERSION: u8 = 1;
+/// Names kept per story in [`Fingerprint::lead_names`].
+pub const LEAD_NAMES: usize = 8;
+
+/// Encoding version: 2 added the snap flag and the lead names; version 1 is still read.
+const FINGERPRINT_VERSION: u8 = 2;
 
 impl Fingerprint {
     /// Number of normalised words (headline + body).
@@ -77,6 +87,18 @@ impl Fingerprint {
     /// Hash of the normalised text.
     pub fn exact_hash(&self) -> u64 {
         self.exact
+    }
+
+    /// A snap-sized story opening with a snap flag, whose full story may follow in other words.
+    pub fn is_flagged_snap(&self) -> bool {
+        self.snap_flag
+            && (verify::SNAP_MIN_TOKENS..=verify::SNAP_MAX_TOKENS).contains(&self.tokens)
+            && !self.lead_names.is_empty()
+    }
+
+    /// Names of the headline and lead (32-bit hashes).
+    pub fn lead_names(&self) -> &[u32] {
+        &self.lead_names
     }
 
     /// Compact little-endian encoding (about 200 bytes with the default config).
@@ -100,6 +122,11 @@ impl Fingerprint {
             for v in &s.values {
                 out.extend_from_slice(&v.to_le_bytes());
             }
+        }
+        out.push(u8::from(self.snap_flag));
+        out.push(self.lead_names.len() as u8);
+        for name in &self.lead_names {
+            out.extend_from_slice(&name.to_le_bytes());
         }
         out
     }
@@ -134,7 +161,8 @@ impl Fingerprint {
             }
         }
         let mut r = Reader(bytes);
-        if r.u8()? != FINGERPRINT_VERSION {
+        let version = r.u8()?;
+        if version != FINGERPRINT_VERSION && version != 1 {
             return Err(DedupError::MalformedFingerprint("unknown version byte"));
         }
         let exact = r.u64()?;
@@ -173,6 +201,24 @@ impl Fingerprint {
             }
             sketches.push(BottomK { values, total });
         }
+        let mut snap_flag = false;
+        let mut lead_names = Vec::new();
+        if version >= 2 {
+            snap_flag = match r.u8()? {
+                0 => false,
+                1 => true,
+                _ => return Err(DedupError::MalformedFingerprint("snap flag is not 0 or 1")),
+            };
+            let n = r.u8()? as usize;
+            if n > LEAD_NAMES {
+                return Err(DedupError::MalformedFingerprint(
+                    "more lead names than LEAD_NAMES",
+                ));
+            }
+            for _ in 0..n {
+                lead_names.push(r.u32()?);
+            }
+        }
         if !r.0.is_empty() {
             return Err(DedupError::MalformedFingerprint("trailing bytes"));
         }
@@ -186,6 +232,8 @@ impl Fingerprint {
             lead_keys,
             numbers,
             names,
+            snap_flag,
+            lead_names,
         })
     }
 
@@ -312,7 +360,7 @@ impl DedupIndex {
                 break;
             }
         }
-        if hits.is_empty() {
+        if hits.is_empty() && !w.has_snaps() {
             return None;
         }
         hits.sort_unstable();
@@ -355,6 +403,33 @@ impl DedupIndex {
                     best.is_none_or(|(bs, bt, _)| score > bs || (score == bs && root_tag < bt));
                 if better {
                     best = Some((score, root_tag, slot));
+                }
+            }
+        }
+        // 4. A full story rewriting a flagged snap it follows: found by shared lead names.
+        if best.is_none() {
+            let mut named: Vec<(u32, usize)> = Vec::new();
+            w.snaps_named(&fp.lead_names, |slot, names| named.push((slot, names)));
+            named.sort_unstable();
+            // (slot, the snap's lead names, how many of them this story's lead shares)
+            let mut snaps: Vec<(u32, usize, usize)> = Vec::new();
+            for (slot, names) in named {
+                match snaps.last_mut() {
+                    Some((s, _, shared)) if *s == slot => *shared += 1,
+                    _ => snaps.push((slot, names, 1)),
+                }
+            }
+            for (slot, snap_names, shared) in snaps {
+                let Some(view) = w.view(slot, &mut stored_dense) else {
+                    continue;
+                };
+                if let Some(score) = verify::snap_follow_up(&query, &view, shared, snap_names) {
+                    let root_tag = w
+                        .meta(slot)
+                        .map_or(0, |m| w.root(m).map_or(m.tag, |r| r.tag));
+                    if best.is_none_or(|(bs, bt, _)| score > bs || (score == bs && root_tag < bt)) {
+                        best = Some((score, root_tag, slot));
+                    }
                 }
             }
         }
@@ -567,6 +642,18 @@ pub fn fingerprint_with(cfg: &DedupConfig, headline: &str, body: &str) -> Finger
     }
     let headline_end = norm.headline_tokens;
     let lead_end = headline_end + cfg.lead_tokens;
+    let mut lead_names: Vec<u32> = Vec::with_capacity(LEAD_NAMES);
+    // Names of the headline and the first two lead lengths of the body (a full story names the
+    // place or people of its snap in its first sentence or two).
+    for t in tokens.iter().take(lead_end + cfg.lead_tokens) {
+        let name = (t.hash >> 32) as u32;
+        if t.flags & FLAG_NAME != 0 && !lead_names.contains(&name) {
+            lead_names.push(name);
+            if lead_names.len() == LEAD_NAMES {
+                break;
+            }
+        }
+    }
     let mut oph = OphBuilder::new(cfg.signature_bins);
     let mut headline_shingles = Vec::with_capacity(16);
     let mut lead_shingles = Vec::with_capacity(cfg.lead_tokens + 1);
@@ -608,6 +695,8 @@ pub fn fingerprint_with(cfg: &DedupConfig, headline: &str, body: &str) -> Finger
         lead_keys,
         numbers: BottomK::from_hashes(&numbers, SPECIFICS_K),
         names: BottomK::from_hashes(&names, SPECIFICS_K),
+        snap_flag: normalize::has_snap_flag(headline) || normalize::has_snap_flag(body),
+        lead_names,
     }
 }
 

@@ -303,30 +303,66 @@ fn starts_with_ignore_ascii_case(text: &str, prefix: &str) -> bool {
         && text[..prefix.len()].eq_ignore_ascii_case(prefix)
 }
 
+/// Flags of a snap: a one- or two-sentence first report that the full story follows.
+pub const SNAP_FLAGS: &[&str] = &[
+    "URGENT",
+    "FLASH",
+    "BULLETIN",
+    "BREAKING",
+    "NEWSALERT",
+    "ALERT",
+    "SNAP",
+];
+
+/// Whether `text` opens with a snap flag among its leading wire flags ("URGENT:",
+/// "UPDATE 1-URGENT-", "FLASH –", …).
+pub fn has_snap_flag(text: &str) -> bool {
+    let mut rest = text.trim_start();
+    while !rest.is_empty() {
+        let stripped = strip_flags_once(rest);
+        if stripped.len() == rest.len() {
+            return false;
+        }
+        if SNAP_FLAGS.iter().any(|flag| rest.starts_with(flag)) {
+            return true;
+        }
+        rest = stripped;
+    }
+    false
+}
+
 /// Removes leading wire flags such as "UPDATE 2-", "URGENT:", "CORRECTED-", repeatedly.
 pub fn strip_flags(text: &str) -> &str {
     let mut rest = text.trim_start();
-    'outer: loop {
-        for flag in HEADLINE_FLAGS {
-            if let Some(after) = rest.strip_prefix(flag) {
-                let Some(c) = after.chars().next() else {
-                    return "";
-                };
-                if !(c.is_whitespace() || is_dash(c) || c == ':' || c.is_ascii_digit()) {
-                    continue;
-                }
-                let mut r = after.trim_start_matches(|c: char| c == ' ' || c.is_ascii_digit());
-                if let Some(c) = r.chars().next()
-                    && (is_dash(c) || c == ':')
-                {
-                    r = &r[c.len_utf8()..];
-                }
-                rest = r.trim_start();
-                continue 'outer;
-            }
+    loop {
+        let stripped = strip_flags_once(rest);
+        if stripped.len() == rest.len() {
+            return rest;
         }
-        return rest;
+        rest = stripped;
     }
+}
+
+/// Removes one leading wire flag (and what follows it up to the text), or nothing.
+fn strip_flags_once(rest: &str) -> &str {
+    for flag in HEADLINE_FLAGS {
+        if let Some(after) = rest.strip_prefix(flag) {
+            let Some(c) = after.chars().next() else {
+                return "";
+            };
+            if !(c.is_whitespace() || is_dash(c) || c == ':' || c.is_ascii_digit()) {
+                continue;
+            }
+            let mut r = after.trim_start_matches(|c: char| c == ' ' || c.is_ascii_digit());
+            if let Some(c) = r.chars().next()
+                && (is_dash(c) || c == ':')
+            {
+                r = &r[c.len_utf8()..];
+            }
+            return r.trim_start();
+        }
+    }
+    rest
 }
 
 /// Removes a dateline: "LONDON (Reuters) -", "LISBON, March 2 (Meridian Wire) -",

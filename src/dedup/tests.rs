@@ -297,3 +297,82 @@ fn quick_rejection_gives_the_same_verdicts_as_full_evidence() {
     }
     assert!(accepted > 50 && rejected > 50, "{accepted} {rejected}");
 }
+
+/// An original snap and the full story that follows it in other words (fictional).
+const SNAP_HEADLINE: &str = "URGENT: Magnitude 6.1 quake hits Tarvanian coast near Port Elska";
+const SNAP_BODY: &str = "URGENT: An earthquake of magnitude 6.1 struck off the coast of \
+    Tarvania near the port of Port Elska on Tuesday, the Tarvanian Seismic Bureau said. \
+    There were no immediate reports of damage.";
+const FULL_HEADLINE: &str = "Strong quake shakes Tarvanian coast, damages homes near Port Elska";
+const FULL_BODY: &str = "PORT ELSKA, Tarvania, June 3 (Northline) - A strong earthquake of \
+    magnitude 6.1 struck off the coast of Tarvania on Tuesday, damaging dozens of old houses \
+    near the port of Port Elska and injuring at least seven people, officials said.\n\
+    The Tarvanian Seismic Bureau said the quake hit at a depth of 12 km, about 25 km south of \
+    the port. It was felt across the southern provinces.\n\
+    Regional governor Mila Ostrava said rescue teams were checking villages along the coast road \
+    and that two schools would stay closed while engineers inspected them.\n\
+    \"We were lucky it struck in the early afternoon, when most people were outside,\" Ostrava \
+    told state radio. Several aftershocks followed within the hour, the strongest of magnitude 4.4.\n\
+    Tarvania sits on an active fault line and was hit by a deadly quake in 1998.";
+
+#[test]
+fn full_story_rewriting_a_flagged_snap_is_its_duplicate() {
+    let mut idx = DedupIndex::new(DedupConfig::default()).unwrap();
+    let snap = idx.fingerprint(SNAP_HEADLINE, SNAP_BODY);
+    assert!(snap.is_flagged_snap());
+    idx.insert(&snap, "snap", synth::START_MS, 1, None);
+    let full = idx.fingerprint(FULL_HEADLINE, FULL_BODY);
+    assert!(!full.is_flagged_snap());
+    let m = idx.find(&full).expect("the full story follows its snap");
+    assert_eq!(&*m.original_uri, "snap");
+    // The same short text without a snap flag is an ordinary short story: no follow-up match.
+    let mut plain = DedupIndex::new(DedupConfig::default()).unwrap();
+    let unflagged = plain.fingerprint(
+        "Magnitude 6.1 quake hits Tarvanian coast near Port Elska",
+        SNAP_BODY.trim_start_matches("URGENT: "),
+    );
+    assert!(!unflagged.is_flagged_snap());
+    plain.insert(&unflagged, "short", synth::START_MS, 1, None);
+    assert!(plain.find(&full).is_none());
+    // Another event in the same place (other figures, other wording) is not the snap's story.
+    let other = idx.fingerprint(
+        "Ferry strike halts traffic at Port Elska",
+        "PORT ELSKA, Tarvania, June 3 (Northline) - Ferry crews at Port Elska walked out on \
+         Tuesday over pay, stranding hundreds of passengers, the Tarvanian Seamen's Union said.\n\
+         The union said the strike would last 48 hours unless talks resumed.",
+    );
+    assert!(idx.find(&other).is_none());
+}
+
+#[test]
+fn snaps_are_forgotten_after_the_follow_up_window() {
+    let mut idx = DedupIndex::new(DedupConfig::default()).unwrap();
+    let snap = idx.fingerprint(SNAP_HEADLINE, SNAP_BODY);
+    idx.insert(&snap, "snap", synth::START_MS, 1, None);
+    // Seven hours of other stories later, the full story no longer finds its snap by name.
+    let later = synth_story(9);
+    idx.insert(
+        &idx.fingerprint(&later.headline, &later.body),
+        &later.uri,
+        synth::START_MS + 7 * 3_600_000,
+        2,
+        None,
+    );
+    assert!(idx.find(&idx.fingerprint(FULL_HEADLINE, FULL_BODY)).is_none());
+}
+
+#[test]
+fn version_one_fingerprints_still_decode() {
+    let idx = DedupIndex::new(DedupConfig::default()).unwrap();
+    let fp = idx.fingerprint(SNAP_HEADLINE, SNAP_BODY);
+    let v2 = fp.to_bytes();
+    // Version 1 ended after the sketches: no snap flag, no lead names.
+    let tail = 2 + 4 * fp.lead_names().len();
+    let mut v1 = v2[..v2.len() - tail].to_vec();
+    v1[0] = 1;
+    let decoded = Fingerprint::from_bytes(&v1).unwrap();
+    assert!(!decoded.is_flagged_snap());
+    assert_eq!(decoded.exact_hash(), fp.exact_hash());
+    // A version 2 encoding cut before its snap section is malformed.
+    assert!(Fingerprint::from_bytes(&v2[..v2.len() - tail]).is_err());
+}

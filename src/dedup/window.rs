@@ -7,7 +7,7 @@
 //! ends at or before `now - horizon` is dropped whole; then, if the window holds `max_stories`,
 //! the oldest bucket's oldest story goes first. A story older than the horizon is not indexed.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 
 use super::config::DedupConfig;
@@ -155,6 +155,64 @@ pub struct Window {
     pub table: KeyTable,
     keys_scratch: Vec<u32>,
     dense_scratch: Vec<u8>,
+    /// Flagged snaps of the last [`SNAP_FOLLOW_UP_MS`], by lead name.
+    snaps: SnapIndex,
+}
+
+/// How long after a flagged snap its full story is looked for by name (window time).
+pub const SNAP_FOLLOW_UP_MS: i64 = 6 * 3_600_000;
+
+/// A flagged snap in the window; the slot holds it while its `exact` hash matches.
+#[derive(Debug, Clone, Copy)]
+struct SnapRef {
+    slot: u32,
+    exact: u64,
+    time_ms: i64,
+    /// Lead names of the snap.
+    names: u8,
+}
+
+/// Recent flagged snaps by the names of their headline and lead. Snaps are few, so this stays
+/// small; entries older than [`SNAP_FOLLOW_UP_MS`] go as newer stories arrive.
+#[derive(Debug, Default)]
+struct SnapIndex {
+    by_name: HashMap<u32, Vec<SnapRef>>,
+    order: VecDeque<(i64, u32)>,
+}
+
+impl SnapIndex {
+    fn add(&mut self, names: &[u32], snap: SnapRef) {
+        for &name in names {
+            self.by_name.entry(name).or_default().push(snap);
+            self.order.push_back((snap.time_ms, name));
+        }
+    }
+
+    fn expire(&mut self, now_ms: i64) {
+        let cutoff = now_ms.saturating_sub(SNAP_FOLLOW_UP_MS);
+        while let Some(&(time, name)) = self.order.front() {
+            if time >= cutoff {
+                break;
+            }
+            self.order.pop_front();
+            if let Some(list) = self.by_name.get_mut(&name) {
+                list.retain(|s| s.time_ms >= cutoff);
+                if list.is_empty() {
+                    self.by_name.remove(&name);
+                }
+            }
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.by_name.capacity() * 40
+            + self
+                .by_name
+                .values()
+                .map(|l| l.capacity() * 24)
+                .sum::<usize>()
+            + self.order.capacity() * 16
+    }
 }
 
 impl Window {
@@ -179,6 +237,7 @@ impl Window {
             table,
             keys_scratch: Vec::new(),
             dense_scratch: Vec::new(),
+            snaps: SnapIndex::default(),
         }
     }
 
@@ -402,6 +461,7 @@ impl Window {
             .map_or(event_time_ms, |n| n.max(event_time_ms));
         self.newest_ms = Some(now);
         self.evict_expired(now);
+        self.snaps.expire(now);
         if event_time_ms <= now.saturating_sub(self.cfg.horizon_ms()) {
             return false;
         }
@@ -464,7 +524,41 @@ impl Window {
         if let Some(cap) = self.table.wants_rebuild(limit) {
             self.rebuild_table(cap);
         }
+        if fp.is_flagged_snap() {
+            let snap = SnapRef {
+                slot,
+                exact: fp.exact,
+                time_ms: event_time_ms,
+                names: fp.lead_names().len() as u8,
+            };
+            self.snaps.add(fp.lead_names(), snap);
+        }
         true
+    }
+
+    /// Whether any flagged snap is indexed (see [`Self::snaps_named`]).
+    pub fn has_snaps(&self) -> bool {
+        !self.snaps.by_name.is_empty()
+    }
+
+    /// Calls `f(slot, snap_names)` for each flagged snap still in the window that shares a lead
+    /// name with `names` (once per shared name) and came at most [`SNAP_FOLLOW_UP_MS`] before
+    /// the newest story; `snap_names` is the number of the snap's own lead names.
+    pub fn snaps_named(&self, names: &[u32], mut f: impl FnMut(u32, usize)) {
+        if self.snaps.by_name.is_empty() {
+            return;
+        }
+        let cutoff = self
+            .newest_ms
+            .map_or(i64::MIN, |n| n.saturating_sub(SNAP_FOLLOW_UP_MS));
+        for name in names {
+            for snap in self.snaps.by_name.get(name).into_iter().flatten() {
+                let live = self.meta(snap.slot).is_some_and(|m| m.exact == snap.exact);
+                if live && snap.time_ms >= cutoff {
+                    f(snap.slot, usize::from(snap.names));
+                }
+            }
+        }
     }
 
     /// Heap bytes held by the window, measured from capacities (BTreeMap nodes estimated at
@@ -482,7 +576,8 @@ impl Window {
             + self.specifics.capacity() * 2
             + self.table.heap_bytes()
             + self.keys_scratch.capacity() * 4
-            + self.dense_scratch.capacity();
+            + self.dense_scratch.capacity()
+            + self.snaps.heap_bytes();
         let arc_header = 2 * size_of::<usize>();
         let rounded = |n: usize| (n + arc_header).div_ceil(16) * 16;
         for r in self.roots.iter().flatten() {
