@@ -358,7 +358,10 @@ fn snaps_are_forgotten_after_the_follow_up_window() {
         2,
         None,
     );
-    assert!(idx.find(&idx.fingerprint(FULL_HEADLINE, FULL_BODY)).is_none());
+    assert!(
+        idx.find(&idx.fingerprint(FULL_HEADLINE, FULL_BODY))
+            .is_none()
+    );
 }
 
 #[test]
