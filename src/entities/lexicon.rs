@@ -63,13 +63,14 @@ symphony opera ballet collective cooperative syndicate consortium taskforce task
 assn dept govt ministries agencies councils commissions committees tribunals courts rangers \
 hotspur harriers gaels holding gruppe gruppen konzern werke verlag sparkasse \
 versicherung forvaltning fondsforvaltning rederi kapital invest finans juweliers jewellery oy oyj se kg kgaa \
-sarl sas srl ltda pty bhd tbk jsc pjsc ojsc llp lp sons bros brothers brewers growers producers manufacturers exporters employers \
+branch sarl sas srl ltda pty bhd tbk jsc pjsc ojsc llp lp sons bros brothers brewers growers producers manufacturers exporters employers \
 bankers pantry shelter metro newswire wire dispatch chronicle courier mirror express";
 
 /// First words that, followed by "of", make a capitalised run an organisation ("Bank of England").
 const ORG_PREFIXES: &str = "ministry department bank university council court church office federation league \
 academy institute commission committee union embassy board chamber museum order house organisation \
-organization association society school college agency bureau party government army navy";
+organization association society school college agency bureau party government army navy \
+transport brotherhood confederation guild diocese archdiocese";
 
 /// Last words that make a capitalised run a place.
 const PLACE_HEADS: &str = "street road avenue boulevard lane square bridge river lake sea ocean bay gulf strait \
@@ -91,7 +92,10 @@ brouwerij brasserie brauerei bodega bodegas cervecería cerveceria piekarnia tra
 ysbyty colegio universidad universidade université universität universiteit università instituto institut \
 istituto ospedale hôpital hospital clínica clinica escuela escola liceo lycée fundación fundación fundação \
 asociación associação partido partito parti hm hmp hms radio-televisión editorial editora \
-aerolíneas aerolineas linhas lignes fluggesellschaft dynamo";
+aerolíneas aerolineas linhas lignes fluggesellschaft dynamo autoridade autoridad autorité \
+ministério ministerio ministère ministero consejo conselho conseil consiglio comisión comissão \
+commissione agência agencia agenzia policía polícia polizia confederación confederação \
+confédération federación federação fédération federazione sindicato syndicat";
 
 /// Plural or area nouns that, before "of", make the next name a place ("parts of Oromia").
 const PLACE_OF: &str = "capital people residents heart centre center edge east west north south \
@@ -117,7 +121,7 @@ airline bank lender insurer retailer startup start-up giant conglomerate manufac
 network charity organisation organization union party militia band label studio brand chain supplier operator \
 developer platform app service website watchdog regulator exchange publisher group tabloid weekly \
 broadsheet newswire channel station university school hospital team insurer miner producer shipper \
-carrier distributor contractor consultancy chipmaker drugmaker pharmaceutical";
+carrier distributor contractor consultancy chipmaker drugmaker pharmaceutical rival rivals";
 
 /// Common words that begin sentences and are not names.
 const COMMON_CAPITALISED: &str = "the a an this that these those some many most all both each every several few \
@@ -167,7 +171,8 @@ const ORG_AFTER: &str = "spokesman spokeswoman spokesperson spokespeople leaders
 councilors lawmakers mps meps shareholders shares stock executives employees staff workers subsidiary \
 subsidiaries headquarters fighters militants chairman chairwoman chairperson boss bosses insiders \
 franchise squad roster stores outlets branches customers members \
-councillor councilor candidate candidates";
+councillor councilor candidate candidates manager coach chief ceo owner owners \
+profit profits revenue revenues earnings takeover";
 
 /// Adjectives that end the short name of a hospital, school or college ("Wrenfield General",
 /// "Thomas Haney Secondary").

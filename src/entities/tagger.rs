@@ -784,6 +784,12 @@ impl Engine {
                             continue;
                         }
                     }
+                    if next.has(COMMA_BEFORE)
+                        && let Some(end) = org_comma_list_end(data, low, high, lexicon)
+                    {
+                        high = end;
+                        continue;
+                    }
                     break;
                 }
                 if data.restricted {
@@ -1041,7 +1047,24 @@ impl Engine {
                     && !first.has(SENTENCE_START)
                     && !data.restricted
                     && !followed_by_name;
-                if !plain_country {
+                // Prominent organisations ("Labour", "Apple") capitalised in running text; after
+                // "the" ("the Senate", "the Amazon") only in a story naming no other country.
+                let after_the =
+                    token_low > 0 && data.word(token_low - 1).eq_ignore_ascii_case("the");
+                let plain_organisation = entry.entity_type == EntityType::Organisation
+                    && entry.prominence >= 30.0
+                    && !first.has(SENTENCE_START)
+                    && !data.restricted
+                    && !followed_by_name
+                    && (!after_the
+                        || entry.country.as_deref().is_none_or(|country| {
+                            doc_countries.is_empty() || doc_countries.contains(country)
+                        }))
+                    && (token_low == 0
+                        || !data.tokens[token_low].has(JOINED)
+                        || (!data.tokens[token_low - 1].is_name_like()
+                            && data.class(token_low - 1, &self.lexicon) & TITLE == 0));
+                if !plain_country && !plain_organisation {
                     continue;
                 }
             }
@@ -1096,6 +1119,9 @@ impl Engine {
             && data.tokens[low - 2].has(LOWERCASE)
         {
             return Some(EntityType::Place);
+        } else if low > 1 && joined && org_object_before(data, low) {
+            // "shares in Kestrava", "analysts at Peel Hunt", "owned by Vantor".
+            return Some(EntityType::Organisation);
         } else if low > 0 && joined {
             let previous = data.tokens[low - 1];
             let class = data.class(low - 1, lexicon);
@@ -1112,11 +1138,46 @@ impl Engine {
             if class & TITLE != 0 {
                 return Some(EntityType::Person);
             }
-            if previous.has(LOWERCASE) && class & ORG_DESCRIPTOR != 0 {
+            // "rival Electrolux", and sentence-initial "Regulator Ofwat".
+            if (previous.has(LOWERCASE) || previous.has(SENTENCE_START))
+                && class & ORG_DESCRIPTOR != 0
+            {
                 return Some(EntityType::Organisation);
             }
         }
+        // "Valdeluz Redes, a Spanish maker of switchgear": an appositive naming a kind of firm.
+        if appositive_org(data, high, lexicon) {
+            return Some(EntityType::Organisation);
+        }
+        // "Kestrava said in a statement": a one-word name issuing a statement.
+        if high == low + 1 && said_in_a_statement(data, high) {
+            return Some(EntityType::Organisation);
+        }
         if high < data.tokens.len() && data.tokens[high].has(LOWERCASE) {
+            // "Kestrava's shares", "Valcor's chief executive": what only a firm has.
+            let chief_executive = high + 1 < data.tokens.len()
+                && data.word(high) == "chief"
+                && data.word(high + 1) == "executive";
+            if data.tokens[high - 1].has(POSSESSIVE)
+                && data.tokens[high].has(JOINED)
+                && (chief_executive
+                    || matches!(
+                        data.word(high),
+                        "shares"
+                            | "shareholders"
+                            | "headquarters"
+                            | "subsidiary"
+                            | "subsidiaries"
+                            | "ceo"
+                            | "profit"
+                            | "profits"
+                            | "revenue"
+                            | "revenues"
+                            | "earnings"
+                    ))
+            {
+                return Some(EntityType::Organisation);
+            }
             let class = data.class(high, lexicon);
             if class & PLACE_AFTER_WORD != 0 {
                 return Some(EntityType::Place);
@@ -1124,7 +1185,7 @@ impl Engine {
             // "Hollis spokeswoman", "Labour councillors", "Acme shares".
             if class & ORG_AFTER_WORD != 0
                 && data.tokens[high].has(JOINED)
-                && !data.tokens[low].has(SENTENCE_START)
+                && (!data.tokens[low].has(SENTENCE_START) || high == low + 1)
                 && data.tokens[low].has(JOINED)
                 && !data.tokens[high - 1].has(POSSESSIVE)
             {
@@ -1355,7 +1416,17 @@ impl Engine {
                 && hits[last_claim.unwrap_or(0) as usize].token_low == low
                 && hits[last_claim.unwrap_or(0) as usize].token_high == high;
             if !whole_run_is_one_hit && (last_claim.is_none() || !last_hit_is_org) {
-                let start_index = self.strip_leading(data, low, high, lowercase_words, true).0;
+                let mut start_index = self.strip_leading(data, low, high, lowercase_words, true).0;
+                // "The Independent Office for Police Conduct": a leading "The" that a shorter
+                // gazetteer name ("The Independent") claimed is no part of the longer name.
+                if org_headed
+                    && high - start_index >= 3
+                    && data.word(start_index).eq_ignore_ascii_case("the")
+                    && data.claimed[start_index]
+                        .is_some_and(|claim| hits[claim as usize].token_high < high)
+                {
+                    start_index += 1;
+                }
                 if high - start_index >= 2 || (org_headed && !org_prefixed && start_index < high) {
                     // A run ending in a head word whose first word was stripped ("The Council")
                     // is too vague alone unless something else remains.
@@ -1380,6 +1451,34 @@ impl Engine {
         }
         // "Robbie Moore", "Mary Sheffield": a given name followed by a surname that the gazetteer
         // also knows as a one-word place is a person's name, not a name and a place.
+        // "University Hospital Southampton", "Euronext Dublin": an organisation's name, then the
+        // place of the branch it names.
+        if self.org_then_place(data, low, high, hits) {
+            for claim in data.claimed[low..high].iter().flatten() {
+                hits[*claim as usize].removed = true;
+            }
+            candidates.push(Candidate {
+                field: field_index,
+                start: data.tokens[low].start,
+                end: data.tokens[high - 1].end,
+                entity_type: EntityType::Organisation,
+            });
+            return;
+        }
+        // "Age UK", "Police Scotland", "Tourism Northern Ireland": capitalised nouns before the
+        // country an organisation serves.
+        if let Some(place_start) = self.country_served(data, low, high, hits) {
+            for claim in data.claimed[place_start..high].iter().flatten() {
+                hits[*claim as usize].removed = true;
+            }
+            candidates.push(Candidate {
+                field: field_index,
+                start: data.tokens[low].start,
+                end: data.tokens[high - 1].end,
+                entity_type: EntityType::Organisation,
+            });
+            return;
+        }
         // "NFU Scotland", "NHS England", "JR Hokkaido": an acronym naming an organisation,
         // then a place it serves, is one organisation.
         if high - low >= 2
@@ -1492,11 +1591,35 @@ impl Engine {
                 && matches!(data.word(index + 1), "of" | "for" | "on")
         });
         if structured {
+            // "Ministry of Housing, Communities and Local Government": a comma list joined into
+            // the run by `org_comma_list_end`.
+            if (low + 1..and_index).any(|index| data.tokens[index].has(COMMA_BEFORE)) {
+                return true;
+            }
+            // "Police Federation of England and Wales": two places after "of".
+            let place_hit = |from: usize, to: usize| {
+                from < to
+                    && data.claimed[from].is_some_and(|claim| {
+                        let hit = &hits[claim as usize];
+                        hit.token_low == from
+                            && hit.token_high == to
+                            && self.gazetteer.entries[hit.entry as usize].entity_type
+                                == EntityType::Place
+                    })
+            };
+            let of_places = (low + 1..and_index)
+                .rev()
+                .find(|index| matches!(data.word(*index), "of" | "for"))
+                .is_some_and(|of_index| {
+                    place_hit(of_index + 1, and_index)
+                        && place_hit(and_index + 1, high)
+                        && !data.tokens[high - 1].has(POSSESSIVE)
+                });
             // "Ministry of Transport and Communications": one head word after "and" is part of
             // the name; "... and Acme Communications" stands alone.
             let tail_alone = (and_index + 1..high).any(|index| data.claimed[index].is_some())
                 || (tail_headed && high - and_index > 2);
-            return !tail_alone;
+            return !tail_alone || of_places;
         }
         if !tail_headed {
             return false;
@@ -1506,8 +1629,15 @@ impl Engine {
                 self.gazetteer.entries[hits[claim as usize].entry as usize].entity_type
             })
         };
+        // "Devon and Cornwall Police": one unlisted word may stand for the first place.
         let head_places = and_index - low <= 2
-            && (low..and_index).all(|index| claim_type(index) == Some(EntityType::Place));
+            && ((low..and_index).all(|index| claim_type(index) == Some(EntityType::Place))
+                || (and_index == low + 1
+                    && claim_type(low).is_none()
+                    && claim_type(and_index + 1) == Some(EntityType::Place)
+                    && data.tokens[low].has(CAPITALISED)
+                    && !data.tokens[low].has(ALL_CAPS)
+                    && data.class(low, lexicon) & (COMMON | TITLE | NOT_NAME) == 0));
         if head_places {
             return true;
         }
@@ -1515,6 +1645,127 @@ impl Engine {
             && data.class(low, lexicon) & FIRST_NAME == 0
             && data.class(and_index - 1, lexicon) & (ORG_HEAD | PLACE_HEAD) == 0
             && !data.tokens[and_index - 1].has(POSSESSIVE)
+    }
+
+    /// For a run that is an organisation's name followed by a place hit ending the run: either
+    /// unclaimed words ending in an organisation head ("University Hospital Southampton") or a
+    /// one-word gazetteer organisation ("Euronext Dublin").
+    fn org_then_place(&self, data: &FieldData<'_>, low: usize, high: usize, hits: &[Hit]) -> bool {
+        let Some(claim) = data.claimed[high - 1] else {
+            return false;
+        };
+        let place = &hits[claim as usize];
+        let place_start = place.token_low;
+        if place.token_high != high
+            || place_start <= low
+            || self.gazetteer.entries[place.entry as usize].entity_type != EntityType::Place
+            || !data.tokens[place_start].has(JOINED)
+            || data.tokens[high - 1].has(POSSESSIVE)
+        {
+            return false;
+        }
+        let lexicon = &self.lexicon;
+        let org_hit = place_start == low + 1
+            && data.claimed[low].is_some_and(|claim| {
+                let hit = &hits[claim as usize];
+                hit.token_low == low
+                    && hit.token_high == low + 1
+                    && self.gazetteer.entries[hit.entry as usize].entity_type
+                        == EntityType::Organisation
+            })
+            && !data.tokens[low].has(ALL_CAPS)
+            && !data.tokens[low].has(POSSESSIVE);
+        let headed_words = place_start - low >= 2
+            && data.class(place_start - 1, lexicon) & ORG_HEAD != 0
+            && data.class(low, lexicon) & (COMMON | TITLE | FIRST_NAME) == 0
+            && (low..place_start).all(|index| {
+                let token = data.tokens[index];
+                data.claimed[index].is_none()
+                    && token.has(CAPITALISED)
+                    && !token.has(POSSESSIVE)
+                    && data.class(index, lexicon) & (TITLE | CONNECTOR) == 0
+            });
+        org_hit || headed_words
+    }
+
+    /// For a run of one or two capitalised nouns followed by a country (or a nation of the UK)
+    /// that ends the run ("Cycling UK", "Statistics Canada"), the token where the country starts.
+    fn country_served(
+        &self,
+        data: &FieldData<'_>,
+        low: usize,
+        high: usize,
+        hits: &[Hit],
+    ) -> Option<usize> {
+        let hit = &hits[data.claimed[high - 1]? as usize];
+        let place_start = hit.token_low;
+        let entry = &self.gazetteer.entries[hit.entry as usize];
+        if hit.token_high != high
+            || place_start <= low
+            || place_start - low > 2
+            || entry.entity_type != EntityType::Place
+            || !(entry.is_country
+                || matches!(
+                    entry.canonical.as_str(),
+                    "England" | "Scotland" | "Wales" | "Northern Ireland"
+                ))
+        {
+            return None;
+        }
+        let noun = |index: usize| {
+            let token = data.tokens[index];
+            let word = data.word(index);
+            let lowered = lower(word);
+            let mut class = data.class(index, &self.lexicon);
+            if &*lowered == "police" {
+                // A common capitalised word at a sentence start, but the head of "Police Scotland".
+                class &= !COMMON;
+            }
+            data.claimed[index].is_none()
+                && token.has(CAPITALISED)
+                && !token.has(ALL_CAPS)
+                && !token.has(POSSESSIVE)
+                && (index == low || token.has(JOINED))
+                && word.len() >= 3
+                && class
+                    & (FIRST_NAME
+                        | TITLE
+                        | DEMONYM
+                        | DEMONYM_HEAD
+                        | NOT_NAME
+                        | TIME
+                        | COMMON
+                        | CONNECTOR
+                        | PLACE_PREFIX
+                        | PLACE_HEAD
+                        | PLACE_PREPOSITION)
+                    == 0
+                && (class & TITLE_MODIFIER == 0
+                    || matches!(
+                        &*lowered,
+                        "police" | "health" | "transport" | "energy" | "education" | "housing"
+                    ))
+                && !["al", "ic", "ern", "an", "ist", "ed"]
+                    .iter()
+                    .any(|suffix| ends_with_ignore_case(word, suffix, 4))
+                && !matches!(
+                    &*lowered,
+                    "mainland"
+                        | "greater"
+                        | "little"
+                        | "middle"
+                        | "inner"
+                        | "outer"
+                        | "upper"
+                        | "lower"
+                        | "old"
+                        | "young"
+                        | "modern"
+                        | "rural"
+                        | "team"
+                )
+        };
+        (low..place_start).all(noun).then_some(place_start)
     }
 
     /// Drops leading sentence-initial common words, determiners, time words, titles and
@@ -1565,6 +1816,10 @@ impl Engine {
                 || class & TIME != 0
                 || hyphen_descriptor
                 || role_before_name
+                || (token.has(SENTENCE_START)
+                    && start + 1 < high
+                    && data.tokens[start + 1].has(CAPITALISED)
+                    && is_leading_org_descriptor(word))
                 || (token.has(SENTENCE_START)
                     && data.word(start).len() >= 4
                     && lowercase_words.contains(&data.hashes[start]))
@@ -1834,6 +2089,206 @@ impl Engine {
             fallback: None,
         });
     }
+}
+
+/// Whether the words before token `low` make it the object of an organisation phrase: "shares
+/// in X", "a stake in X", "analysts at X", "owned by X".
+fn org_object_before(data: &FieldData<'_>, low: usize) -> bool {
+    let preposition = data.tokens[low - 1];
+    let noun = data.tokens[low - 2];
+    if !preposition.has(LOWERCASE)
+        || !preposition.has(JOINED)
+        || !noun.has(LOWERCASE) && !noun.has(CAPITALISED)
+    {
+        return false;
+    }
+    let noun = lower(data.word(low - 2));
+    match data.word(low - 1) {
+        "in" => matches!(
+            &*noun,
+            "shares" | "stake" | "stakes" | "holding" | "holdings" | "shareholders" | "investors"
+        ),
+        "at" => matches!(
+            &*noun,
+            "analysts"
+                | "analyst"
+                | "economists"
+                | "economist"
+                | "strategists"
+                | "strategist"
+                | "traders"
+                | "bankers"
+                | "executives"
+                | "employees"
+                | "workers"
+                | "staff"
+        ),
+        "by" => matches!(
+            &*noun,
+            "owned" | "acquired" | "bought" | "advised" | "operated" | "taken-over"
+        ),
+        _ => false,
+    }
+}
+
+/// "Ministry of Housing, Communities and Local Government", "National Union of Rail, Maritime
+/// and Transport Workers": when the run `low..high` is an organisation's head word with "of" or
+/// "for" and a name, and a comma follows, a list of short unclaimed capitalised names closed by
+/// "and" belongs to it; returns the end of that list.
+fn org_comma_list_end(
+    data: &FieldData<'_>,
+    low: usize,
+    high: usize,
+    lexicon: &Lexicon,
+) -> Option<usize> {
+    let count = data.tokens.len();
+    let structured = (low..high.saturating_sub(2)).any(|index| {
+        data.class(index, lexicon) & (ORG_PREFIX | ORG_HEAD) != 0
+            && matches!(data.word(index + 1), "of" | "for")
+            && data.tokens[index].has(CAPITALISED)
+    });
+    if !structured || (low..high).any(|index| matches!(data.word(index), "and" | "&")) {
+        return None;
+    }
+    let item_word = |index: usize| {
+        index < count
+            && data.claimed[index].is_none()
+            && data.tokens[index].has(CAPITALISED)
+            && !data.tokens[index].has(ALL_CAPS)
+            && !data.tokens[index].has(POSSESSIVE)
+            && data.class(index, lexicon) & (FIRST_NAME | TITLE | TIME | NOT_NAME) == 0
+    };
+    // One list item of one to three joined capitalised words starting at `start`.
+    let item_end = |start: usize| {
+        if !item_word(start) {
+            return None;
+        }
+        let mut end = start + 1;
+        while end < count && end - start < 3 && data.tokens[end].has(JOINED) && item_word(end) {
+            end += 1;
+        }
+        Some(end)
+    };
+    let mut position = high;
+    for _ in 0..4 {
+        position = item_end(position)?;
+        if position >= count {
+            return None;
+        }
+        let next = data.tokens[position];
+        if next.has(COMMA_BEFORE) && !next.has(JOINED) {
+            continue;
+        }
+        if next.has(JOINED) && data.word(position) == "and" {
+            let end = item_end(position + 1)?;
+            // The closing item ends the name: no capitalised word or possessive follows.
+            let followed_by_name =
+                end < count && data.tokens[end].has(JOINED) && data.tokens[end].is_name_like();
+            let closed = !followed_by_name && !data.tokens[end - 1].has(POSSESSIVE);
+            return closed.then_some(end);
+        }
+        return None;
+    }
+    None
+}
+
+/// Sentence-initial words that describe the organisation named after them ("Rival Breedon
+/// Group", "Regulator Ofwat") and are no part of its name.
+fn is_leading_org_descriptor(word: &str) -> bool {
+    matches!(
+        &*lower(word),
+        "rival"
+            | "rivals"
+            | "regulator"
+            | "watchdog"
+            | "charity"
+            | "carmaker"
+            | "automaker"
+            | "broadcaster"
+            | "lender"
+            | "insurer"
+            | "retailer"
+            | "miner"
+            | "drugmaker"
+            | "chipmaker"
+            | "conglomerate"
+            | "airline"
+            | "startup"
+            | "start-up"
+    )
+}
+
+/// Whether the run ending before `high` is followed by an appositive whose head noun is an
+/// organisation descriptor: ", a Spanish maker of ...", ", the country's biggest telecoms
+/// operator." (not ", a company spokesman" or ", a union member").
+fn appositive_org(data: &FieldData<'_>, high: usize, lexicon: &Lexicon) -> bool {
+    let count = data.tokens.len();
+    if high + 1 >= count
+        || !data.tokens[high].has(COMMA_BEFORE)
+        || !matches!(data.word(high), "a" | "an" | "the")
+    {
+        return false;
+    }
+    let mut index = high + 1;
+    while index < count && index <= high + 6 && data.tokens[index].has(JOINED) {
+        let token = data.tokens[index];
+        let class = data.class(index, lexicon);
+        if token.has(LOWERCASE) && class & ORG_DESCRIPTOR != 0 {
+            // The descriptor must head the phrase: punctuation or a function word follows.
+            let next = index + 1;
+            return next >= count
+                || !data.tokens[next].has(JOINED)
+                || matches!(
+                    data.word(next),
+                    "of" | "in"
+                        | "that"
+                        | "which"
+                        | "with"
+                        | "for"
+                        | "based"
+                        | "owned"
+                        | "whose"
+                        | "and"
+                        | "founded"
+                        | "listed"
+                        | "headquartered"
+                        | "from"
+                        | "to"
+                );
+        }
+        let modifier = token.has(LOWERCASE) || token.has(DIGIT) || class & DEMONYM != 0;
+        // "a coordinator with a kitchen network": a preposition ends the head noun phrase.
+        let function_word = matches!(
+            data.word(index),
+            "with"
+                | "of"
+                | "at"
+                | "for"
+                | "in"
+                | "on"
+                | "from"
+                | "to"
+                | "by"
+                | "who"
+                | "which"
+                | "that"
+                | "whose"
+        );
+        if !modifier || function_word || class & (TITLE | SPEECH_VERB) != 0 {
+            return false;
+        }
+        index += 1;
+    }
+    false
+}
+
+/// Whether tokens from `high` read "said in a statement" (or "said in a filing").
+fn said_in_a_statement(data: &FieldData<'_>, high: usize) -> bool {
+    high + 3 < data.tokens.len()
+        && matches!(data.word(high), "said" | "says")
+        && data.word(high + 1) == "in"
+        && data.word(high + 2) == "a"
+        && matches!(data.word(high + 3), "statement" | "filing")
 }
 
 /// The type of the place or organisation listed just before token `index` ("Cauca, Putumayo and
@@ -2245,9 +2700,36 @@ impl DocBuilder {
         }
     }
 
+    /// Folds an unknown person named exactly like an unknown organisation of the story into it
+    /// ("Valdeluz Redes" in a headline with no cue, typed by an appositive in the body): people
+    /// are the fallback type of bare names, an organisation needed evidence.
+    fn merge_people_into_organisations(&mut self) {
+        const PERSON_PREFIX: &str = "wiredesk:person:";
+        const ORG_PREFIX: &str = "wiredesk:org:";
+        for person in 0..self.entities.len() {
+            if !self.entities[person].id.starts_with(PERSON_PREFIX)
+                || self.entities[person].mentions.is_empty()
+            {
+                continue;
+            }
+            let target = self.entities.iter().position(|entity| {
+                entity.id.starts_with(ORG_PREFIX)
+                    && !entity.mentions.is_empty()
+                    && entity
+                        .name
+                        .eq_ignore_ascii_case(&self.entities[person].name)
+            });
+            if let Some(organisation) = target {
+                let moved = std::mem::take(&mut self.entities[person].mentions);
+                self.entities[organisation].mentions.extend(moved);
+            }
+        }
+    }
+
     fn finish(mut self) -> Vec<Entity> {
         self.merge_name_suffixes();
         self.merge_places_into_clubs();
+        self.merge_people_into_organisations();
         let mut entities: Vec<Entity> = self
             .entities
             .into_iter()

@@ -591,3 +591,172 @@ fn an_organisation_before_its_officer_s_title_keeps_its_head_word() {
         );
     }
 }
+
+/// The test gazetteer plus UK places and a few organisations for the organisation-recall rules.
+fn uk_tagger() -> EntityTagger {
+    let extra = "https://sws.geonames.org/2635167/\tplace\tUnited Kingdom\tUnited Kingdom|UK|Britain\tcountry,country=GB,pop=66000000\n\
+wiredesk:place:england\tplace\tEngland\tEngland\tregion,country=GB\n\
+wiredesk:place:wales\tplace\tWales\tWales\tregion,country=GB\n\
+wiredesk:place:scotland\tplace\tScotland\tScotland\tregion,country=GB\n\
+wiredesk:place:cornwall\tplace\tCornwall\tCornwall\tregion,country=GB\n\
+https://sws.geonames.org/2637487/\tplace\tSouthampton\tSouthampton\tcity,country=GB,pop=250000\n\
+https://sws.geonames.org/2964574/\tplace\tDublin\tDublin\tcapital,country=IE,pop=1000000\n\
+wiredesk:org:euronext\torganisation\tEuronext\tEuronext\tcompany,rank=3\n\
+wiredesk:org:the-independent\torganisation\tThe Independent\tThe Independent\tagency,country=GB,rank=4\n\
+wiredesk:org:uk-labour-party\torganisation\tLabour Party\tLabour Party|Labour\tparty,country=GB,rank=2,ambiguous\n";
+    let gazetteer = format!("{GAZETTEER}{extra}");
+    match EntityTagger::from_sources(&gazetteer, DEMONYMS) {
+        Ok(tagger) => tagger,
+        Err(error) => panic!("test gazetteer must parse: {error}"),
+    }
+}
+
+fn organisation_names(entities: &[Entity]) -> Vec<&str> {
+    entities
+        .iter()
+        .filter(|entity| entity.entity_type == EntityType::Organisation)
+        .map(|entity| entity.name.as_str())
+        .collect()
+}
+
+#[test]
+fn comma_lists_inside_organisation_names_are_kept() {
+    let entities = uk_tagger().tag(
+        "Councils warned over budgets",
+        "A spokesman for the Ministry of Housing, Communities and Local Government said funding \
+         had risen. The National Union of Rail, Maritime and Transport Workers disagreed.",
+    );
+    let names = organisation_names(&entities);
+    assert!(
+        names.contains(&"Ministry of Housing, Communities and Local Government"),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&"National Union of Rail, Maritime and Transport Workers"),
+        "{names:?}"
+    );
+    assert!(!names.contains(&"Ministry of Housing"), "{names:?}");
+}
+
+#[test]
+fn organisations_named_for_places_keep_the_places_inside() {
+    let entities = uk_tagger().tag(
+        "Officers back inquiry",
+        "The Police Federation of England and Wales said it would help. Patients at University \
+         Hospital Southampton waited hours, and shares traded on Euronext Dublin rose. Devon and \
+         Cornwall Police said roads were shut.",
+    );
+    let names = organisation_names(&entities);
+    for expected in [
+        "Police Federation of England and Wales",
+        "University Hospital Southampton",
+        "Euronext Dublin",
+        "Devon and Cornwall Police",
+    ] {
+        assert!(names.contains(&expected), "{expected}: {names:?}");
+    }
+    assert_eq!(type_of(&entities, "Wales"), None);
+    assert_eq!(type_of(&entities, "Southampton"), None);
+}
+
+#[test]
+fn nouns_before_a_country_name_an_organisation() {
+    let entities = uk_tagger().tag(
+        "Charities warn on heating costs",
+        "Age UK said older people were struggling, and Police Scotland said it had made arrests. \
+         Prices in the UK rose again.",
+    );
+    let names = organisation_names(&entities);
+    assert!(names.contains(&"Age UK"), "{names:?}");
+    assert!(names.contains(&"Police Scotland"), "{names:?}");
+    assert_eq!(type_of(&entities, "UK"), Some(EntityType::Place));
+}
+
+#[test]
+fn context_cues_type_unknown_organisations() {
+    let entities = uk_tagger().tag(
+        "Appliance maker cuts forecast",
+        "Shares in Kestrava fell 14 percent on Thursday. Analysts at Brannhall cut their targets. \
+         Rival Breedon Group reports next week.\n\nVarnholt said in a statement that it would \
+         appeal. Regulator Ofwat said it was monitoring the firm.",
+    );
+    let names = organisation_names(&entities);
+    for expected in [
+        "Kestrava",
+        "Brannhall",
+        "Breedon Group",
+        "Varnholt",
+        "Ofwat",
+    ] {
+        assert!(names.contains(&expected), "{expected}: {names:?}");
+    }
+    assert!(!names.contains(&"Rival Breedon Group"), "{names:?}");
+}
+
+#[test]
+fn prominent_ambiguous_organisations_count_in_running_text() {
+    let entities = uk_tagger().tag(
+        "Libraries to close",
+        "The council, which Labour has controlled since 2012, voted to close three libraries.",
+    );
+    let labour = find(&entities, "wiredesk:org:uk-labour-party");
+    assert_eq!(labour.map(texts), Some(vec!["Labour"]));
+    // At a sentence start the word needs more context.
+    let entities = uk_tagger().tag("Farms short of staff", "Labour shortages hit farms.");
+    assert!(find(&entities, "wiredesk:org:uk-labour-party").is_none());
+}
+
+#[test]
+fn leading_gazetteer_article_and_foreign_lead_words() {
+    let entities = uk_tagger().tag(
+        "Regulators widen inquiries",
+        "The inquiry by the Independent Office for Police Conduct was widened, while the \
+         Autoridade da Concorrência and Transport for London declined to comment.",
+    );
+    let names = organisation_names(&entities);
+    for expected in [
+        "Independent Office for Police Conduct",
+        "Autoridade da Concorrência",
+        "Transport for London",
+    ] {
+        assert!(names.contains(&expected), "{expected}: {names:?}");
+    }
+    assert!(!names.contains(&"The Independent"), "{names:?}");
+}
+
+#[test]
+fn appositives_naming_a_kind_of_firm_type_organisations() {
+    let entities = uk_tagger().tag(
+        "Engineering group to buy Valdeluz Redes",
+        "The group agreed to buy Valdeluz Redes, a Swedish maker of switchgear, on Monday. \
+         Orlanda Pike, a union member, said staff were worried. Haruna Tiya, a coordinator \
+         with a kitchen network, agreed. Tomas Reyes, a company \
+         spokesman, declined to comment.",
+    );
+    let valdeluz: Vec<&Entity> = entities
+        .iter()
+        .filter(|entity| entity.name == "Valdeluz Redes")
+        .collect();
+    assert_eq!(valdeluz.len(), 1, "{entities:?}");
+    assert_eq!(valdeluz[0].entity_type, EntityType::Organisation);
+    assert_eq!(valdeluz[0].mentions.len(), 2);
+    assert_eq!(type_of(&entities, "Orlanda Pike"), Some(EntityType::Person));
+    assert_eq!(type_of(&entities, "Haruna Tiya"), Some(EntityType::Person));
+    assert_eq!(type_of(&entities, "Tomas Reyes"), Some(EntityType::Person));
+}
+
+#[test]
+fn possessive_firm_nouns_type_organisations() {
+    let entities = uk_tagger().tag(
+        "Markets steady",
+        "Investors welcomed the news and Valcorra's shares rose 3 percent. Dremmel's chief \
+         executive said the outlook was weak. Anneli Stroud's staff were praised.",
+    );
+    let names = organisation_names(&entities);
+    assert!(names.contains(&"Valcorra"), "{names:?}");
+    assert!(names.contains(&"Dremmel"), "{names:?}");
+    assert_eq!(
+        type_of(&entities, "Anneli Stroud"),
+        Some(EntityType::Person)
+    );
+}
