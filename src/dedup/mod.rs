@@ -390,20 +390,22 @@ impl DedupIndex {
             names,
         };
         let mut stored_dense = Vec::with_capacity(fp.sig.len());
+        // (score, tag of the chain root, slot): the best score wins, ties go to the earlier root.
         let mut best: Option<(f32, u64, u32)> = None;
+        let keep_best = |best: &mut Option<(f32, u64, u32)>, score: f32, slot: u32| {
+            let root_tag = w
+                .meta(slot)
+                .map_or(0, |m| w.root(m).map_or(m.tag, |r| r.tag));
+            if best.is_none_or(|(bs, bt, _)| score > bs || (score == bs && root_tag < bt)) {
+                *best = Some((score, root_tag, slot));
+            }
+        };
         for &(slot, _) in &counted {
             let Some(view) = w.view(slot, &mut stored_dense) else {
                 continue;
             };
             if let Some(score) = verify(&self.cfg, &query, &view) {
-                let root_tag = w
-                    .meta(slot)
-                    .map_or(0, |m| w.root(m).map_or(m.tag, |r| r.tag));
-                let better =
-                    best.is_none_or(|(bs, bt, _)| score > bs || (score == bs && root_tag < bt));
-                if better {
-                    best = Some((score, root_tag, slot));
-                }
+                keep_best(&mut best, score, slot);
             }
         }
         // 4. A full story rewriting a flagged snap it follows: found by shared lead names.
@@ -424,12 +426,7 @@ impl DedupIndex {
                     continue;
                 };
                 if let Some(score) = verify::snap_follow_up(&query, &view, shared, snap_names) {
-                    let root_tag = w
-                        .meta(slot)
-                        .map_or(0, |m| w.root(m).map_or(m.tag, |r| r.tag));
-                    if best.is_none_or(|(bs, bt, _)| score > bs || (score == bs && root_tag < bt)) {
-                        best = Some((score, root_tag, slot));
-                    }
+                    keep_best(&mut best, score, slot);
                 }
             }
         }
