@@ -3,7 +3,8 @@
 //!
 //! Flow per story: [`DedupIndex::fingerprint`] (pure, once per story; shareable as bytes),
 //! [`DedupIndex::find`] (exact hash first, under the first LSH band key, then LSH band and lead
-//! keys, then verification; the best-scoring earlier story wins and its chain root is reported),
+//! keys, then verification; failing those, the flagged snaps sharing lead names; the
+//! best-scoring earlier story wins and its chain root is reported),
 //! then [`DedupIndex::insert`] (which also evicts: see [`window`]).
 //!
 //! Integration: the crate root declares `pub mod dedup; pub mod synth;` (the synthetic story

@@ -6,6 +6,9 @@
 //! order loses originals before their late re-sends arrive); every time bucket that
 //! ends at or before `now - horizon` is dropped whole; then, if the window holds `max_stories`,
 //! the oldest bucket's oldest story goes first. A story older than the horizon is not indexed.
+//!
+//! Flagged snaps ("URGENT: …") are also indexed by the names of their headline and lead for
+//! [`SNAP_FOLLOW_UP_MS`], so that the full story that follows in other words can find them.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
