@@ -343,6 +343,12 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
                     s.dead_letters,
                     s.stories
                 );
+                if s.superseded > 0 {
+                    println!(
+                        "demo: {} envelopes replaced an earlier envelope of the same story (a correction: an earlier version arrived late and became the original; counted above with the latest verdict)",
+                        s.superseded
+                    );
+                }
                 Ok(())
             })
         }

@@ -68,6 +68,17 @@ pub struct DemoSummary {
     pub dead_letters: usize,
     pub verdicts: BTreeMap<String, usize>,
     pub stories: usize,
+    /// Envelopes that replaced an earlier envelope of the same story: a correction (an earlier
+    /// version arrived after its chain's first story and took its place, so that story is now a
+    /// duplicate) or an at-least-once repeat. `enriched` and `verdicts` count each story once,
+    /// with its latest verdict.
+    pub superseded: usize,
+}
+
+/// What the demo has read back so far: each story's latest verdict and story id, by uri.
+#[derive(Debug, Default)]
+struct Tally {
+    latest: std::collections::HashMap<String, (String, String)>,
 }
 
 /// Keeps a mock cluster alive on its own thread (it is `!Send`) until dropped.
@@ -225,7 +236,7 @@ pub async fn run_demo(
         produced,
         ..DemoSummary::default()
     };
-    let mut story_ids = std::collections::HashSet::new();
+    let mut tally = Tally::default();
     let mut expected = produced;
     let mut round = 0usize;
     let mut follow_tick = tokio::time::interval(options.follow_every);
@@ -258,7 +269,7 @@ pub async fn run_demo(
                             let reason = header(&m, crate::kafka::dlq::HEADER_ERROR).unwrap_or_default();
                             println!("{:<22} {:<9} {}", "-", "rejected", reason);
                         }
-                    } else if let Some(line) = m.payload().and_then(|p| describe_envelope(p, &mut summary, &mut story_ids)) {
+                    } else if let Some(line) = m.payload().and_then(|p| describe_envelope(p, &mut summary, &mut tally)) {
                         if options.print && (round == 0 || !options.follow) {
                             println!("{line}");
                         }
@@ -275,7 +286,12 @@ pub async fn run_demo(
     drop(mock);
     outcome?;
     result?;
-    summary.stories = story_ids.len();
+    summary.stories = tally
+        .latest
+        .values()
+        .map(|(_, story_id)| story_id)
+        .collect::<std::collections::HashSet<_>>()
+        .len();
     Ok(summary)
 }
 
@@ -292,14 +308,26 @@ fn header(m: &impl Message, name: &str) -> Option<String> {
 fn describe_envelope(
     payload: &[u8],
     summary: &mut DemoSummary,
-    story_ids: &mut std::collections::HashSet<String>,
+    tally: &mut Tally,
 ) -> Option<String> {
     let v: serde_json::Value = serde_json::from_slice(payload).ok()?;
     let story_id = v["dedup"]["storyId"].as_str().unwrap_or("?").to_string();
     let verdict = v["dedup"]["verdict"].as_str().unwrap_or("?").to_string();
-    summary.enriched += 1;
+    let uri = v["item"]["uri"].as_str().unwrap_or("?");
+    let earlier = tally
+        .latest
+        .insert(uri.to_string(), (verdict.clone(), story_id.clone()))
+        .map(|(verdict, _)| verdict);
+    match &earlier {
+        Some(before) => {
+            summary.superseded += 1;
+            if let Some(n) = summary.verdicts.get_mut(before) {
+                *n = n.saturating_sub(1);
+            }
+        }
+        None => summary.enriched += 1,
+    }
     *summary.verdicts.entry(verdict.clone()).or_default() += 1;
-    story_ids.insert(story_id.clone());
     let headline = v["item"]["headlines"][0]["value"]
         .as_str()
         .unwrap_or("(no headline)");
@@ -325,8 +353,12 @@ fn describe_envelope(
     entities.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     let top: Vec<String> = entities.into_iter().take(4).map(|(_, n)| n).collect();
     let short_id: String = story_id.chars().take(22).collect();
+    let note = match earlier {
+        Some(before) => format!("  (replaces its earlier {before} envelope)"),
+        None => String::new(),
+    };
     Some(format!(
-        "{short_id:<22} {verdict:<9} {headline:<61} [{}]",
+        "{short_id:<22} {verdict:<9} {headline:<61} [{}]{note}",
         top.join(", ")
     ))
 }
