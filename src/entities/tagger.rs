@@ -352,6 +352,29 @@ struct Candidate {
     entity_type: EntityType,
 }
 
+impl Candidate {
+    /// The span of tokens `span` as one entity, replacing the gazetteer hits claimed over
+    /// `replaced` (a part of the span).
+    fn replacing(
+        data: &FieldData<'_>,
+        field: usize,
+        span: std::ops::Range<usize>,
+        replaced: std::ops::Range<usize>,
+        entity_type: EntityType,
+        hits: &mut [Hit],
+    ) -> Self {
+        for claim in data.claimed[replaced].iter().flatten() {
+            hits[*claim as usize].removed = true;
+        }
+        Candidate {
+            field,
+            start: data.tokens[span.start].start,
+            end: data.tokens[span.end - 1].end,
+            entity_type,
+        }
+    }
+}
+
 /// A run that only counts if it resolves to an entity found elsewhere in the document.
 #[derive(Debug, Clone)]
 struct Pending {
@@ -1454,29 +1477,27 @@ impl Engine {
         // "University Hospital Southampton", "Euronext Dublin": an organisation's name, then the
         // place of the branch it names.
         if self.org_then_place(data, low, high, hits) {
-            for claim in data.claimed[low..high].iter().flatten() {
-                hits[*claim as usize].removed = true;
-            }
-            candidates.push(Candidate {
-                field: field_index,
-                start: data.tokens[low].start,
-                end: data.tokens[high - 1].end,
-                entity_type: EntityType::Organisation,
-            });
+            candidates.push(Candidate::replacing(
+                data,
+                field_index,
+                low..high,
+                low..high,
+                EntityType::Organisation,
+                hits,
+            ));
             return;
         }
         // "Age UK", "Police Scotland", "Tourism Northern Ireland": capitalised nouns before the
         // country an organisation serves.
         if let Some(place_start) = self.country_served(data, low, high, hits) {
-            for claim in data.claimed[place_start..high].iter().flatten() {
-                hits[*claim as usize].removed = true;
-            }
-            candidates.push(Candidate {
-                field: field_index,
-                start: data.tokens[low].start,
-                end: data.tokens[high - 1].end,
-                entity_type: EntityType::Organisation,
-            });
+            candidates.push(Candidate::replacing(
+                data,
+                field_index,
+                low..high,
+                place_start..high,
+                EntityType::Organisation,
+                hits,
+            ));
             return;
         }
         // "NFU Scotland", "NHS England", "JR Hokkaido": an acronym naming an organisation,
@@ -1499,15 +1520,14 @@ impl Engine {
                     && self.gazetteer.entries[hit.entry as usize].entity_type == EntityType::Place
             })
         {
-            for claim in data.claimed[low..high].iter().flatten() {
-                hits[*claim as usize].removed = true;
-            }
-            candidates.push(Candidate {
-                field: field_index,
-                start: data.tokens[low].start,
-                end: data.tokens[high - 1].end,
-                entity_type: EntityType::Organisation,
-            });
+            candidates.push(Candidate::replacing(
+                data,
+                field_index,
+                low..high,
+                low..high,
+                EntityType::Organisation,
+                hits,
+            ));
             return;
         }
         let name_start = self
@@ -1531,15 +1551,14 @@ impl Engine {
             && (name_start + 1..high)
                 .all(|index| data.claimed[index].is_none() || place_word(index))
         {
-            for claim in data.claimed[name_start + 1..high].iter().flatten() {
-                hits[*claim as usize].removed = true;
-            }
-            candidates.push(Candidate {
-                field: field_index,
-                start: data.tokens[name_start].start,
-                end: data.tokens[high - 1].end,
-                entity_type: EntityType::Person,
-            });
+            candidates.push(Candidate::replacing(
+                data,
+                field_index,
+                name_start..high,
+                name_start + 1..high,
+                EntityType::Person,
+                hits,
+            ));
             return;
         }
         // Split at gazetteer hits and at "and"/"&".
