@@ -8,7 +8,7 @@ use super::gazetteer::{FastHasher, FastMap};
 const TITLES: &str = "president vice-president premier chancellor king queen prince princess pope emperor empress \
 senator sen rep representative registrar ombudsman auditor comptroller congressman congresswoman congressmember governor gov mayor ambassador envoy \
 spokesman spokeswoman spokesperson chairman chairwoman chairperson chair ceo cfo coo cto executive coach manager \
-captain skipper dr mr mrs ms mx miss sir dame lord lady judge justice detective inspector sergeant sgt constable \
+captain skipper dr mr mrs ms mx miss sir dame lord lady baroness baron viscount earl countess duke duchess marquess judge justice detective inspector sergeant sgt constable \
 officer lieutenant lt colonel col general gen admiral adm major maj commander cmdr corporal cpl private pvt marshal \
 director founder co-founder leader lawmaker mp mep deputy striker defender midfielder goalkeeper forward winger \
 player actor actress singer rapper author writer novelist poet professor prof dean rector rabbi imam reverend rev \

@@ -13,8 +13,9 @@ use super::lexicon::{
     TITLE_MODIFIER, ascii_word_hash_in, word_hash,
 };
 use super::text::{
-    ALL_CAPS, BASED, CAPITALISED, COMMA_BEFORE, DIGIT, HYPHENATED, JOINED, LOWERCASE, NON_ASCII,
-    PAREN_AFTER, PAREN_BEFORE, POSSESSIVE, SENTENCE_START, Token, tokenize, wire_prefix_len,
+    ALL_CAPS, BASED, CAPITALISED, COMMA_AFTER, COMMA_BEFORE, DIGIT, HYPHENATED, JOINED, LOWERCASE,
+    NON_ASCII, PAREN_AFTER, PAREN_BEFORE, POSSESSIVE, SENTENCE_START, Token, tokenize,
+    wire_prefix_len,
 };
 use super::{Entity, EntityType, Field, Mention};
 
@@ -838,10 +839,46 @@ impl Engine {
             }
         }
 
+        // Match reports: a one-word place or bare name standing where a team stands ("Essex
+        // beat Durham") is the team, an organisation, in every mention of the story.
+        let mut sports: Option<bool> = None;
+        let mut team_entries: Vec<u32> = Vec::new();
+        for hit in hits
+            .iter()
+            .filter(|hit| !hit.removed && hit.token_high - hit.token_low == 1)
+        {
+            let entry = &self.gazetteer.entries[hit.entry as usize];
+            if entry.entity_type == EntityType::Place
+                && !entry.is_country
+                && !team_entries.contains(&hit.entry)
+                && (in_team_position(&fields[hit.field], hit.token_low)
+                    || self.listed_with_organisation(&fields[hit.field], &hits, &candidates, hit))
+                && *sports.get_or_insert_with(|| is_sports_story(&fields[1]))
+            {
+                team_entries.push(hit.entry);
+            }
+        }
+        for pending in pendings.iter_mut() {
+            if pending.fallback.is_none()
+                && pending.token_high - pending.token_low == 1
+                && in_team_position(&fields[pending.field], pending.token_low)
+                && *sports.get_or_insert_with(|| is_sports_story(&fields[1]))
+            {
+                pending.fallback = Some(EntityType::Organisation);
+            }
+        }
+
         // 3. Build entities.
         let mut builder = DocBuilder::with_capacity(hits.len() + candidates.len());
         for hit in hits.iter().filter(|hit| !hit.removed) {
-            let key = builder.gazetteer_entity(&self.gazetteer, hit.entry);
+            let key = if team_entries.contains(&hit.entry) {
+                let data = &fields[hit.field];
+                let name = canonical_from_surface(&data.text[hit.start..hit.end]);
+                let id = wiredesk_id(EntityType::Organisation, &name);
+                builder.entity(id, EntityType::Organisation, name)
+            } else {
+                builder.gazetteer_entity(&self.gazetteer, hit.entry)
+            };
             builder.mention(key, &fields[hit.field], hit.start, hit.end);
         }
         for candidate in &candidates {
@@ -956,23 +993,33 @@ impl Engine {
                 let fallback = pending
                     .fallback
                     .or_else(|| list_neighbour_type(&builder, data, pending.token_low));
-                // "the Rovers squad" after "Castlebridge Rovers": the last word of an
-                // organisation's name already in the story.
+                // "the Rovers squad" after "Castlebridge Rovers" or "Castlebridge Rovers FC":
+                // the last word of an organisation's name already in the story, or the word
+                // before its last.
                 if fallback == Some(EntityType::Organisation)
                     && let Some(key) = builder.entities.iter().position(|entity| {
                         entity.entity_type == EntityType::Organisation
                             && !entity.mentions.is_empty()
                             && entity
                                 .name
-                                .rsplit_once(' ')
-                                .is_some_and(|(_, last)| last.eq_ignore_ascii_case(surface))
+                                .rsplit(' ')
+                                .take(2)
+                                .skip(usize::from(!entity.name.contains(' ')))
+                                .any(|word| word.eq_ignore_ascii_case(surface))
                     })
                 {
                     builder.mention(key, data, start, end);
                     continue;
                 }
                 if let Some(entity_type) = fallback {
-                    let name = canonical_from_surface(surface);
+                    let start = self.absorb_leading_place(
+                        &mut builder,
+                        &hits,
+                        data,
+                        pending.token_low,
+                        entity_type,
+                    );
+                    let name = canonical_from_surface(&data.text[start..end]);
                     let id = wiredesk_id(entity_type, &name);
                     let key = builder.entity(id, entity_type, name);
                     builder.mention(key, data, start, end);
@@ -980,7 +1027,14 @@ impl Engine {
                 continue;
             }
             if let Some(entity_type) = pending.fallback {
-                let name = canonical_from_surface(surface);
+                let start = self.absorb_leading_place(
+                    &mut builder,
+                    &hits,
+                    data,
+                    pending.token_low,
+                    entity_type,
+                );
+                let name = canonical_from_surface(&data.text[start..end]);
                 let id = wiredesk_id(entity_type, &name);
                 let key = builder.entity(id, entity_type, name);
                 builder.mention(key, data, start, end);
@@ -1006,6 +1060,10 @@ impl Engine {
                 }
             }
         }
+        // "Yorkshire" beside "Yorkshire County Cricket Club" in a match report is the club.
+        if builder.has_club() && *sports.get_or_insert_with(|| is_sports_story(&fields[1])) {
+            builder.merge_short_names_into_clubs();
+        }
         let entities = builder.finish();
         let [headline_data, body_data] = fields;
         for (slot, data) in [headline_data, body_data].into_iter().enumerate() {
@@ -1022,6 +1080,85 @@ impl Engine {
         scratch.candidates = candidates;
         scratch.pendings = pendings;
         entities
+    }
+
+    /// Whether the one-token hit `hit` is listed next to an organisation ("Rangers and
+    /// Aberdeen", "behind Bath, Northampton Saints and Saracens"): in a match report, the team.
+    fn listed_with_organisation(
+        &self,
+        data: &FieldData<'_>,
+        hits: &[Hit],
+        candidates: &[Candidate],
+        hit: &Hit,
+    ) -> bool {
+        let field_index = hit.field;
+        let is_org_at = |index: usize, at_end: bool| {
+            let token = data.tokens[index];
+            let hit_org = data.claimed[index].is_some_and(|claim| {
+                let other = &hits[claim as usize];
+                !other.removed
+                    && self.gazetteer.entries[other.entry as usize].entity_type
+                        == EntityType::Organisation
+            });
+            hit_org
+                || candidates.iter().any(|candidate| {
+                    candidate.field == field_index
+                        && candidate.entity_type == EntityType::Organisation
+                        && if at_end {
+                            candidate.end == token.end
+                        } else {
+                            candidate.start == token.start
+                        }
+                })
+        };
+        let low = hit.token_low;
+        let count = data.tokens.len();
+        let before = low >= 1
+            && if data.tokens[low].has(COMMA_BEFORE) {
+                is_org_at(low - 1, true)
+            } else {
+                low >= 2 && data.word(low - 1) == "and" && is_org_at(low - 2, true)
+            };
+        let after = low + 1 < count
+            && if data.tokens[low + 1].has(COMMA_BEFORE) {
+                is_org_at(low + 1, false)
+            } else {
+                low + 2 < count && data.word(low + 1) == "and" && is_org_at(low + 2, false)
+            };
+        before || after
+    }
+
+    /// Where a new organisation starting at token `low` begins once a place named right
+    /// before it joins its name ("London TravelWatch", "Thames Valley Police"): the place's
+    /// mention leaves the place. Any other type, or no place there, keeps the token's start.
+    fn absorb_leading_place(
+        &self,
+        builder: &mut DocBuilder,
+        hits: &[Hit],
+        data: &FieldData<'_>,
+        low: usize,
+        entity_type: EntityType,
+    ) -> usize {
+        let start = data.tokens[low].start;
+        if entity_type != EntityType::Organisation || low == 0 || !data.tokens[low].has(JOINED) {
+            return start;
+        }
+        let Some(hit) = data.claimed[low - 1].map(|claim| &hits[claim as usize]) else {
+            return start;
+        };
+        if hit.removed
+            || hit.token_high != low
+            || data.tokens[low - 1].has(POSSESSIVE)
+            || self.gazetteer.entries[hit.entry as usize].entity_type != EntityType::Place
+        {
+            return start;
+        }
+        if let Some(&place) = builder.by_entry.get(&hit.entry) {
+            builder.entities[place]
+                .mentions
+                .retain(|mention| mention.field != data.field || mention.start != hit.start);
+        }
+        hit.start
     }
 
     /// A prominent person named by surname alone at token `index` (capitalised, not a listed
@@ -1660,7 +1797,30 @@ impl Engine {
         if head_places {
             return true;
         }
-        (low..and_index).all(|index| data.claimed[index].is_none())
+        // "Staffordshire Fire and Rescue Service", "Hampshire and Isle of Wight Fire and Rescue
+        // Service": places the gazetteer knows (joined by "and") may lead the name when
+        // unlisted words follow them before the last "and".
+        let place_at = |index: usize| {
+            data.claimed[index]
+                .map(|claim| &hits[claim as usize])
+                .filter(|hit| {
+                    hit.token_low == index
+                        && self.gazetteer.entries[hit.entry as usize].entity_type
+                            == EntityType::Place
+                })
+                .map(|hit| hit.token_high)
+        };
+        let mut lead_place_end = low;
+        while lead_place_end < and_index
+            && let Some(end) = place_at(lead_place_end)
+            && end < and_index
+        {
+            lead_place_end = end;
+            if data.word(lead_place_end) == "and" && lead_place_end + 1 < and_index {
+                lead_place_end += 1;
+            }
+        }
+        (lead_place_end..and_index).all(|index| data.claimed[index].is_none())
             && data.class(low, lexicon) & FIRST_NAME == 0
             && data.class(and_index - 1, lexicon) & (ORG_HEAD | PLACE_HEAD) == 0
             && !data.tokens[and_index - 1].has(POSSESSIVE)
@@ -2096,6 +2256,16 @@ impl Engine {
             && (start..end).any(|index| {
                 data.word(index).len() >= 4 && lowercase_words.contains(&data.hashes[index])
             });
+        // "on Campo Centrale", "at the Foro Italico", "the Crib Goch ridge": a name with no given
+        // name where a place stands (venues, ridges, estates) is no person.
+        if name_like
+            && !followed_by_speech
+            && (start..end).all(|index| data.class(index, lexicon) & (FIRST_NAME | TITLE) == 0)
+            && (locative_before(data, start) || place_noun_after(data, end))
+        {
+            push_candidate(EntityType::Place, candidates);
+            return;
+        }
         if name_like && !common_phrase && (first_is_given_name || length <= 3 || followed_by_speech)
         {
             push_candidate(EntityType::Person, candidates);
@@ -2719,6 +2889,41 @@ impl DocBuilder {
         }
     }
 
+    /// Whether an organisation of the story is named like a sports club ("... County Cricket
+    /// Club", "... FC").
+    fn has_club(&self) -> bool {
+        self.entities.iter().any(|entity| {
+            entity.entity_type == EntityType::Organisation
+                && !entity.mentions.is_empty()
+                && is_club_name(&entity.name)
+        })
+    }
+
+    /// In a match report, folds a place or organisation named by the first words of a club of
+    /// the story into the club ("Yorkshire" into "Yorkshire County Cricket Club").
+    fn merge_short_names_into_clubs(&mut self) {
+        for short in 0..self.entities.len() {
+            if self.entities[short].entity_type == EntityType::Person
+                || self.entities[short].mentions.is_empty()
+            {
+                continue;
+            }
+            let target = self.entities.iter().position(|entity| {
+                entity.entity_type == EntityType::Organisation
+                    && !entity.mentions.is_empty()
+                    && is_club_name(&entity.name)
+                    && entity
+                        .name
+                        .strip_prefix(self.entities[short].name.as_str())
+                        .is_some_and(|rest| rest.starts_with(' '))
+            });
+            if let Some(club) = target {
+                let moved = std::mem::take(&mut self.entities[short].mentions);
+                self.entities[club].mentions.extend(moved);
+            }
+        }
+    }
+
     /// Folds an unknown person named exactly like an unknown organisation of the story into it
     /// ("Valdeluz Redes" in a headline with no cue, typed by an appositive in the body): people
     /// are the fallback type of bare names, an organisation needed evidence.
@@ -2786,4 +2991,207 @@ fn field_order(field: Field) -> u8 {
         Field::Headline => 0,
         Field::Body => 1,
     }
+}
+
+/// Whether the body reads as a match report: at least three words that sports stories use
+/// ("innings", "wickets", "goal", "league"). Team names that are also places ("Yorkshire beat
+/// Somerset") are only typed organisation in such stories.
+fn is_sports_story(body: &FieldData<'_>) -> bool {
+    let mut cues = 0;
+    for token in &body.tokens {
+        if !token.has(LOWERCASE) {
+            continue;
+        }
+        if matches!(
+            &body.text[token.start..token.end],
+            "wickets"
+                | "wicket"
+                | "innings"
+                | "overs"
+                | "goal"
+                | "goals"
+                | "match"
+                | "league"
+                | "championship"
+                | "season"
+                | "squad"
+                | "striker"
+                | "scored"
+                | "fixture"
+                | "tries"
+                | "try"
+                | "final"
+                | "semi-final"
+                | "quarter-final"
+                | "unbeaten"
+                | "cup"
+                | "half-time"
+                | "penalty"
+                | "tournament"
+                | "bowling"
+                | "batting"
+                | "midfielder"
+                | "defender"
+                | "relegation"
+                | "promotion"
+                | "derby"
+                | "kick-off"
+                | "scrum"
+                | "rugby"
+                | "football"
+                | "cricket"
+                | "hockey"
+                | "premiership"
+        ) {
+            cues += 1;
+            if cues >= 3 {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Whether the one-word name at token `index` stands where a match report puts a team: before
+/// or after a result verb ("Essex beat Durham", "lost to Leeds", "drew with Hull"), before a
+/// team role or a result noun ("Yorkshire captain", "Somerset's defeat"), or before a score.
+fn in_team_position(data: &FieldData<'_>, index: usize) -> bool {
+    let count = data.tokens.len();
+    let token = data.tokens[index];
+    if token.has(POSSESSIVE) {
+        return index + 1 < count
+            && data.tokens[index + 1].has(LOWERCASE)
+            && matches!(
+                data.word(index + 1),
+                "win"
+                    | "victory"
+                    | "defeat"
+                    | "captain"
+                    | "coach"
+                    | "manager"
+                    | "bowlers"
+                    | "batters"
+                    | "batsmen"
+                    | "openers"
+                    | "squad"
+                    | "players"
+                    | "fans"
+                    | "supporters"
+                    | "reply"
+                    | "innings"
+                    | "attack"
+                    | "defence"
+                    | "goalkeeper"
+                    | "striker"
+                    | "lead"
+                    | "title"
+            );
+    }
+    let after = index + 1 < count
+        && !token.has(COMMA_AFTER)
+        && data.tokens[index + 1].has(JOINED)
+        && data.tokens[index + 1].has(LOWERCASE)
+        && matches!(
+            data.word(index + 1),
+            "beat"
+                | "beats"
+                | "thrash"
+                | "thrashed"
+                | "crushed"
+                | "defeated"
+                | "edged"
+                | "hammered"
+                | "routed"
+                | "drew"
+                | "host"
+                | "hosts"
+                | "hosted"
+                | "resumed"
+                | "trailed"
+                | "overcame"
+                | "sink"
+                | "sank"
+                | "stunned"
+                | "captain"
+                | "skipper"
+                | "coach"
+                | "manager"
+        );
+    // "Durham said in a statement": a team opening a sentence (not "the boy from Ghent said").
+    let said = token.has(SENTENCE_START)
+        && index + 1 < count
+        && data.tokens[index + 1].has(JOINED)
+        && matches!(data.word(index + 1), "said" | "confirmed" | "announced");
+    let after = after || said;
+    if after || followed_by_score(data, index + 1) {
+        return true;
+    }
+    if index == 0 || !token.has(JOINED) || !data.tokens[index - 1].has(LOWERCASE) {
+        return false;
+    }
+    match data.word(index - 1) {
+        "beat" | "beats" | "beating" | "thrash" | "thrashed" | "crushed" | "defeated"
+        | "defeating" | "edged" | "hammered" | "routed" | "host" | "hosts" | "hosted"
+        | "hosting" | "against" | "v" | "vs" | "sink" | "sinks" | "sank" | "stunned" | "play"
+        | "plays" | "playing" | "face" | "faces" | "facing" | "leaders" | "champions"
+        | "holders" | "visitors" | "rivals" => true,
+        "to" | "with" | "over" => {
+            index >= 2
+                && data.tokens[index - 1].has(JOINED)
+                && matches!(
+                    data.word(index - 2),
+                    "lost" | "losing" | "defeat" | "draw" | "drew" | "victory" | "win" | "loss"
+                )
+        }
+        _ => false,
+    }
+}
+
+/// Whether an organisation's name ends like a sports club's ("Somerset County Cricket Club",
+/// "Ashcombe Town FC").
+fn is_club_name(name: &str) -> bool {
+    name.rsplit(' ')
+        .next()
+        .is_some_and(|last| matches!(last, "Club" | "FC" | "AFC" | "RFC" | "CCC" | "RUFC"))
+}
+
+/// Whether the name starting at token `low` follows "on" or "at the" ("at Acme Foods" names
+/// firms too): where a venue or a place stands ("on Campo Centrale", "at the Foro Italico").
+fn locative_before(data: &FieldData<'_>, low: usize) -> bool {
+    if low == 0 || !data.tokens[low].has(JOINED) || !data.tokens[low - 1].has(LOWERCASE) {
+        return false;
+    }
+    match data.word(low - 1) {
+        "on" => true,
+        "the" => {
+            low >= 2
+                && data.tokens[low - 1].has(JOINED)
+                && matches!(data.word(low - 2), "on" | "at")
+        }
+        _ => false,
+    }
+}
+
+/// Whether a lowercase noun naming a kind of place follows the name ending before token
+/// `high` ("the Crib Goch ridge", "the Saltwell Green estate").
+fn place_noun_after(data: &FieldData<'_>, high: usize) -> bool {
+    high < data.tokens.len()
+        && data.tokens[high].has(JOINED)
+        && data.tokens[high].has(LOWERCASE)
+        && matches!(
+            data.word(high),
+            "ridge"
+                | "summit"
+                | "estate"
+                | "route"
+                | "trail"
+                | "massif"
+                | "glacier"
+                | "peninsula"
+                | "neighbourhood"
+                | "neighborhood"
+                | "suburb"
+                | "township"
+                | "settlement"
+        )
 }

@@ -16,7 +16,8 @@ wiredesk:org:united-nations\torganisation\tUnited Nations\tUnited Nations|UN|U.N
 wiredesk:org:workers-party-of-korea\torganisation\tWorkers' Party of Korea\tWorkers' Party of Korea\tparty,country=KP,rank=3\n\
 wiredesk:person:amara-okonkwo-vale\tperson\tAmara Okonkwo-Vale\tAmara Okonkwo-Vale\thead-of-state,rank=1\n\
 https://sws.geonames.org/1/\tplace\tJapan\tJapan\tcountry,country=JP,pop=125000000\n\
-https://sws.geonames.org/2/\tplace\tBrindlecombe\tBrindlecombe\tcity,country=GB,pop=60000\n";
+https://sws.geonames.org/2/\tplace\tBrindlecombe\tBrindlecombe\tcity,country=GB,pop=60000\n\
+wiredesk:place:marlshire\tplace\tMarlshire\tMarlshire\tregion,country=GB\n";
 
 const DEMONYMS: &str = "Russian\nNorth Korean\nAmerican\nSwedish\n";
 
@@ -758,5 +759,153 @@ fn possessive_firm_nouns_type_organisations() {
     assert_eq!(
         type_of(&entities, "Anneli Stroud"),
         Some(EntityType::Person)
+    );
+}
+
+/// The entity of `entity_type` whose mentions include `text`.
+fn typed<'a>(entities: &'a [Entity], entity_type: EntityType, text: &str) -> Option<&'a Entity> {
+    entities.iter().find(|entity| {
+        entity.entity_type == entity_type
+            && entity.mentions.iter().any(|mention| mention.text == text)
+    })
+}
+
+#[test]
+fn teams_named_after_places_are_organisations_in_match_reports() {
+    let body = "Marlshire beat Brindlecombe by six wickets on Tuesday. Brindlecombe resumed on 90 \
+                for three in their second innings but lost seven wickets before lunch. Marlshire \
+                captain Owen Talbot said the season was young. Brindlecombe host the leaders next \
+                week in the championship.";
+    let entities = tagger().tag("Marlshire sink Brindlecombe", body);
+    let brindlecombe = typed(&entities, EntityType::Organisation, "Brindlecombe");
+    assert!(brindlecombe.is_some(), "{entities:#?}");
+    assert_eq!(brindlecombe.map(|entity| entity.mentions.len()), Some(4));
+    assert!(typed(&entities, EntityType::Organisation, "Marlshire").is_some());
+    assert!(typed(&entities, EntityType::Place, "Brindlecombe").is_none());
+    // Outside sport, the same words are places.
+    let entities = tagger().tag(
+        "Storm hits Marlshire",
+        "Floods cut roads in Marlshire and Brindlecombe on Tuesday after heavy rain.",
+    );
+    assert!(
+        typed(&entities, EntityType::Place, "Brindlecombe").is_some(),
+        "{entities:#?}"
+    );
+    assert!(
+        typed(&entities, EntityType::Place, "Marlshire").is_some(),
+        "{entities:#?}"
+    );
+}
+
+#[test]
+fn a_place_listed_with_a_club_is_a_team_in_a_match_report() {
+    let body = "Castlebridge Rovers FC and Brindlecombe were fined by the league after the match. \
+                Both clubs said the season had been marred by crowd trouble and a late goal.";
+    let entities = tagger().tag("Clubs fined", body);
+    assert!(
+        typed(&entities, EntityType::Organisation, "Brindlecombe").is_some(),
+        "{entities:#?}"
+    );
+}
+
+#[test]
+fn a_club_short_name_folds_into_its_full_name() {
+    let body = "Marlshire County Cricket Club crushed Dunmoor Wanderers by an innings. It was \
+                Marlshire's second win of the season, built on 12 wickets for their spinner.";
+    let entities = tagger().tag("Cricket", body);
+    let club = typed(
+        &entities,
+        EntityType::Organisation,
+        "Marlshire County Cricket Club",
+    );
+    assert!(club.is_some(), "{entities:#?}");
+    assert!(
+        club.is_some_and(|entity| texts(entity).contains(&"Marlshire")),
+        "{entities:#?}"
+    );
+    assert!(
+        typed(&entities, EntityType::Place, "Marlshire").is_none(),
+        "{entities:#?}"
+    );
+}
+
+#[test]
+fn a_place_may_lead_an_organisation_joined_by_and() {
+    let body = "Crews from Marlshire Fire and Rescue Service were called to the barn at 2am. \
+                Marlshire and Brindlecombe Fire and Rescue Service sent a second engine.";
+    let entities = tagger().tag("Barn fire", body);
+    assert!(
+        typed(
+            &entities,
+            EntityType::Organisation,
+            "Marlshire and Brindlecombe Fire and Rescue Service"
+        )
+        .is_some(),
+        "{entities:#?}"
+    );
+    assert!(
+        typed(
+            &entities,
+            EntityType::Organisation,
+            "Marlshire Fire and Rescue Service"
+        )
+        .is_some(),
+        "{entities:#?}"
+    );
+    assert!(
+        typed(&entities, EntityType::Place, "Marlshire").is_none(),
+        "{entities:#?}"
+    );
+}
+
+#[test]
+fn a_place_before_a_cue_typed_name_joins_the_organisation() {
+    let body = "Brindlecombe RailWatch, the passenger watchdog, said fares had risen too fast.";
+    let entities = tagger().tag("Fares rise", body);
+    assert!(
+        typed(
+            &entities,
+            EntityType::Organisation,
+            "Brindlecombe RailWatch"
+        )
+        .is_some(),
+        "{entities:#?}"
+    );
+    assert!(
+        typed(&entities, EntityType::Place, "Brindlecombe").is_none(),
+        "{entities:#?}"
+    );
+}
+
+#[test]
+fn venues_and_landmarks_without_given_names_are_not_people() {
+    let body = "She won in three sets on Campo Verdello. Walkers crossed the Pike Harrow ridge \
+                before dark.";
+    let entities = tagger().tag("Tennis and walking", body);
+    assert!(
+        typed(&entities, EntityType::Person, "Campo Verdello").is_none(),
+        "{entities:#?}"
+    );
+    assert!(
+        typed(&entities, EntityType::Place, "Campo Verdello").is_some(),
+        "{entities:#?}"
+    );
+    assert!(
+        typed(&entities, EntityType::Place, "Pike Harrow").is_some(),
+        "{entities:#?}"
+    );
+}
+
+#[test]
+fn peerage_titles_mark_people() {
+    let body = "Baroness Quenby Larchmont told peers the bill would fail. Viscount Tarrow agreed.";
+    let entities = tagger().tag("Lords debate", body);
+    assert!(
+        typed(&entities, EntityType::Person, "Quenby Larchmont").is_some(),
+        "{entities:#?}"
+    );
+    assert!(
+        typed(&entities, EntityType::Person, "Tarrow").is_some(),
+        "{entities:#?}"
     );
 }
