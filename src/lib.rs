@@ -8,6 +8,7 @@
 //! - [`process`]: files in, JSON Lines out; [`kafka`]: the Kafka service; [`demo`]: embedded demo;
 //! - [`config`], [`metrics`], [`cli`]: configuration, observability, command line.
 
+pub mod ascii;
 pub mod bench;
 pub mod cli;
 pub mod cluster;

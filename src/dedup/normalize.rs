@@ -436,11 +436,18 @@ pub fn is_footer(paragraph: &str) -> bool {
     let lower = &mut buf[..p.len()];
     lower.copy_from_slice(p.as_bytes());
     lower.make_ascii_lowercase();
-    let Ok(lower) = std::str::from_utf8(lower) else {
-        return false;
-    };
-    FOOTER_PHRASES.iter().any(|f| lower.contains(f))
+    FOOTER_FINDERS.iter().any(|f| f.find(lower).is_some())
 }
+
+/// [`FOOTER_PHRASES`] as prebuilt substring finders (building a searcher per paragraph and phrase
+/// cost more than the search).
+static FOOTER_FINDERS: std::sync::LazyLock<Vec<memchr::memmem::Finder<'static>>> =
+    std::sync::LazyLock::new(|| {
+        FOOTER_PHRASES
+            .iter()
+            .map(|f| memchr::memmem::Finder::new(f.as_bytes()))
+            .collect()
+    });
 
 /// Cuts a credit line ("(Reporting by X; Editing by Y)") and everything after it up to its
 /// closing parenthesis; text after that parenthesis is kept.
@@ -498,6 +505,8 @@ pub fn clean_paragraphs(body: &str) -> Vec<std::borrow::Cow<'_, str>> {
         .filter(|l| !l.is_empty())
         .collect();
     let count = lines.len();
+    // A copyright sign marks a footer anywhere in the story; one search of the whole body.
+    let has_copyright_sign = memchr::memmem::find(body.as_bytes(), "©".as_bytes()).is_some();
     let mut out = Vec::with_capacity(count);
     let mut first_text = true;
     for (i, line) in lines.into_iter().enumerate() {
@@ -507,7 +516,7 @@ pub fn clean_paragraphs(body: &str) -> Vec<std::borrow::Cow<'_, str>> {
         let near_top = i < FURNITURE_REACH;
         let near_end = i + FURNITURE_REACH >= lines;
         if (near_top && (is_byline(p) || is_note(p)))
-            || ((near_end || (!p.is_ascii() && p.contains('©'))) && is_footer(p))
+            || ((near_end || (has_copyright_sign && p.contains('©'))) && is_footer(p))
         {
             continue;
         }
@@ -551,6 +560,32 @@ static BYTE_CLASS: [u8; 256] = {
     t
 };
 
+/// End of the run of ASCII letters and digits starting at `start`, and whether it holds an
+/// upper-case letter or a digit: eight bytes at a time, then byte by byte near the end of text.
+#[inline]
+fn ascii_word_end(bytes: &[u8], start: usize) -> (usize, bool, bool) {
+    let (mut end, mut upper, mut digit) = (start, false, false);
+    while let Some(block) = bytes.get(end..end + 8) {
+        let run = crate::ascii::alnum_run(block);
+        upper |= run.upper != 0;
+        digit |= run.digits != 0;
+        end += run.len;
+        if !run.fills_block() {
+            return (end, upper, digit);
+        }
+    }
+    while let Some(&x) = bytes.get(end) {
+        let class = BYTE_CLASS[usize::from(x)];
+        if class == 0 {
+            break;
+        }
+        upper |= class & CLASS_UPPER != 0;
+        digit |= class & CLASS_DIGIT != 0;
+        end += 1;
+    }
+    (end, upper, digit)
+}
+
 /// Calls `sink(word, flags)` for each case-folded word of `text` (already furniture-free).
 /// NFKC is applied when the text is not already in NFKC.
 pub fn for_each_word(text: &str, scratch: &mut Vec<u8>, mut sink: impl FnMut(&[u8], u8)) {
@@ -583,17 +618,7 @@ pub fn for_each_word(text: &str, scratch: &mut Vec<u8>, mut sink: impl FnMut(&[u
         // Fast path: a whole run of ASCII letters/digits ending in a plain separator is emitted
         // straight from the text (lower-cased only if needed).
         if scratch.is_empty() && BYTE_CLASS[usize::from(b)] != 0 {
-            let mut e = i + 1;
-            let mut class = BYTE_CLASS[usize::from(b)];
-            while let Some(&x) = bytes.get(e) {
-                let c = BYTE_CLASS[usize::from(x)];
-                if c == 0 {
-                    break;
-                }
-                class |= c;
-                e += 1;
-            }
-            let (upper, digit) = (class & CLASS_UPPER != 0, class & CLASS_DIGIT != 0);
+            let (e, upper, digit) = ascii_word_end(bytes, i);
             let stop = bytes.get(e).copied().unwrap_or(b' ');
             let after = bytes.get(e + 1).copied().unwrap_or(b' ');
             let joins = stop >= 0x80
