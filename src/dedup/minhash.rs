@@ -10,13 +10,17 @@ use super::shingle::mix64;
 /// Marker of an empty bin in a stored (not densified) signature.
 pub const EMPTY: u8 = 255;
 
-/// Signature builder: bin minima and, per bin, whether the minimum came from the lead.
+/// Signature builder: per bin, the minimum of its shingles' low 32 bits, packed with two flags
+/// of the shingle that holds it (see [`OphBuilder::add`]).
 pub struct OphBuilder {
     shift: u32,
     mins: Vec<u64>,
-    lead: Vec<bool>,
-    specific: Vec<bool>,
 }
+
+/// Packed-bin flag bits: set when the minimum's shingle is NOT in the lead / NOT specific, so that
+/// on equal values the lead (then specific) shingle is the smaller key and wins.
+const NOT_LEAD: u64 = 0b10;
+const NOT_SPECIFIC: u64 = 0b01;
 
 impl OphBuilder {
     /// `bins` must be a power of two >= 2.
@@ -24,25 +28,20 @@ impl OphBuilder {
         Self {
             shift: 64 - bins.trailing_zeros(),
             mins: vec![u64::MAX; bins],
-            lead: vec![false; bins],
-            specific: vec![false; bins],
         }
     }
 
     #[inline]
     /// Adds a shingle; `in_lead`: it starts in the lead; `specific`: it holds a name or figure.
+    /// Branch-free: the bin keeps the smaller of two keys `value << 2 | flags`.
     pub fn add(&mut self, shingle: u64, in_lead: bool, specific: bool) {
         let bin = (shingle >> self.shift) as usize;
-        let v = u64::from(shingle as u32);
+        let key = (u64::from(shingle as u32) << 2)
+            | if in_lead { 0 } else { NOT_LEAD }
+            | if specific { 0 } else { NOT_SPECIFIC };
         // Safe indexing: bin < 2^(64-shift) == bins.
         if let Some(m) = self.mins.get_mut(bin) {
-            if v < *m {
-                *m = v;
-                self.lead[bin] = in_lead;
-                self.specific[bin] = specific;
-            } else if v == *m && in_lead {
-                self.lead[bin] = true;
-            }
+            *m = (*m).min(key);
         }
     }
 
@@ -55,13 +54,13 @@ impl OphBuilder {
         for (i, &m) in self.mins.iter().enumerate() {
             if m == u64::MAX {
                 sig.push(EMPTY);
-            } else {
-                sig.push(((m >> 24) as u8).min(EMPTY - 1));
+                continue;
             }
-            if self.lead[i] {
+            sig.push((((m >> 2) >> 24) as u8).min(EMPTY - 1));
+            if m & NOT_LEAD == 0 {
                 mask[i / 64] |= 1 << (i % 64);
             }
-            if self.specific[i] {
+            if m & NOT_SPECIFIC == 0 {
                 mask[words + i / 64] |= 1 << (i % 64);
             }
         }
@@ -170,7 +169,17 @@ pub struct BottomK {
 impl BottomK {
     /// Builds a sketch of at most `k` values from possibly repeated hashes.
     pub fn from_hashes(hashes: &[u64], k: usize) -> Self {
-        let mut vals: Vec<u16> = hashes.iter().map(|h| (mix64(*h) >> 48) as u16).collect();
+        Self::from_values(hashes.iter().map(|&h| Self::value_of(h)).collect(), k)
+    }
+
+    /// The sketch value of one hash.
+    #[inline]
+    pub fn value_of(hash: u64) -> u16 {
+        (mix64(hash) >> 48) as u16
+    }
+
+    /// Builds a sketch of at most `k` values from [`Self::value_of`] values, possibly repeated.
+    pub fn from_values(mut vals: Vec<u16>, k: usize) -> Self {
         vals.sort_unstable();
         vals.dedup();
         let total = vals.len().min(u16::MAX as usize) as u16;

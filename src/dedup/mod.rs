@@ -659,9 +659,9 @@ pub fn fingerprint_with(cfg: &DedupConfig, headline: &str, body: &str) -> Finger
     let mut names = Vec::new();
     for t in tokens {
         if t.flags & FLAG_NUMBER != 0 {
-            numbers.push(t.hash);
+            numbers.push(BottomK::value_of(t.hash));
         } else if t.flags & FLAG_NAME != 0 {
-            names.push(t.hash);
+            names.push(BottomK::value_of(t.hash));
         }
     }
     let headline_end = norm.headline_tokens;
@@ -717,8 +717,8 @@ pub fn fingerprint_with(cfg: &DedupConfig, headline: &str, body: &str) -> Finger
         sig,
         lead_mask,
         lead_keys,
-        numbers: BottomK::from_hashes(&numbers, SPECIFICS_K),
-        names: BottomK::from_hashes(&names, SPECIFICS_K),
+        numbers: BottomK::from_values(numbers, SPECIFICS_K),
+        names: BottomK::from_values(names, SPECIFICS_K),
         snap_flag: normalize::has_snap_flag(headline) || normalize::has_snap_flag(body),
         lead_names,
     }

@@ -241,11 +241,21 @@ pub fn strip_trailer(paragraph: &str) -> &str {
     let t = paragraph.trim_end_matches(|c: char| {
         c == '.' || c == ')' || c == ']' || c.is_whitespace() || is_dash(c)
     });
-    // Cheap rejection: the text must end like one of the trailers does.
-    let last = t.as_bytes().last().map_or(0, u8::to_ascii_lowercase);
+    // Cheap rejection: the text must end like one of the trailers does (last four letters).
+    let ending = |text: &[u8]| -> Option<[u8; 4]> {
+        let tail = text.get(text.len().checked_sub(4)?..)?;
+        let mut folded = [0u8; 4];
+        for (f, b) in folded.iter_mut().zip(tail) {
+            *f = b.to_ascii_lowercase();
+        }
+        Some(folded)
+    };
+    let Some(last4) = ending(t.as_bytes()) else {
+        return paragraph;
+    };
     if !TRAILERS
         .iter()
-        .any(|tr| tr.as_bytes().last().copied() == Some(last))
+        .any(|tr| ending(tr.as_bytes()) == Some(last4))
     {
         return paragraph;
     }
@@ -467,7 +477,11 @@ pub fn strip_credits(paragraph: &str) -> std::borrow::Cow<'_, str> {
     }
     let mut from = 1;
     while best.is_none() {
-        let Some(rel) = paragraph.get(from..).and_then(|t| t.find('(')) else {
+        let Some(rel) = paragraph
+            .as_bytes()
+            .get(from..)
+            .and_then(|t| memchr::memchr(b'(', t))
+        else {
             break;
         };
         let pos = from + rel;
