@@ -1571,12 +1571,19 @@ impl Engine {
                 self.gazetteer.entries[hits[hit as usize].entry as usize].entity_type
                     == EntityType::Organisation
             });
-            let whole_run_is_one_hit = data.claimed[low].is_some()
-                && data.claimed[low] == last_claim
-                && hits[last_claim.unwrap_or(0) as usize].token_low == low
-                && hits[last_claim.unwrap_or(0) as usize].token_high == high;
-            if !whole_run_is_one_hit && (last_claim.is_none() || !last_hit_is_org) {
+            let one_hit_from = |start: usize| {
+                last_claim.is_some_and(|claim| {
+                    let hit = &hits[claim as usize];
+                    hit.token_low == start && hit.token_high == high
+                })
+            };
+            if !one_hit_from(low) && (last_claim.is_none() || !last_hit_is_org) {
                 let mut start_index = self.strip_leading(data, low, high, lowercase_words, true).0;
+                // "The United Arab Emirates said": once the sentence's "The" is stripped, the
+                // gazetteer's name is the whole run; it keeps its entry.
+                if start_index > low && one_hit_from(start_index) {
+                    return;
+                }
                 // "The Independent Office for Police Conduct": a leading "The" that a shorter
                 // gazetteer name ("The Independent") claimed is no part of the longer name.
                 if org_headed

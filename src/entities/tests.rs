@@ -263,6 +263,37 @@ fn embedded_gazetteer_loads() {
 }
 
 #[test]
+fn a_sentence_initial_the_does_not_hide_a_gazetteer_country() {
+    let tagger = match EntityTagger::new() {
+        Ok(tagger) => tagger,
+        Err(error) => panic!("embedded gazetteer must load: {error}"),
+    };
+    // Country names ending in a place head word ("Kingdom", "Republic", "Emirates") after a
+    // sentence's "The" keep their GeoNames entry, the same as after a lowercase "the".
+    let entities = tagger.tag(
+        "",
+        "The United Kingdom objected. Trade with the United Kingdom fell. The Czech Republic \
+agreed. The United Arab Emirates said it would help.",
+    );
+    let ids: Vec<(&str, &str)> = entities
+        .iter()
+        .map(|entity| (entity.name.as_str(), entity.id.as_str()))
+        .collect();
+    for name in ["United Kingdom", "Czech Republic", "United Arab Emirates"] {
+        let of_name: Vec<&str> = ids
+            .iter()
+            .filter(|(n, _)| *n == name)
+            .map(|(_, id)| *id)
+            .collect();
+        assert_eq!(of_name.len(), 1, "one entity for {name}: {ids:?}");
+        assert!(
+            of_name[0].starts_with("https://sws.geonames.org/"),
+            "{name}: {ids:?}"
+        );
+    }
+}
+
+#[test]
 fn prominent_people_are_found_by_surname_alone() {
     let entities = tagger().tag(
         "Okonkwo-Vale Opens Summit",
