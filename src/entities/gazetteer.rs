@@ -354,7 +354,12 @@ impl Gazetteer {
                 lowercase_starts.insert(word_hash(first_word(&alias.text)));
             }
             for key in search_keys(&alias.text) {
-                first_words.insert(word_hash(first_word(&key)));
+                let first = first_word(&key);
+                first_words.insert(word_hash(first));
+                // "Moody's", "McDonald's": the tokenizer reads the word and a possessive.
+                if let Some(stem) = first.strip_suffix("'s") {
+                    first_words.insert(word_hash(stem));
+                }
                 match pattern_index.get(&key) {
                     Some(&existing) => {
                         if pattern_aliases[existing as usize] != index as u32 {

@@ -294,6 +294,21 @@ agreed. The United Arab Emirates said it would help.",
 }
 
 #[test]
+fn names_that_end_in_an_apostrophe_s_are_found_whole() {
+    let tagger = match EntityTagger::new() {
+        Ok(tagger) => tagger,
+        Err(error) => panic!("embedded gazetteer must load: {error}"),
+    };
+    let entities = tagger.tag(
+        "",
+        "Moody's said it would review the rating. Analysts at McDonald's agreed.",
+    );
+    for id in ["wiredesk:org:moody-s", "wiredesk:org:mcdonald-s"] {
+        assert!(find(&entities, id).is_some(), "{id}: {entities:#?}");
+    }
+}
+
+#[test]
 fn prominent_people_are_found_by_surname_alone() {
     let entities = tagger().tag(
         "Okonkwo-Vale Opens Summit",
