@@ -239,6 +239,15 @@ pub fn wiredesk_id(entity_type: EntityType, name: &str) -> String {
     id
 }
 
+/// "(Gulf Dispatch) -": tokens `low..high` are the whole parenthesis of the agency credited in
+/// a body's dateline.
+fn is_dateline_credit(data: &FieldData<'_>, low: usize, high: usize) -> bool {
+    data.field == Field::Body
+        && low < 12
+        && data.tokens[low].has(PAREN_BEFORE)
+        && data.tokens[high - 1].has(PAREN_AFTER)
+}
+
 /// Lowercase, ASCII-folded, non-alphanumerics collapsed to `-`.
 pub fn slug(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
@@ -1368,6 +1377,54 @@ impl Engine {
         pendings: &mut Vec<Pending>,
     ) {
         let lexicon = &self.lexicon;
+        // "NAKURU, Kenya (Sahel Report) -": the agency credited in a dateline is an
+        // organisation, whatever place its name begins with.
+        if high - low >= 2
+            && is_dateline_credit(data, low, high)
+            && data.claimed[low..high].iter().flatten().all(|claim| {
+                self.gazetteer.entries[hits[*claim as usize].entry as usize].entity_type
+                    != EntityType::Organisation
+            })
+        {
+            candidates.push(Candidate::replacing(
+                data,
+                field_index,
+                low..high,
+                low..high,
+                EntityType::Organisation,
+                hits,
+            ));
+            return;
+        }
+        // "Iloilo City", "ILOILO CITY": a city the gazetteer knows, then "City", is that city;
+        // in Britain and Ireland, whose cities are not named so, a club ("Exeter City").
+        if high - low == 2
+            && data.word(low + 1).eq_ignore_ascii_case("city")
+            && data.tokens[low + 1].has(JOINED)
+            && data.claimed[low + 1].is_none()
+            && let Some(claim) = data.claimed[low]
+            && hits[claim as usize].token_low == low
+            && hits[claim as usize].token_high == low + 1
+        {
+            let entry = &self.gazetteer.entries[hits[claim as usize].entry as usize];
+            if entry.entity_type == EntityType::Place && !entry.is_country {
+                if matches!(entry.country.as_deref(), Some("GB" | "IE")) {
+                    candidates.push(Candidate::replacing(
+                        data,
+                        field_index,
+                        low..high,
+                        low..high,
+                        EntityType::Organisation,
+                        hits,
+                    ));
+                } else {
+                    let hit = &mut hits[claim as usize];
+                    hit.token_high = high;
+                    hit.end = data.tokens[low + 1].end;
+                }
+                return;
+            }
+        }
         // "Eoin Kiely SC", "Jane Roe MP": a post-nominal after a name is not part of it.
         let mut high = high;
         if high - low >= 3
@@ -1555,11 +1612,7 @@ impl Engine {
         // Not "Detective Sergeant Lena Marsh": no titles or given names in a place's name.
         let person_words =
             (low..high).any(|index| data.class(index, lexicon) & (TITLE | FIRST_NAME) != 0);
-        // "(Gulf Dispatch) -": the agency credited in a dateline.
-        let dateline_credit = data.field == Field::Body
-            && low < 12
-            && data.tokens[low].has(PAREN_BEFORE)
-            && data.tokens[high - 1].has(PAREN_AFTER);
+        let dateline_credit = is_dateline_credit(data, low, high);
         let place_headed = !team
             && (place_prefixed
                 || last_class & PLACE_HEAD != 0

@@ -309,6 +309,60 @@ fn names_that_end_in_an_apostrophe_s_are_found_whole() {
 }
 
 #[test]
+fn a_dateline_credit_is_an_agency_not_the_place_it_starts_with() {
+    let tagger = match EntityTagger::new() {
+        Ok(tagger) => tagger,
+        Err(error) => panic!("embedded gazetteer must load: {error}"),
+    };
+    let entities = tagger.tag(
+        "",
+        "MOMBASA, Kenya (Sahel Courier) - Port workers walked out on Monday.",
+    );
+    let names: Vec<(&str, EntityType)> = entities
+        .iter()
+        .map(|entity| (entity.name.as_str(), entity.entity_type))
+        .collect();
+    assert!(
+        names.contains(&("Sahel Courier", EntityType::Organisation)),
+        "{names:?}"
+    );
+    assert!(!names.iter().any(|(name, _)| *name == "Sahel"), "{names:?}");
+}
+
+#[test]
+fn a_known_city_then_city_is_that_city_or_a_british_club() {
+    let tagger = match EntityTagger::new() {
+        Ok(tagger) => tagger,
+        Err(error) => panic!("embedded gazetteer must load: {error}"),
+    };
+    let entities = tagger.tag(
+        "",
+        "ILOILO CITY, Philippines - Flights resumed on Monday. Crews in Iloilo City cleared \
+debris. Exeter City lost at home.",
+    );
+    let iloilo: Vec<&Entity> = entities
+        .iter()
+        .filter(|entity| entity.name == "Iloilo")
+        .collect();
+    assert_eq!(iloilo.len(), 1, "{entities:#?}");
+    assert_eq!(texts(iloilo[0]), vec!["ILOILO CITY", "Iloilo City"]);
+    assert!(
+        iloilo[0].id.starts_with("https://sws.geonames.org/"),
+        "{entities:#?}"
+    );
+    assert!(
+        !entities.iter().any(|entity| entity.name == "City"),
+        "{entities:#?}"
+    );
+    let club = entities.iter().find(|entity| entity.name == "Exeter City");
+    assert_eq!(
+        club.map(|entity| entity.entity_type),
+        Some(EntityType::Organisation),
+        "{entities:#?}"
+    );
+}
+
+#[test]
 fn prominent_people_are_found_by_surname_alone() {
     let entities = tagger().tag(
         "Okonkwo-Vale Opens Summit",
