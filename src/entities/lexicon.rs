@@ -100,7 +100,8 @@ confédération federación federação fédération federazione sindicato syndi
 /// Plural or area nouns that, before "of", make the next name a place ("parts of Oromia").
 const PLACE_OF: &str = "capital people residents heart centre center edge east west north south \
 northeast northwest southeast southwest suburb central northern southern eastern western rural coastal areas parts regions provinces outskirts villages village towns town cities city \
-districts district suburbs states state islands island region province";
+districts district suburbs states state islands island region province nearby neighbouring \
+neighboring";
 
 /// First words that make a capitalised run a place ("Mount Fuji", "Lake Geneva").
 const PLACE_PREFIXES: &str = "mount mt loch lake port fort cape gulf sea isle isla san santa st. sao são river rio río \

@@ -239,6 +239,15 @@ pub fn wiredesk_id(entity_type: EntityType, name: &str) -> String {
     id
 }
 
+/// Members of a list [`Engine::listed_with_place`] looks at on each side of a name.
+const LIST_REACH: usize = 6;
+
+/// Whether tokens `low..high` can be one member of a list of places: at most three words, no
+/// title ("Information Technology Minister Ashwini Vaishnaw" ends a list).
+fn list_member(data: &FieldData<'_>, lexicon: &Lexicon, low: usize, high: usize) -> bool {
+    high - low <= 3 && (low..high).all(|index| data.class(index, lexicon) & TITLE == 0)
+}
+
 /// "(Gulf Dispatch) -": tokens `low..high` are the whole parenthesis of the agency credited in
 /// a body's dateline.
 fn is_dateline_credit(data: &FieldData<'_>, low: usize, high: usize) -> bool {
@@ -2123,6 +2132,89 @@ impl Engine {
     }
 
     #[allow(clippy::too_many_arguments)]
+    /// "Athenry and Loughrea", "Sale, Bairnsdale, Traralgon and Lakes Entrance": whether the
+    /// name at tokens `low..high` stands in one list (commas, then "and" or "or") with a place
+    /// the gazetteer knows.
+    fn listed_with_place(
+        &self,
+        data: &FieldData<'_>,
+        low: usize,
+        high: usize,
+        hits: &[Hit],
+    ) -> bool {
+        let count = data.tokens.len();
+        let place_hit = |index: usize| {
+            data.claimed[index].and_then(|claim| {
+                let hit = &hits[claim as usize];
+                (!hit.removed
+                    && self.gazetteer.entries[hit.entry as usize].entity_type == EntityType::Place)
+                    .then_some(hit)
+            })
+        };
+        let (mut place, mut conjunction) = (false, false);
+        // Rightwards: separator, then a member (a run of joined capitalised words).
+        let mut index = high;
+        for _ in 0..LIST_REACH {
+            if index >= count || data.tokens[index].has(SENTENCE_START) {
+                break;
+            }
+            let start = if matches!(data.word(index), "and" | "or") {
+                conjunction = true;
+                index + 1
+            } else if data.tokens[index].has(COMMA_BEFORE) {
+                index
+            } else {
+                break;
+            };
+            if start >= count || !data.tokens[start].is_name_like() {
+                break;
+            }
+            place |= place_hit(start).is_some_and(|hit| hit.token_low == start);
+            index = start + 1;
+            while index < count
+                && data.tokens[index].has(JOINED)
+                && data.tokens[index].is_name_like()
+            {
+                index += 1;
+            }
+            // A member is a short name without titles, and the list ends at its conjunction.
+            if !list_member(data, &self.lexicon, start, index) || conjunction {
+                break;
+            }
+        }
+        // Leftwards: separator, then a member ending before it.
+        let mut index = low;
+        for _ in 0..LIST_REACH {
+            if index < 2 || data.tokens[index].has(SENTENCE_START) {
+                break;
+            }
+            let end = if matches!(data.word(index - 1), "and" | "or") {
+                conjunction = true;
+                index - 1
+            } else if data.tokens[index].has(COMMA_BEFORE) {
+                index
+            } else {
+                break;
+            };
+            if end == 0 || !data.tokens[end - 1].is_name_like() {
+                break;
+            }
+            place |= place_hit(end - 1).is_some_and(|hit| hit.token_high == end);
+            index = end - 1;
+            while index > 0
+                && data.tokens[index].has(JOINED)
+                && !data.tokens[index].has(SENTENCE_START)
+                && data.tokens[index - 1].is_name_like()
+            {
+                index -= 1;
+            }
+            if !list_member(data, &self.lexicon, index, end) {
+                break;
+            }
+        }
+        place && conjunction
+    }
+
     fn process_sub_run(
         &self,
         data: &FieldData<'_>,
@@ -2259,6 +2351,12 @@ impl Engine {
             {
                 // "Rescue workers": a word the story also writes in lower case.
                 None
+            } else if cue.is_none()
+                && first_class & (FIRST_NAME | TITLE) == 0
+                && self.listed_with_place(data, start, end, hits)
+            {
+                // "from Athenry and Loughrea": listed with a known place.
+                Some(EntityType::Place)
             } else {
                 cue
             };
@@ -2301,6 +2399,14 @@ impl Engine {
             && !(first_is_given_name && entity_type != EntityType::Person)
         {
             push_candidate(entity_type, candidates);
+            return;
+        }
+        // "Burleigh Heads and Coolangatta": listed with a known place, no given name or title.
+        if cue.is_none()
+            && (start..end).all(|index| data.class(index, lexicon) & (FIRST_NAME | TITLE) == 0)
+            && self.listed_with_place(data, start, end, hits)
+        {
+            push_candidate(EntityType::Place, candidates);
             return;
         }
         let name_like = (start..end).all(|index| {

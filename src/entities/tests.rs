@@ -363,6 +363,33 @@ debris. Exeter City lost at home.",
 }
 
 #[test]
+fn unknown_towns_listed_with_a_known_place_are_places() {
+    // Brindlecombe is in the test gazetteer; Otterby, Fennick Cross and Wastrel Bay are not.
+    let entities = tagger().tag(
+        "",
+        "Buses to Brindlecombe and Otterby were cancelled. Crews came from Fennick Cross, \
+Wastrel Bay and Brindlecombe. Doctors in nearby Harrowfield treated six people. Talks between \
+Brindlecombe, Tamsin Arkwright said, would resume.",
+    );
+    let places: Vec<&str> = entities
+        .iter()
+        .filter(|entity| entity.entity_type == EntityType::Place)
+        .map(|entity| entity.name.as_str())
+        .collect();
+    for name in ["Otterby", "Fennick Cross", "Wastrel Bay", "Harrowfield"] {
+        assert!(places.contains(&name), "{name}: {places:?}");
+    }
+    // A comma alone makes no list: the speaker stays a person.
+    assert!(
+        entities
+            .iter()
+            .any(|entity| entity.name == "Tamsin Arkwright"
+                && entity.entity_type == EntityType::Person),
+        "{entities:#?}"
+    );
+}
+
+#[test]
 fn prominent_people_are_found_by_surname_alone() {
     let entities = tagger().tag(
         "Okonkwo-Vale Opens Summit",
