@@ -2131,7 +2131,6 @@ impl Engine {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     /// "Athenry and Loughrea", "Sale, Bairnsdale, Traralgon and Lakes Entrance": whether the
     /// name at tokens `low..high` stands in one list (commas, then "and" or "or") with a place
     /// the gazetteer knows.
@@ -2215,6 +2214,7 @@ impl Engine {
         place && conjunction
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn process_sub_run(
         &self,
         data: &FieldData<'_>,
