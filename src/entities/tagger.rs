@@ -2083,7 +2083,16 @@ impl Engine {
                     let probe_class = data.class(probe, lexicon);
                     // "Group Commander Dean Whitcombe": after a title, a given name that is also
                     // a title ("Dean", "Major") before another capitalised word starts the name.
-                    let given_name_after_title = last_title.is_some()
+                    // Also after a title stripped before, and opening the run before a surname
+                    // ("forecaster Dean Narramore") unless an article makes it a title.
+                    let after_title = last_title.is_some()
+                        || titled
+                        || (probe == low
+                            && probe + 1 < high
+                            && data.class(probe + 1, lexicon) & FIRST_NAME == 0
+                            && (low == 0
+                                || !matches!(&*lower(data.word(low - 1)), "the" | "a" | "an")));
+                    let given_name_after_title = after_title
                         && probe_class & FIRST_NAME != 0
                         && probe + 1 < high
                         && data.tokens[probe + 1].has(CAPITALISED)

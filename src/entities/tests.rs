@@ -390,6 +390,22 @@ Brindlecombe, Tamsin Arkwright said, would resume.",
 }
 
 #[test]
+fn a_given_name_that_is_also_a_title_opens_a_name_before_a_surname() {
+    let entities = tagger().tag(
+        "",
+        "Senior forecaster Dean Harlowe said gusts would ease. Group Commander Dean Pellow \
+agreed. The dean of the law school declined to comment.",
+    );
+    let people: Vec<&str> = entities
+        .iter()
+        .filter(|entity| entity.entity_type == EntityType::Person)
+        .map(|entity| entity.name.as_str())
+        .collect();
+    assert!(people.contains(&"Dean Harlowe"), "{people:?}");
+    assert!(people.contains(&"Dean Pellow"), "{people:?}");
+}
+
+#[test]
 fn prominent_people_are_found_by_surname_alone() {
     let entities = tagger().tag(
         "Okonkwo-Vale Opens Summit",
