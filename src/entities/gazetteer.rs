@@ -125,6 +125,8 @@ pub(crate) struct GazEntry {
     pub country: Option<String>,
     /// The entry is itself a country (its `country=` code names the country it is).
     pub is_country: bool,
+    /// The entry is a region below a country: a state, province or county (flag `region`).
+    pub is_region: bool,
 }
 
 /// One distinct alias surface (as written in the TSV) and the entries that carry it.
@@ -155,6 +157,10 @@ pub(crate) struct Gazetteer {
     pub surnames: FastMap<u64, u32>,
     /// [`word_hash`] of the first word of every alias: a cheap test before the automaton runs.
     pub first_words: HashFilter,
+    /// [`word_hash`] of the place word that opens a listed sports club's name ("Liverpool" of
+    /// "Liverpool FC", "Brighton" of "Brighton & Hove Albion") -> the club's entry, or `None`
+    /// when several clubs share the word ("Manchester"): match reports name clubs so.
+    pub club_first_words: FastMap<u64, Option<u32>>,
     automaton: AnchoredTrie,
 }
 
@@ -253,6 +259,7 @@ impl Gazetteer {
     pub fn parse(tsv: &str) -> Result<Self, EntityError> {
         let mut entries: Vec<GazEntry> = Vec::new();
         let mut surname_candidates: Vec<(String, u32)> = Vec::new();
+        let mut club_first_words: FastMap<u64, Option<u32>> = FastMap::default();
         let mut alias_index: FastMap<&str, u32> = FastMap::default();
         let mut aliases: Vec<GazAlias> = Vec::new();
         for (line_index, line) in tsv.lines().enumerate() {
@@ -275,6 +282,8 @@ impl Gazetteer {
             let mut ambiguous = false;
             let mut country = None;
             let mut is_country = false;
+            let mut is_region = false;
+            let mut sports = false;
             for flag in flags.split(',').map(str::trim) {
                 if let Some(value) = flag.strip_prefix("pop=") {
                     population = value.parse().ok();
@@ -286,6 +295,10 @@ impl Gazetteer {
                     ambiguous = true;
                 } else if flag == "country" {
                     is_country = true;
+                } else if flag == "region" {
+                    is_region = true;
+                } else if flag == "sports" {
+                    sports = true;
                 }
             }
             let prominence = prominence_score(rank, population, is_country);
@@ -306,8 +319,51 @@ impl Gazetteer {
                 ambiguous,
                 country,
                 is_country,
+                is_region,
             });
             let alias_column = columns[3];
+            if sports && entity_type == EntityType::Organisation {
+                for alias in std::iter::once(canonical.as_str()).chain(alias_column.split('|')) {
+                    let mut words = alias.split_whitespace();
+                    // Clubs, not the bodies that run a sport ("England and Wales Cricket Board").
+                    let governing_body = alias.split_whitespace().next_back().is_some_and(|last| {
+                        matches!(
+                            last,
+                            "Board"
+                                | "Federation"
+                                | "Association"
+                                | "League"
+                                | "Council"
+                                | "Committee"
+                                | "Union"
+                                | "Confederation"
+                                | "Conference"
+                                | "Tour"
+                                | "Series"
+                                | "Championship"
+                                | "Championships"
+                                | "Authority"
+                        )
+                    });
+                    if let (Some(first), Some(_), false) =
+                        (words.next(), words.next(), governing_body)
+                    {
+                        let mut characters = first.chars();
+                        if characters.next().is_some_and(char::is_uppercase)
+                            && characters.next().is_some_and(char::is_lowercase)
+                        {
+                            club_first_words
+                                .entry(word_hash(first))
+                                .and_modify(|club| {
+                                    if *club != Some(entry_index) {
+                                        *club = None;
+                                    }
+                                })
+                                .or_insert(Some(entry_index));
+                        }
+                    }
+                }
+            }
             if entity_type == EntityType::Person && !ambiguous && prominence >= 30.0 {
                 for alias in std::iter::once(canonical.as_str()).chain(alias_column.split('|')) {
                     let mut words = alias.split_whitespace();
@@ -400,6 +456,7 @@ impl Gazetteer {
             extra_aliases,
             lowercase_starts: HashFilter::new(lowercase_starts),
             first_words: HashFilter::new(first_words),
+            club_first_words,
             surnames,
             automaton,
         })

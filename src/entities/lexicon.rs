@@ -64,7 +64,9 @@ assn dept govt ministries agencies councils commissions committees tribunals cou
 hotspur harriers gaels holding gruppe gruppen konzern werke verlag sparkasse \
 versicherung forvaltning fondsforvaltning rederi kapital invest finans juweliers jewellery oy oyj se kg kgaa \
 branch sarl sas srl ltda pty bhd tbk jsc pjsc ojsc llp lp sons bros brothers brewers growers producers manufacturers exporters employers \
-bankers pantry shelter metro newswire wire dispatch chronicle courier mirror express";
+bankers pantry shelter metro newswire wire dispatch chronicle courier mirror express \
+infirmary municipality shire recycling construction engineering properties developments interiors \
+aerospace automotive haulage freight fisheries textiles division divisions";
 
 /// First words that, followed by "of", make a capitalised run an organisation ("Bank of England").
 const ORG_PREFIXES: &str = "ministry department bank university council court church office federation league \
@@ -77,7 +79,7 @@ const PLACE_HEADS: &str = "street road avenue boulevard lane square bridge river
 straits island islands isles mountain mountains hills hill valley desert peninsula coast province county region \
 district oblast prefecture village town airport port harbour harbor park forest canal plain plains plateau delta \
 heights strip channel ridge creek springs gorge cove republic kingdom emirates principality sultanate palace castle cathedral mosque stadium arena highway motorway expressway falls beach reef glacier volcano crossing cosmodrome peak range basin archipelago \
-canyon highlands lowlands territory territories governorate krai okrug voivodeship canton municipality \
+canyon highlands lowlands territory territories governorate krai okrug voivodeship canton \
 borough township neighbourhood neighborhood quarter way drive estate crescent terrace gardens meadows \
 parade embankment wharf quay quays docks dock marina pier plaza promenade reservoir dam lagoon marsh \
 marshes wetlands estuary fjord fjords headland moor moors heath fen fens glen pass ghats hamlet \
@@ -183,7 +185,7 @@ primary comprehensive polytechnic infirmary intermediate collegiate";
 /// Place head words that are rarely surnames: they make a run a place even after a given name
 /// ("Wayne County", "Mack Avenue", "River Clyde" is handled by prefixes).
 const STRONG_PLACE_HEADS: &str = "county province region district avenue road boulevard way drive \
-street airport valley stadium bridge estate square oblast prefecture municipality township borough \
+street airport valley stadium bridge estate square oblast prefecture township borough \
 island islands canal highway motorway expressway crescent terrace gardens meadows reservoir estuary \
 governorate parish mountains peninsula";
 

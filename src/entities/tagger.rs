@@ -497,6 +497,11 @@ fn on_word_boundary(text: &str, start: usize, end: usize) -> bool {
 
 const DASHES: [char; 3] = ['-', '\u{2013}', '\u{2014}'];
 
+/// How well an entry fits an alias hit, compared in order: the context cue matches its type, it
+/// is confirmed or needs no context, its country is named in the story, it is an organisation of
+/// the country of a place the story names, then prominence (x 1000).
+type EntryScore = (bool, bool, bool, bool, i64);
+
 impl Engine {
     /// Tags one story, reusing this thread's scratch buffers.
     pub fn tag(&self, headline: &str, body: &str) -> Vec<Entity> {
@@ -618,6 +623,9 @@ impl Engine {
         let mut confirmed_entries = take(&mut scratch.confirmed);
         confirmed_entries.clear();
         let mut doc_countries: FastSet<&str> = FastSet::default();
+        // Countries of the places the story names unambiguously ("Bradford": GB), to choose
+        // between organisations sharing a name ("Greens").
+        let mut place_countries: FastSet<&str> = FastSet::default();
         for (_, hit) in &raw {
             let alias = &self.gazetteer.aliases[hit.alias as usize];
             for entry_index in &alias.entries {
@@ -632,6 +640,11 @@ impl Engine {
                     && let Some(country) = &entry.country
                 {
                     doc_countries.insert(country.as_str());
+                } else if entry.entity_type == EntityType::Place
+                    && !entry.ambiguous
+                    && let Some(country) = &entry.country
+                {
+                    place_countries.insert(country.as_str());
                 }
             }
         }
@@ -666,6 +679,7 @@ impl Engine {
                 raw_hit.alias,
                 &confirmed_entries,
                 &doc_countries,
+                &place_countries,
             ) else {
                 continue;
             };
@@ -788,6 +802,21 @@ impl Engine {
                         high += 1;
                         continue;
                     }
+                    // "Nakuru Level 5 Hospital": a short number inside a name, right before
+                    // the organisation head word that ends it.
+                    if next.has(JOINED)
+                        && next.has(DIGIT)
+                        && next.end - next.start <= 3
+                        && data.tokens[high - 1].has(CAPITALISED)
+                        && data.claimed[high - 1].is_none()
+                        && high + 1 < count
+                        && data.tokens[high + 1].has(JOINED)
+                        && data.tokens[high + 1].has(CAPITALISED)
+                        && data.class(high + 1, lexicon) & ORG_HEAD != 0
+                    {
+                        high += 2;
+                        continue;
+                    }
                     // "Committee on Economic Affairs": "on" after an organisation's head word.
                     let on_after_head = data.word(high) == "on"
                         && matches!(
@@ -834,6 +863,18 @@ impl Engine {
                     }
                     break;
                 }
+                // "the 12th Mechanised Division", "47th Mechanized Brigade": an ordinal opens
+                // a numbered unit's name.
+                let low = if low > 0
+                    && data.tokens[low].has(JOINED)
+                    && data.claimed[low - 1].is_none()
+                    && is_ordinal(data.word(low - 1))
+                    && data.class(high - 1, lexicon) & ORG_HEAD != 0
+                {
+                    low - 1
+                } else {
+                    low
+                };
                 if data.restricted {
                     pendings.push(Pending {
                         field: field_index,
@@ -870,7 +911,12 @@ impl Engine {
                 && !entry.is_country
                 && !team_entries.contains(&hit.entry)
                 && (in_team_position(&fields[hit.field], hit.token_low)
-                    || self.listed_with_organisation(&fields[hit.field], &hits, &candidates, hit))
+                    || self.listed_with_organisation(&fields[hit.field], &hits, &candidates, hit)
+                    || (self.club_short_name(&fields[hit.field], hit.token_low)
+                        && !matches!(
+                            entry.canonical.as_str(),
+                            "England" | "Scotland" | "Wales" | "Northern Ireland"
+                        )))
                 && *sports.get_or_insert_with(|| is_sports_story(&fields[1]))
             {
                 team_entries.push(hit.entry);
@@ -891,6 +937,16 @@ impl Engine {
         for hit in hits.iter().filter(|hit| !hit.removed) {
             let key = if team_entries.contains(&hit.entry) {
                 let data = &fields[hit.field];
+                // "Newcastle" for the one listed club whose name it opens: "Newcastle United".
+                if let Some(&Some(club)) = self
+                    .gazetteer
+                    .club_first_words
+                    .get(&data.hashes[hit.token_low])
+                {
+                    let key = builder.gazetteer_entity(&self.gazetteer, club);
+                    builder.mention(key, data, hit.start, hit.end);
+                    continue;
+                }
                 let name = canonical_from_surface(&data.text[hit.start..hit.end]);
                 let id = wiredesk_id(EntityType::Organisation, &name);
                 builder.entity(id, EntityType::Organisation, name)
@@ -992,6 +1048,19 @@ impl Engine {
                 builder.mention(key, data, start, end);
                 continue;
             }
+            // "the HSE" in a story that names the Health Service Executive: an acronym the text
+            // never defines, spelling the initials of an organisation it names.
+            if single
+                && data.tokens[pending.token_low].has(ALL_CAPS)
+                && let Some(key) = builder.entities.iter().position(|entity| {
+                    entity.entity_type == EntityType::Organisation
+                        && !entity.mentions.is_empty()
+                        && spells_initials(surface, &entity.name)
+                })
+            {
+                builder.mention(key, data, start, end);
+                continue;
+            }
             if single {
                 if let Some(&(key, _)) = index.person_tokens.get(&name_key(surface)) {
                     builder.mention(key, data, start, end);
@@ -1014,48 +1083,48 @@ impl Engine {
                 // "the Rovers squad" after "Castlebridge Rovers" or "Castlebridge Rovers FC":
                 // the last word of an organisation's name already in the story, or the word
                 // before its last.
+                // "Green councillor" after "the Green Party" (listed under a longer name).
+                let ends_name = |name: &str| {
+                    name.rsplit(' ')
+                        .take(2)
+                        .skip(usize::from(!name.contains(' ')))
+                        .any(|word| word.eq_ignore_ascii_case(surface))
+                };
                 if fallback == Some(EntityType::Organisation)
                     && let Some(key) = builder.entities.iter().position(|entity| {
                         entity.entity_type == EntityType::Organisation
                             && !entity.mentions.is_empty()
-                            && entity
-                                .name
-                                .rsplit(' ')
-                                .take(2)
-                                .skip(usize::from(!entity.name.contains(' ')))
-                                .any(|word| word.eq_ignore_ascii_case(surface))
+                            && (ends_name(&entity.name)
+                                || entity
+                                    .mentions
+                                    .iter()
+                                    .any(|mention| ends_name(&mention.text)))
                     })
                 {
                     builder.mention(key, data, start, end);
                     continue;
                 }
                 if let Some(entity_type) = fallback {
-                    let start = self.absorb_leading_place(
+                    self.add_fallback_entity(
                         &mut builder,
                         &hits,
                         data,
                         pending.token_low,
+                        end,
                         entity_type,
                     );
-                    let name = canonical_from_surface(&data.text[start..end]);
-                    let id = wiredesk_id(entity_type, &name);
-                    let key = builder.entity(id, entity_type, name);
-                    builder.mention(key, data, start, end);
                 }
                 continue;
             }
             if let Some(entity_type) = pending.fallback {
-                let start = self.absorb_leading_place(
+                self.add_fallback_entity(
                     &mut builder,
                     &hits,
                     data,
                     pending.token_low,
+                    end,
                     entity_type,
                 );
-                let name = canonical_from_surface(&data.text[start..end]);
-                let id = wiredesk_id(entity_type, &name);
-                let key = builder.entity(id, entity_type, name);
-                builder.mention(key, data, start, end);
                 continue;
             }
             // Multi-word leftovers: attach the words that name people already in the story.
@@ -1146,6 +1215,69 @@ impl Engine {
         before || after
     }
 
+    /// Whether the one-word place at token `index` opens a listed sports club's name and stands
+    /// alone, not after a preposition of place or a compass word ("Liverpool, in second, play
+    /// Chelsea", not "the game in Liverpool", "north London" or "the Boston Marathon").
+    fn club_short_name(&self, data: &FieldData<'_>, index: usize) -> bool {
+        // Not a dateline ("LEEDS, England, May 2 -").
+        if !self
+            .gazetteer
+            .club_first_words
+            .contains_key(&data.hashes[index])
+            || data.tokens[index].has(ALL_CAPS)
+            || (data.field == Field::Body && is_dateline(data, index, index + 1))
+        {
+            return false;
+        }
+        let next = index + 1;
+        if next < data.tokens.len()
+            && data.tokens[next].has(JOINED)
+            && data.tokens[next].has(CAPITALISED)
+        {
+            return false;
+        }
+        if index == 0 || !data.tokens[index].has(JOINED) {
+            return true;
+        }
+        let previous = lower(data.word(index - 1));
+        !(data.class(index - 1, &self.lexicon) & PLACE_PREPOSITION != 0
+            || matches!(
+                &*previous,
+                "in" | "at"
+                    | "to"
+                    | "from"
+                    | "of"
+                    | "north"
+                    | "south"
+                    | "east"
+                    | "west"
+                    | "central"
+                    | "greater"
+                    | "northern"
+                    | "southern"
+                    | "eastern"
+                    | "western"
+            ))
+    }
+
+    /// Adds a story-local entity of `entity_type` for the unmatched name from token `low`
+    /// to byte `end` (taking in a place name joined before an organisation) and its mention.
+    fn add_fallback_entity(
+        &self,
+        builder: &mut DocBuilder,
+        hits: &[Hit],
+        data: &FieldData<'_>,
+        low: usize,
+        end: usize,
+        entity_type: EntityType,
+    ) {
+        let start = self.absorb_leading_place(builder, hits, data, low, entity_type);
+        let name = canonical_from_surface(&data.text[start..end]);
+        let id = wiredesk_id(entity_type, &name);
+        let key = builder.entity(id, entity_type, name);
+        builder.mention(key, data, start, end);
+    }
+
     /// Where a new organisation starting at token `low` begins once a place named right
     /// before it joins its name ("London TravelWatch", "Thames Valley Police"): the place's
     /// mention leaves the place. Any other type, or no place there, keeps the token's start.
@@ -1204,12 +1336,13 @@ impl Engine {
         alias_index: u32,
         confirmed: &FastSet<u32>,
         doc_countries: &FastSet<&str>,
+        place_countries: &FastSet<&str>,
     ) -> Option<u32> {
         let alias = &self.gazetteer.aliases[alias_index as usize];
         let data = &fields[field_index];
         let cue = self.type_cue(data, token_low, token_high);
         let first = data.tokens[token_low];
-        let mut best: Option<(u32, (bool, bool, bool, i64))> = None;
+        let mut best: Option<(u32, EntryScore)> = None;
         for entry_index in &alias.entries {
             let entry = &self.gazetteer.entries[*entry_index as usize];
             let needs_context = entry.ambiguous && alias.single_word && !alias.acronym;
@@ -1250,10 +1383,16 @@ impl Engine {
                 .country
                 .as_deref()
                 .is_some_and(|country| doc_countries.contains(country));
+            let organisation_of_place_country = entry.entity_type == EntityType::Organisation
+                && entry
+                    .country
+                    .as_deref()
+                    .is_some_and(|country| place_countries.contains(country));
             let score = (
                 cue_matches,
                 !needs_context || confirmed.contains(entry_index),
                 in_doc_country,
+                organisation_of_place_country,
                 (entry.prominence * 1000.0) as i64,
             );
             if best
@@ -1500,6 +1639,31 @@ impl Engine {
                 data,
                 field_index,
                 and_index + 1,
+                high,
+                hits,
+                lowercase_words,
+                candidates,
+                pendings,
+            );
+            return;
+        }
+        // "Bank of France Governor Francois Villeroy de Galhau": an organisation's name, then a
+        // title and a person's name, is two names.
+        if let Some(prefix_end) = self.organisation_before_titled_person(data, hits, low, high) {
+            self.process_run(
+                data,
+                field_index,
+                low,
+                prefix_end,
+                hits,
+                lowercase_words,
+                candidates,
+                pendings,
+            );
+            self.process_sub_run(
+                data,
+                field_index,
+                prefix_end,
                 high,
                 hits,
                 lowercase_words,
@@ -1793,6 +1957,107 @@ impl Engine {
         }
     }
 
+    /// For a run that is an organisation's name (ending in a head word, built on "Bank of",
+    /// "Ministry for", or a listed organisation), then a title and a person's name ("Central
+    /// Bank of Nigeria Governor Olayemi Cardoso", "Ministry of Health Deputy Spokesman Ali
+    /// Reza"), the token where the title (with its modifiers) starts.
+    fn organisation_before_titled_person(
+        &self,
+        data: &FieldData<'_>,
+        hits: &[Hit],
+        low: usize,
+        high: usize,
+    ) -> Option<usize> {
+        let lexicon = &self.lexicon;
+        if high - low < 4 {
+            return None;
+        }
+        let first_title = (low + 2..high - 1).find(|index| {
+            let token = data.tokens[*index];
+            token.has(CAPITALISED)
+                && !token.has(ALL_CAPS)
+                && data.claimed[*index].is_none()
+                && data.class(*index, lexicon) & TITLE != 0
+        })?;
+        // "Deputy Spokesman", "Chief Executive": the name follows the last word of the title.
+        let mut title_index = first_title;
+        while title_index + 2 < high
+            && data.claimed[title_index + 1].is_none()
+            && data.class(title_index + 1, lexicon) & (TITLE | TITLE_MODIFIER) != 0
+            && data.class(title_index + 1, lexicon) & FIRST_NAME == 0
+        {
+            title_index += 1;
+        }
+        // The person's name: capitalised words (or particles) that name no organisation or
+        // place, either two or more of them or one listed person.
+        let person_claimed = |index: usize| {
+            data.claimed[index].is_some_and(|claim| {
+                self.gazetteer.entries[hits[claim as usize].entry as usize].entity_type
+                    == EntityType::Person
+            })
+        };
+        let name_words = high - title_index - 1;
+        let name_ok = (1..=5).contains(&name_words)
+            && (title_index + 1..high).all(|index| {
+                let token = data.tokens[index];
+                // "Francois Villeroy de Galhau": a lowercase particle inside the name.
+                let particle = token.has(LOWERCASE)
+                    && index > title_index + 1
+                    && index + 1 < high
+                    && data.class(index, lexicon) & CONNECTOR != 0
+                    && !matches!(data.word(index), "of" | "for" | "and" | "the" | "upon");
+                let plain_word = (token.has(CAPITALISED) && !token.has(ALL_CAPS))
+                    || is_name_particle(data.word(index))
+                    || particle;
+                plain_word
+                    && !token.has(DIGIT)
+                    && (data.claimed[index].is_none() || person_claimed(index))
+                    && data.class(index, lexicon)
+                        & (ORG_HEAD | PLACE_HEAD | TITLE | NOT_NAME | TIME)
+                        == 0
+            })
+            && (name_words >= 2 || person_claimed(title_index + 1))
+            && !data.tokens[high - 1].has(POSSESSIVE);
+        if !name_ok {
+            return None;
+        }
+        // "Bank of England Deputy Governor": modifiers before the title go with it.
+        // Not the complement of "of" ("Ministry of Health Deputy Spokesman").
+        let mut prefix_end = first_title;
+        while prefix_end > low + 2
+            && !matches!(data.word(prefix_end - 2), "of" | "for" | "and" | "&")
+            && data.class(prefix_end - 1, lexicon) & (TITLE_MODIFIER | DEMONYM) != 0
+            && data.class(prefix_end - 1, lexicon) & ORG_HEAD == 0
+            && data.claimed[prefix_end - 1].is_none()
+        {
+            prefix_end -= 1;
+        }
+        let last = prefix_end - 1;
+        // Not "Health Cabinet Secretary", "Energy Minister": a portfolio before a minister's or
+        // secretary's title names no organisation of its own.
+        let portfolio_title = matches!(
+            &*lower(data.word(title_index)),
+            "minister" | "secretary" | "commissioner"
+        );
+        let headed = !portfolio_title
+            && data.class(last, lexicon) & TITLE_MODIFIER == 0
+            && (data.class(last, lexicon) & ORG_HEAD != 0
+                || ends_with_ignore_case(data.word(last), "bank", 6));
+        let structured = (low..last).any(|index| {
+            data.class(index, lexicon) & ORG_PREFIX != 0
+                && matches!(data.word(index + 1), "of" | "for")
+                && data.tokens[index].has(CAPITALISED)
+        });
+        let listed = data.claimed[last].is_some_and(|claim| {
+            let hit = &hits[claim as usize];
+            hit.token_high == prefix_end
+                && hit.token_low > low
+                && self.gazetteer.entries[hit.entry as usize].entity_type
+                    == EntityType::Organisation
+        });
+        (headed || structured || listed).then_some(prefix_end)
+    }
+
     /// Whether a run containing "and" at `and_index` names one organisation: an organisation
     /// head followed by "of"/"for" before the "and" with nothing standalone after it ("Ministry
     /// of Agriculture and Livestock"); an organisation head at the end with nothing before the
@@ -1807,6 +2072,12 @@ impl Engine {
         and_index: usize,
     ) -> bool {
         let lexicon = &self.lexicon;
+        // "The Queensland Fire and Emergency Services": a leading article is no part of it.
+        let low = if data.word(low).eq_ignore_ascii_case("the") {
+            low + 1
+        } else {
+            low
+        };
         if and_index <= low || and_index + 1 >= high {
             return false;
         }
@@ -1842,8 +2113,17 @@ impl Engine {
                 });
             // "Ministry of Transport and Communications": one head word after "and" is part of
             // the name; "... and Acme Communications" stands alone.
+            // "National Directorate for Fire and Emergency Management": two words after "and"
+            // ending in a public body's head (not a firm's) still belong to the name.
+            let public_head = !BUSINESS_OR_CLUB_HEADS.contains(&&*lower(data.word(high - 1)));
+            let short_public_tail = high - and_index == 3
+                && public_head
+                && data.tokens[and_index + 1].has(CAPITALISED)
+                && !data.tokens[and_index + 1].has(ALL_CAPS)
+                && data.class(and_index + 1, lexicon) & (FIRST_NAME | ORG_HEAD) == 0
+                && !data.tokens[high - 1].has(POSSESSIVE);
             let tail_alone = (and_index + 1..high).any(|index| data.claimed[index].is_some())
-                || (tail_headed && high - and_index > 2);
+                || (tail_headed && high - and_index > 2 && !short_public_tail);
             return !tail_alone || of_places;
         }
         if !tail_headed {
@@ -1868,14 +2148,20 @@ impl Engine {
         }
         // "Staffordshire Fire and Rescue Service", "Hampshire and Isle of Wight Fire and Rescue
         // Service": places the gazetteer knows (joined by "and") may lead the name when
-        // unlisted words follow them before the last "and".
+        // unlisted words follow them before the last "and"; so may an organisation's acronym
+        // ("NATO Support and Procurement Agency").
         let place_at = |index: usize| {
             data.claimed[index]
                 .map(|claim| &hits[claim as usize])
                 .filter(|hit| {
                     hit.token_low == index
-                        && self.gazetteer.entries[hit.entry as usize].entity_type
-                            == EntityType::Place
+                        && match self.gazetteer.entries[hit.entry as usize].entity_type {
+                            EntityType::Place => true,
+                            EntityType::Organisation => {
+                                hit.token_high == index + 1 && data.tokens[index].has(ALL_CAPS)
+                            }
+                            EntityType::Person => false,
+                        }
                 })
                 .map(|hit| hit.token_high)
         };
@@ -1936,8 +2222,9 @@ impl Engine {
         org_hit || headed_words
     }
 
-    /// For a run of one or two capitalised nouns followed by a country (or a nation of the UK)
-    /// that ends the run ("Cycling UK", "Statistics Canada"), the token where the country starts.
+    /// For a run of one or two capitalised nouns followed by a country, a nation of the UK or a
+    /// region that ends the run ("Cycling UK", "Statistics Canada", "Energy Queensland"), the
+    /// token where the country starts.
     fn country_served(
         &self,
         data: &FieldData<'_>,
@@ -1953,6 +2240,7 @@ impl Engine {
             || place_start - low > 2
             || entry.entity_type != EntityType::Place
             || !(entry.is_country
+                || (entry.is_region && entry.country.is_some())
                 || matches!(
                     entry.canonical.as_str(),
                     "England" | "Scotland" | "Wales" | "Northern Ireland"
@@ -2070,7 +2358,8 @@ impl Engine {
                     && is_leading_org_descriptor(word))
                 || (token.has(SENTENCE_START)
                     && data.word(start).len() >= 4
-                    && lowercase_words.contains(&data.hashes[start]))
+                    && lowercase_words.contains(&data.hashes[start])
+                    && !(keep_titles && self.starts_organisation_name(data, start, high)))
             {
                 start += 1;
                 continue;
@@ -2223,6 +2512,21 @@ impl Engine {
         place && conjunction
     }
 
+    /// Whether the word at `index` opens an organisation's name even where the story also
+    /// writes it in lower case: "Bank of ..." / "Ministry for ...", or a word before an
+    /// organisation head ("Central Bank", "Fire Service").
+    fn starts_organisation_name(&self, data: &FieldData<'_>, index: usize, high: usize) -> bool {
+        let lexicon = &self.lexicon;
+        if index + 1 >= high || !data.tokens[index + 1].has(JOINED) {
+            return false;
+        }
+        let next_word = data.word(index + 1);
+        (data.class(index, lexicon) & ORG_PREFIX != 0 && matches!(next_word, "of" | "for"))
+            || (data.tokens[index + 1].has(CAPITALISED)
+                && data.class(index + 1, lexicon) & (ORG_HEAD | ORG_PREFIX) != 0
+                && data.class(index, lexicon) & (COMMON | TITLE | DEMONYM) == 0)
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn process_sub_run(
         &self,
@@ -2350,6 +2654,9 @@ impl Engine {
                 && !(data.field == Field::Body && is_dateline(data, start, end))
             {
                 cue.filter(|entity_type| *entity_type == EntityType::Organisation)
+                    .or_else(|| {
+                        acronym_acting(data, start, lexicon).then_some(EntityType::Organisation)
+                    })
             } else if first_is_given_name && cue == Some(EntityType::Place) {
                 None
             } else if cue == Some(EntityType::Place) && data.class(start, lexicon) & ORG_HEAD != 0 {
@@ -2360,6 +2667,9 @@ impl Engine {
             {
                 // "Rescue workers": a word the story also writes in lower case.
                 None
+            } else if cue.is_none() && is_camel_case(data.word(start)) {
+                // "AusNet said", "MetSul forecast": a brand-like capital inside one word.
+                Some(EntityType::Organisation)
             } else if cue.is_none()
                 && first_class & (FIRST_NAME | TITLE) == 0
                 && self.listed_with_place(data, start, end, hits)
@@ -2745,6 +3055,78 @@ fn is_name_particle(word: &str) -> bool {
         })
 }
 
+/// Whether a word is a number written as an ordinal ("12th", "101st", "3rd").
+fn is_ordinal(word: &str) -> bool {
+    let digits = word.bytes().take_while(u8::is_ascii_digit).count();
+    (1..=3).contains(&digits)
+        && matches!(
+            &word[digits..],
+            "st" | "nd" | "rd" | "th" | "ST" | "ND" | "RD" | "TH"
+        )
+}
+
+/// Whether the all-capitals word at `index` is an undefined acronym acting as a body does:
+/// after "the" and before a verb of saying or acting ("The NTSA has ordered checks", "the SES
+/// said"), which abbreviated measures and things ("the GDP", "the CCTV") never take.
+fn acronym_acting(data: &FieldData<'_>, index: usize, lexicon: &Lexicon) -> bool {
+    let word = data.word(index);
+    if index == 0
+        || index + 1 >= data.tokens.len()
+        || !(2..=6).contains(&word.len())
+        || !word.bytes().all(|byte| byte.is_ascii_uppercase())
+        || !data.word(index - 1).eq_ignore_ascii_case("the")
+        || !data.tokens[index].has(JOINED)
+        || !data.tokens[index + 1].has(JOINED)
+        || !data.tokens[index + 1].has(LOWERCASE)
+        || data.tokens[index].has(POSSESSIVE)
+    {
+        return false;
+    }
+    data.class(index + 1, lexicon) & SPEECH_VERB != 0
+        || matches!(
+            data.word(index + 1),
+            "has"
+                | "had"
+                | "says"
+                | "will"
+                | "would"
+                | "ordered"
+                | "issued"
+                | "announced"
+                | "confirmed"
+                | "urged"
+                | "advised"
+                | "launched"
+                | "approved"
+                | "rejected"
+                | "estimated"
+                | "reported"
+                | "recorded"
+                | "deployed"
+                | "declined"
+                | "expects"
+                | "expected"
+        )
+}
+
+/// Whether a capitalised word has a capital after a lower-case letter inside it, as brands and
+/// firms are written ("AusNet", "PayPal"), other than the surname prefixes that do so too
+/// ("McCarthy", "MacLeod", "DeSantis", "LaGuardia").
+fn is_camel_case(word: &str) -> bool {
+    const SURNAME_PREFIXES: [&str; 9] = ["Mc", "Mac", "De", "Di", "Da", "La", "Le", "Van", "Fitz"];
+    let bytes = word.as_bytes();
+    if bytes.len() < 4 || !bytes[0].is_ascii_uppercase() || !word.is_ascii() {
+        return false;
+    }
+    let Some(position) = (2..bytes.len())
+        .find(|&index| bytes[index].is_ascii_uppercase() && bytes[index - 1].is_ascii_lowercase())
+    else {
+        return false;
+    };
+    !SURNAME_PREFIXES.contains(&&word[..position])
+        && bytes[position..].iter().any(u8::is_ascii_lowercase)
+}
+
 /// A body-initial run of capitals followed by a comma, parenthesis or dash ("SEOUL, June 1 -").
 fn is_dateline(data: &FieldData<'_>, low: usize, high: usize) -> bool {
     if low > 2 || high > 4 {
@@ -2779,6 +3161,28 @@ fn initials_compatible(acronym: &str, name: &str) -> bool {
     name.split_whitespace()
         .filter_map(|word| word.chars().next())
         .any(|initial| Some(initial) == first_letter)
+}
+
+/// Whether `acronym` is exactly the initials of the capitalised words of `name` (three or more
+/// letters): "HSE" for "Health Service Executive", "NTSA" for "National Transport and Safety
+/// Authority".
+fn spells_initials(acronym: &str, name: &str) -> bool {
+    if acronym.len() < 3 || !acronym.bytes().all(|byte| byte.is_ascii_uppercase()) {
+        return false;
+    }
+    let mut letters = acronym.bytes();
+    for word in name.split_whitespace() {
+        let Some(initial) = word.bytes().next() else {
+            continue;
+        };
+        if !initial.is_ascii_uppercase() {
+            continue;
+        }
+        if letters.next() != Some(initial) {
+            return false;
+        }
+    }
+    letters.next().is_none()
 }
 
 /// Canonical form of a surface: whitespace collapsed, all-caps words in title case.

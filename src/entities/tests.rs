@@ -1052,3 +1052,195 @@ fn peerage_titles_mark_people() {
         "{entities:#?}"
     );
 }
+
+#[test]
+fn an_organisation_then_a_title_and_a_name_is_two_entities() {
+    let body = "Bank of Japan Governor Tomoko Harada said on Monday that rates would stay low. \
+                In a letter, Marlshire Water Authority Chief Executive Dana Whitlock said bills \
+                would rise. Energy Minister Ruth Calder declined to comment. Ministry of Health \
+                Deputy Spokesman Omar Haddad said clinics stayed open.";
+    let entities = tagger().tag("Rates on hold", body);
+    for (entity_type, text) in [
+        (EntityType::Organisation, "Bank of Japan"),
+        (EntityType::Person, "Tomoko Harada"),
+        (EntityType::Organisation, "Ministry of Health"),
+        (EntityType::Person, "Omar Haddad"),
+        (EntityType::Organisation, "Marlshire Water Authority"),
+        (EntityType::Person, "Dana Whitlock"),
+        (EntityType::Person, "Ruth Calder"),
+    ] {
+        assert!(
+            typed(&entities, entity_type, text).is_some(),
+            "{text}: {entities:#?}"
+        );
+    }
+    assert!(
+        typed(&entities, EntityType::Organisation, "Energy").is_none(),
+        "{entities:#?}"
+    );
+}
+
+#[test]
+fn names_joined_by_and_under_one_head_stay_whole() {
+    let body = "The Marlshire Fire and Rescue Service said crews were at the scene. Goods will \
+                move through the UN Support and Logistics Agency from June. A spokesperson for \
+                the National Directorate for Flood and Coastal Management said it would help.";
+    let entities = tagger().tag("Floods", body);
+    for text in [
+        "Marlshire Fire and Rescue Service",
+        "UN Support and Logistics Agency",
+        "National Directorate for Flood and Coastal Management",
+    ] {
+        assert!(
+            typed(&entities, EntityType::Organisation, text).is_some(),
+            "{text}: {entities:#?}"
+        );
+    }
+}
+
+#[test]
+fn local_bodies_and_hospitals_named_after_places_are_organisations() {
+    let body = "Two girls were taken to Brindlecombe Level 4 Hospital, where doctors said they \
+                were stable. Others went by bus to Brindlecombe Royal Infirmary. Brindlecombe \
+                Municipality said water would be restored. Tarrow Shire Mayor Jo Pell said \
+                sandbags were ready. Parks Marlshire closed the walking tracks.";
+    let entities = tagger().tag("Bus crash", body);
+    for text in [
+        "Brindlecombe Level 4 Hospital",
+        "Brindlecombe Royal Infirmary",
+        "Brindlecombe Municipality",
+        "Tarrow Shire",
+        "Parks Marlshire",
+    ] {
+        assert!(
+            typed(&entities, EntityType::Organisation, text).is_some(),
+            "{text}: {entities:#?}"
+        );
+    }
+    assert!(
+        typed(&entities, EntityType::Person, "Jo Pell").is_some(),
+        "{entities:#?}"
+    );
+}
+
+#[test]
+fn brand_like_words_and_acting_acronyms_are_organisations() {
+    let body = "KestraNet said its crews were on standby overnight. McAllister said he had \
+                lost power. The RWTA has ordered checks on all school buses. Economists said \
+                the GDP figures were weak.";
+    let entities = tagger().tag("Storm", body);
+    assert!(
+        typed(&entities, EntityType::Organisation, "KestraNet").is_some(),
+        "{entities:#?}"
+    );
+    assert!(
+        typed(&entities, EntityType::Organisation, "RWTA").is_some(),
+        "{entities:#?}"
+    );
+    assert!(
+        typed(&entities, EntityType::Organisation, "McAllister").is_none(),
+        "{entities:#?}"
+    );
+    assert!(
+        typed(&entities, EntityType::Organisation, "GDP").is_none(),
+        "{entities:#?}"
+    );
+}
+
+#[test]
+fn a_sentence_initial_word_before_an_organisation_head_stays_in_the_name() {
+    let body = "The central bank left rates unchanged. Central Bank of Japan Governor Tomoko \
+                Harada said inflation was easing.";
+    let entities = tagger().tag("Rates", body);
+    assert!(
+        typed(&entities, EntityType::Organisation, "Central Bank of Japan").is_some(),
+        "{entities:#?}"
+    );
+    assert!(
+        typed(&entities, EntityType::Person, "Tomoko Harada").is_some(),
+        "{entities:#?}"
+    );
+}
+
+#[test]
+fn a_place_word_opening_a_listed_club_is_the_club_in_match_reports() {
+    let gazetteer = format!(
+        "{GAZETTEER}wiredesk:org:brindlecombe-rovers\torganisation\tBrindlecombe Rovers\t\
+         Brindlecombe Rovers\tsports,country=GB,rank=4\n"
+    );
+    let tagger = match EntityTagger::from_sources(&gazetteer, DEMONYMS) {
+        Ok(tagger) => tagger,
+        Err(error) => panic!("test gazetteer must parse: {error}"),
+    };
+    let body = "Brindlecombe, in third place, travel to Ashcombe on Saturday. Their striker \
+                scored twice in the last match and the squad is unbeaten this season in the \
+                league.";
+    let entities = tagger.tag("Title race", body);
+    let club = find(&entities, "wiredesk:org:brindlecombe-rovers");
+    assert!(club.is_some(), "{entities:#?}");
+    assert_eq!(club.map(texts).unwrap_or_default(), ["Brindlecombe"]);
+    let body = "Brindlecombe, a market town, voted to keep its library open on Tuesday.";
+    let entities = tagger.tag("Library saved", body);
+    assert!(
+        typed(&entities, EntityType::Place, "Brindlecombe").is_some(),
+        "{entities:#?}"
+    );
+}
+
+#[test]
+fn an_undefined_acronym_spelling_a_named_organisation_joins_it() {
+    let body = "The Marlshire Water Authority said on Monday that supplies were safe. Later the \
+                MWA said testing would continue.";
+    let entities = tagger().tag("Water safe", body);
+    let authority = typed(
+        &entities,
+        EntityType::Organisation,
+        "Marlshire Water Authority",
+    );
+    assert!(authority.is_some(), "{entities:#?}");
+    assert!(
+        authority.is_some_and(|entity| texts(entity).contains(&"MWA")),
+        "{entities:#?}"
+    );
+}
+
+#[test]
+fn business_heads_and_numbered_units_name_organisations() {
+    let body = "Tarrow Recycling said it would appeal. Soldiers of the 14th Mechanised Division \
+                moved east, and Kestle Home Interiors closed its warehouse.";
+    let entities = tagger().tag("Appeal", body);
+    for text in [
+        "Tarrow Recycling",
+        "14th Mechanised Division",
+        "Kestle Home Interiors",
+    ] {
+        assert!(
+            typed(&entities, EntityType::Organisation, text).is_some(),
+            "{text}: {entities:#?}"
+        );
+    }
+    assert!(
+        typed(&entities, EntityType::Person, "Tarrow Recycling").is_none(),
+        "{entities:#?}"
+    );
+}
+
+#[test]
+fn parties_sharing_a_name_follow_the_country_of_the_story_s_places() {
+    let gazetteer = format!(
+        "{GAZETTEER}wiredesk:org:greens-de\torganisation\tGreens (DE)\tGreens\tparty,country=DE,rank=4\n\
+         wiredesk:org:greens-gb\torganisation\tGreens (GB)\tGreens\tparty,country=GB,rank=4\n"
+    );
+    let tagger = match EntityTagger::from_sources(&gazetteer, DEMONYMS) {
+        Ok(tagger) => tagger,
+        Err(error) => panic!("test gazetteer must parse: {error}"),
+    };
+    let entities = tagger.tag(
+        "By-election",
+        "The Greens won the council seat in Brindlecombe on Thursday.",
+    );
+    assert!(
+        find(&entities, "wiredesk:org:greens-gb").is_some(),
+        "{entities:#?}"
+    );
+}
