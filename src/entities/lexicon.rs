@@ -5,7 +5,8 @@
 use super::gazetteer::{FastHasher, FastMap};
 
 /// Words that name a role and, placed before a capitalised name, mark it as a person.
-const TITLES: &str = "president vice-president premier chancellor king queen prince princess pope emperor empress \
+const TITLES: &str = "president vice-president vice-chancellor vice-chair vice-chairman vice-chairwoman \
+vice-governor vice-premier vice-minister vice-admiral vice-principal vice-captain premier chancellor king queen prince princess pope emperor empress \
 senator sen rep representative registrar ombudsman auditor comptroller congressman congresswoman congressmember governor gov mayor ambassador envoy \
 spokesman spokeswoman spokesperson chairman chairwoman chairperson chair ceo cfo coo cto executive coach manager \
 captain skipper dr mr mrs ms mx miss sir dame lord lady baroness baron viscount earl countess duke duchess marquess judge justice detective inspector sergeant sgt constable \
