@@ -2429,6 +2429,45 @@ impl Engine {
         }
     }
 
+    /// "from Kaven to Mombasa", "from Mombasa to Kaven": whether the name at tokens `low..high`
+    /// is one end of a route whose other end is a place the gazetteer knows.
+    fn route_with_place(
+        &self,
+        data: &FieldData<'_>,
+        low: usize,
+        high: usize,
+        hits: &[Hit],
+    ) -> bool {
+        let is_place = |claim: Option<u32>| {
+            claim.is_some_and(|claim| {
+                let hit = &hits[claim as usize];
+                !hit.removed
+                    && self.gazetteer.entries[hit.entry as usize].entity_type == EntityType::Place
+            })
+        };
+        let count = data.tokens.len();
+        // "from X to P": the name first.
+        let from_before = low > 0 && data.word(low - 1) == "from" && data.tokens[low].has(JOINED);
+        if from_before
+            && high + 1 < count
+            && data.word(high) == "to"
+            && data.tokens[high + 1].has(JOINED)
+            && is_place(data.claimed[high + 1])
+        {
+            return true;
+        }
+        // "from P to X": the name second.
+        low >= 3
+            && data.word(low - 1) == "to"
+            && data.tokens[low].has(JOINED)
+            && is_place(data.claimed[low - 2])
+            && {
+                let first =
+                    data.claimed[low - 2].map_or(low - 2, |claim| hits[claim as usize].token_low);
+                first > 0 && data.word(first - 1) == "from"
+            }
+    }
+
     /// "Athenry and Loughrea", "Sale, Bairnsdale, Traralgon and Lakes Entrance": whether the
     /// name at tokens `low..high` stands in one list (commas, then "and" or "or") with a place
     /// the gazetteer knows.
@@ -2672,7 +2711,8 @@ impl Engine {
                 Some(EntityType::Organisation)
             } else if cue.is_none()
                 && first_class & (FIRST_NAME | TITLE) == 0
-                && self.listed_with_place(data, start, end, hits)
+                && (self.listed_with_place(data, start, end, hits)
+                    || self.route_with_place(data, start, end, hits))
             {
                 // "from Athenry and Loughrea": listed with a known place.
                 Some(EntityType::Place)
@@ -2723,7 +2763,8 @@ impl Engine {
         // "Burleigh Heads and Coolangatta": listed with a known place, no given name or title.
         if cue.is_none()
             && (start..end).all(|index| data.class(index, lexicon) & (FIRST_NAME | TITLE) == 0)
-            && self.listed_with_place(data, start, end, hits)
+            && (self.listed_with_place(data, start, end, hits)
+                || self.route_with_place(data, start, end, hits))
         {
             push_candidate(EntityType::Place, candidates);
             return;

@@ -369,14 +369,22 @@ fn unknown_towns_listed_with_a_known_place_are_places() {
         "",
         "Buses to Brindlecombe and Otterby were cancelled. Crews came from Fennick Cross, \
 Wastrel Bay and Brindlecombe. Doctors in nearby Harrowfield treated six people. Talks between \
-Brindlecombe, Tamsin Arkwright said, would resume.",
+Brindlecombe, Tamsin Arkwright said, would resume. Trains from Quellham to Brindlecombe and \
+from Brindlecombe to Dorrow ran late.",
     );
     let places: Vec<&str> = entities
         .iter()
         .filter(|entity| entity.entity_type == EntityType::Place)
         .map(|entity| entity.name.as_str())
         .collect();
-    for name in ["Otterby", "Fennick Cross", "Wastrel Bay", "Harrowfield"] {
+    for name in [
+        "Otterby",
+        "Fennick Cross",
+        "Wastrel Bay",
+        "Harrowfield",
+        "Quellham",
+        "Dorrow",
+    ] {
         assert!(places.contains(&name), "{name}: {places:?}");
     }
     // A comma alone makes no list: the speaker stays a person.
