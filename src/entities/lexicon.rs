@@ -117,7 +117,7 @@ within via";
 
 /// Lowercase words after a name that make it a place ("Sichuan province").
 const PLACE_AFTER: &str = "province region city county district oblast prefecture village town \
-municipality governorate area border valley department state regions areas provinces";
+municipality governorate area border valley department state regions areas provinces residents villagers";
 
 /// Lowercase words that, directly before a capitalised name, describe an organisation.
 const ORG_DESCRIPTORS: &str = "carmaker automaker company firm broadcaster newspaper daily magazine agency \

@@ -370,7 +370,7 @@ fn unknown_towns_listed_with_a_known_place_are_places() {
         "Buses to Brindlecombe and Otterby were cancelled. Crews came from Fennick Cross, \
 Wastrel Bay and Brindlecombe. Doctors in nearby Harrowfield treated six people. Talks between \
 Brindlecombe, Tamsin Arkwright said, would resume. Trains from Quellham to Brindlecombe and \
-from Brindlecombe to Dorrow ran late.",
+from Brindlecombe to Dorrow ran late. Kelsholm residents were told to boil water.",
     );
     let places: Vec<&str> = entities
         .iter()
@@ -384,6 +384,7 @@ from Brindlecombe to Dorrow ran late.",
         "Harrowfield",
         "Quellham",
         "Dorrow",
+        "Kelsholm",
     ] {
         assert!(places.contains(&name), "{name}: {places:?}");
     }
