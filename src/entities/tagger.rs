@@ -282,6 +282,13 @@ fn push_slug(name: &str, out: &mut String) {
             out.push(character.to_ascii_lowercase());
         } else if character == '\'' || character == '\u{2019}' {
             // "Workers' Party" -> "workers-party"; apostrophes inside names vanish.
+        } else if character == '&' {
+            // "Devon & Cornwall Police" and "Devon and Cornwall Police": one id.
+            if out.len() > start {
+                out.push('-');
+            }
+            out.push_str("and");
+            pending_dash = true;
         } else {
             pending_dash = true;
         }
