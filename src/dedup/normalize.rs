@@ -162,14 +162,16 @@ fn is_not_name(word: &[u8]) -> bool {
     )
 }
 
-/// Flags that open wire headlines or snaps ("UPDATE 2-", "URGENT:", "CORRECTED-"); matched in
-/// upper case only, optionally followed by a number, then a dash, colon or space.
+/// Flags that open wire headlines or snaps ("UPDATE 2-", "URGENT:", "CORRECTED-", "BRIEF-");
+/// matched in upper case only, optionally followed by a number, then a dash, colon or space.
+/// The entity tagger skips the same slugs before a headline.
 pub const HEADLINE_FLAGS: &[&str] = &[
     "UPDATE",
     "URGENT",
     "CORRECTED",
     "CORRECTION",
     "REFILE",
+    "RESEND",
     "RPT",
     "REPEAT",
     "WRAPUP",
@@ -184,6 +186,13 @@ pub const HEADLINE_FLAGS: &[&str] = &[
     "ANALYSIS",
     "FACTBOX",
     "SNAP",
+    "BRIEF",
+    "PREVIEW",
+    "COLUMN",
+    "TIMELINE",
+    "EXPLAINER",
+    "POLL",
+    "INTERVIEW",
 ];
 
 /// Openings of credit lines, removed from there to the closing parenthesis (or paragraph end).
@@ -796,6 +805,14 @@ mod tests {
         assert_eq!(strip_flags("URGENT Fed raises rates"), "Fed raises rates");
         assert_eq!(strip_flags("CORRECTED-UPDATE 1-Oil rises"), "Oil rises");
         assert_eq!(strip_flags("REFILE-Oil rises"), "Oil rises");
+        assert_eq!(
+            strip_flags("BRIEF-Fire destroys depot"),
+            "Fire destroys depot"
+        );
+        assert_eq!(
+            strip_flags("RESEND-EXPLAINER-Why oil rises"),
+            "Why oil rises"
+        );
         assert_eq!(strip_flags("Update on talks"), "Update on talks");
         assert_eq!(strip_flags("UPDATES to rules"), "UPDATES to rules");
     }

@@ -1,6 +1,8 @@
 //! Tokenisation for the entity tagger: words with byte offsets, case shape, possessive and
 //! "-based" suffixes, sentence starts and what separates a word from its neighbours.
 
+use crate::dedup::normalize::HEADLINE_FLAGS;
+
 /// One word of a headline or body.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Token {
@@ -162,34 +164,6 @@ fn is_period_figure(word: &[u8]) -> bool {
     }
 }
 
-/// Wire-service slugs written before a headline ("UPDATE 1-", "URGENT-").
-const WIRE_SLUGS: [&str; 24] = [
-    "URGENT",
-    "UPDATE",
-    "BRIEF",
-    "CORRECTED",
-    "CORRECTION",
-    "REFILE",
-    "RESEND",
-    "REPEAT",
-    "RPT",
-    "EXCLUSIVE",
-    "BREAKING",
-    "FLASH",
-    "SNAP",
-    "ALERT",
-    "WRAPUP",
-    "INSIGHT",
-    "ANALYSIS",
-    "FACTBOX",
-    "PREVIEW",
-    "COLUMN",
-    "TIMELINE",
-    "EXPLAINER",
-    "POLL",
-    "INTERVIEW",
-];
-
 /// Length of a wire-service prefix glued to the start of a headline: a listed slug, optionally a version number, then a hyphen and a capital or digit
 /// ("URGENT-", "UPDATE 1-", "BRIEF-", "CORRECTED-", "REFILE-"); 0 when there is none.
 pub(crate) fn wire_prefix_len(headline: &str) -> usize {
@@ -198,7 +172,7 @@ pub(crate) fn wire_prefix_len(headline: &str) -> usize {
     while position < bytes.len() && bytes[position].is_ascii_uppercase() {
         position += 1;
     }
-    if !WIRE_SLUGS.contains(&&headline[..position]) {
+    if !HEADLINE_FLAGS.contains(&&headline[..position]) {
         return 0;
     }
     if bytes.get(position) == Some(&b' ') && bytes.get(position + 1).is_some_and(u8::is_ascii_digit)
