@@ -79,35 +79,16 @@ fn is_apostrophe(character: char) -> bool {
 
 /// For the first eight bytes of `bytes` (at least eight long): how many leading bytes are ASCII
 /// letters or digits, how many of those are letters (0, 1 or "2 or more") and whether one is a
-/// lower-case letter (SWAR arithmetic on one u64; the same answers as [`ASCII_CLASS`] byte by
+/// lower-case letter ([`crate::ascii::alnum_run`]; the same answers as [`ASCII_CLASS`] byte by
 /// byte).
 #[inline]
 fn alphanumeric_prefix(bytes: &[u8]) -> (usize, usize, bool) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut block = [0u8; 8];
-    block.copy_from_slice(&bytes[..8]);
-    let value = u64::from_le_bytes(block);
-    let ascii = !value & HIGH;
-    let low = value & !HIGH;
-    // Per byte (of `low`, all < 0x80): high bit set when the byte is >= / <= the constant.
-    let at_least = |constant: u64| (low | HIGH).wrapping_sub(ONES * constant) & HIGH;
-    let at_most = |constant: u64| ((ONES * constant) | HIGH).wrapping_sub(low) & HIGH;
-    let digit = at_least(0x30) & at_most(0x39);
-    let upper = at_least(0x41) & at_most(0x5a);
-    let lower = at_least(0x61) & at_most(0x7a);
-    let alphanumeric = (digit | upper | lower) & ascii;
-    let run = ((!alphanumeric & HIGH).trailing_zeros() / 8) as usize;
-    let prefix = if run >= 8 {
-        u64::MAX
-    } else {
-        (1u64 << (8 * run)) - 1
-    };
+    let run = crate::ascii::alnum_run(bytes);
     // Letters counted up to two (all that ALL_CAPS needs), without a population count.
-    let letter_bits = (upper | lower) & ascii & prefix;
+    let letter_bits = run.upper | run.lower;
     let letters =
         usize::from(letter_bits != 0) + usize::from(letter_bits & letter_bits.wrapping_sub(1) != 0);
-    (run, letters, lower & ascii & prefix != 0)
+    (run.len, letters, run.lower != 0)
 }
 
 #[inline]
