@@ -188,7 +188,7 @@ const BUSINESS_OR_CLUB_HEADS: [&str; 44] = [
 
 /// Legal-form and club suffixes left out of organisation ids, so "Trewin Travel Ltd" and
 /// "Trewin Travel" get one id.
-const ORG_ID_SUFFIXES: [&str; 22] = [
+const ORG_ID_SUFFIXES: [&str; 25] = [
     "ltd",
     "limited",
     "inc",
@@ -208,6 +208,9 @@ const ORG_ID_SUFFIXES: [&str; 22] = [
     "corp",
     "corporation",
     "co",
+    "company",
+    "group",
+    "holdings",
     "fc",
     "afc",
     "cf",

@@ -249,6 +249,10 @@ fn slugs_fold_case_accents_and_punctuation() {
     assert_eq!(slug("Zürich  Airport"), "zurich-airport");
     assert_eq!(slug("Workers' Party of Korea"), "workers-party-of-korea");
     assert_eq!(
+        wiredesk_id(EntityType::Organisation, "Kestrava Holdings"),
+        wiredesk_id(EntityType::Organisation, "Kestrava Group")
+    );
+    assert_eq!(
         slug("Devon & Cornwall Police"),
         slug("Devon and Cornwall Police")
     );
