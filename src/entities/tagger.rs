@@ -1004,6 +1004,38 @@ impl Engine {
                 }
             }
         }
+        // "RSF" in a story about the Rapid Support Forces: a gazetteer acronym whose own long
+        // name the story never writes, spelling the initials of an organisation it does name.
+        for (key, entity) in builder.entities.iter().enumerate() {
+            if entity.entity_type != EntityType::Organisation
+                || entity.mentions.is_empty()
+                || entity.mentions.iter().any(|mention| mention.text.len() > 5)
+            {
+                continue;
+            }
+            for mention in &entity.mentions {
+                // The acronym as a slice of the story's own text (the map outlives `builder`'s
+                // borrow).
+                let Some(acronym) = fields
+                    .iter()
+                    .find(|data| data.field == mention.field)
+                    .and_then(|data| data.text.get(mention.start..mention.end))
+                else {
+                    continue;
+                };
+                if acronyms.contains_key(acronym) {
+                    continue;
+                }
+                if let Some(target) = builder.entities.iter().position(|other| {
+                    other.entity_type == EntityType::Organisation
+                        && !other.mentions.is_empty()
+                        && spells_initials(acronym, &other.name)
+                }) && target != key
+                {
+                    acronyms.insert(acronym, target);
+                }
+            }
+        }
         // Gazetteer acronym hits that the text defines differently move to the defined entity.
         if !acronyms.is_empty() {
             builder.reassign_acronyms(&acronyms);

@@ -423,6 +423,29 @@ agreed. The dean of the law school declined to comment.",
 }
 
 #[test]
+fn a_known_acronym_spelling_an_organisation_of_the_story_joins_it() {
+    let tagger = match EntityTagger::new() {
+        Ok(tagger) => tagger,
+        Err(error) => panic!("embedded gazetteer must load: {error}"),
+    };
+    let entities = tagger.tag(
+        "",
+        "Fighters of the Rapid Support Forces shelled the market on Monday. RSF commanders \
+denied it.",
+    );
+    let forces = entities
+        .iter()
+        .find(|entity| entity.name == "Rapid Support Forces")
+        .map(texts);
+    assert_eq!(
+        forces,
+        Some(vec!["Rapid Support Forces", "RSF"]),
+        "{entities:#?}"
+    );
+    assert_eq!(entities.len(), 1, "{entities:#?}");
+}
+
+#[test]
 fn prominent_people_are_found_by_surname_alone() {
     let entities = tagger().tag(
         "Okonkwo-Vale Opens Summit",
