@@ -238,9 +238,33 @@ pub fn wiredesk_id(entity_type: EntityType, name: &str) -> String {
                 break;
             }
         }
+        // "Wrenfield General Hospital" is "Wrenfield General" on second reference (and in the
+        // next story): the institution's kind after its adjective does not enter the id.
+        if let Some((rest, last)) = id[prefix..].rsplit_once('-')
+            && matches!(last, "hospital" | "school" | "college")
+            && rest
+                .rsplit('-')
+                .next()
+                .is_some_and(|word| INSTITUTION_ID_ADJECTIVES.contains(&word))
+        {
+            id.truncate(prefix + rest.len());
+        }
     }
     id
 }
+
+/// Adjectives that name an institution alone ("Wrenfield General", "Thomas Haney Secondary").
+const INSTITUTION_ID_ADJECTIVES: [&str; 9] = [
+    "general",
+    "regional",
+    "memorial",
+    "secondary",
+    "primary",
+    "technical",
+    "comprehensive",
+    "elementary",
+    "polytechnic",
+];
 
 /// Members of a list [`Engine::listed_with_place`] looks at on each side of a name.
 const LIST_REACH: usize = 6;

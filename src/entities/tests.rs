@@ -253,6 +253,14 @@ fn slugs_fold_case_accents_and_punctuation() {
         wiredesk_id(EntityType::Organisation, "Kestrava Group")
     );
     assert_eq!(
+        wiredesk_id(EntityType::Organisation, "Wrenfield General Hospital"),
+        wiredesk_id(EntityType::Organisation, "Wrenfield General")
+    );
+    assert_eq!(
+        wiredesk_id(EntityType::Organisation, "Ashcombe Hospital"),
+        "wiredesk:org:ashcombe-hospital"
+    );
+    assert_eq!(
         slug("Devon & Cornwall Police"),
         slug("Devon and Cornwall Police")
     );
