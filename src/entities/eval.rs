@@ -184,8 +184,9 @@ pub fn score(pred: &[(String, Vec<Entity>)], gold: &GoldSet) -> EntityReport {
     ] {
         report.by_type.insert(entity_type, TypeScore::default());
     }
-    // (type, canonical) -> predicted id per document.
+    // (type, canonical) -> predicted id per document, and the documents' keys.
     let mut ids: HashMap<(EntityType, String), Vec<String>> = HashMap::new();
+    let mut id_documents: HashMap<(EntityType, String), Vec<&str>> = HashMap::new();
     for (key, entities) in pred {
         let Some(document) = gold.document(key) else {
             report.unmatched_documents.push(key.clone());
@@ -220,9 +221,12 @@ pub fn score(pred: &[(String, Vec<Entity>)], gold: &GoldSet) -> EntityReport {
                     .max_by_key(|index| entities[**index].mentions.len())
                     .map(|index| entities[*index].id.clone())
                     .unwrap_or_default();
-                ids.entry((gold_entity.entity_type, gold_entity.canonical.clone()))
+                let gold_key = (gold_entity.entity_type, gold_entity.canonical.clone());
+                id_documents
+                    .entry(gold_key.clone())
                     .or_default()
-                    .push(best);
+                    .push(key.as_str());
+                ids.entry(gold_key).or_default().push(best);
             }
             if !gold_entity.required {
                 continue;
@@ -275,8 +279,23 @@ pub fn score(pred: &[(String, Vec<Entity>)], gold: &GoldSet) -> EntityReport {
         }
         let most_common = counts.values().copied().max().unwrap_or(0);
         if counts.len() > 1 {
+            // Named by the sets its documents come from ("urn:devset:b:*"), so that a blind
+            // set's entities can be filtered out of the list like its per-document errors.
+            let mut sets: Vec<&str> = id_documents
+                .get(gold_key)
+                .into_iter()
+                .flatten()
+                .map(|document| document.rsplit_once(':').map_or(*document, |(set, _)| set))
+                .collect();
+            sets.sort_unstable();
+            sets.dedup();
+            let documents = sets
+                .iter()
+                .map(|set| format!("{set}:*"))
+                .collect::<Vec<_>>()
+                .join(",");
             report.errors.push((
-                "*".to_string(),
+                documents,
                 format!("ids differ for {:?} {}: {counts:?}", gold_key.0, gold_key.1),
             ));
         }
