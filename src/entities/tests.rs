@@ -28,6 +28,14 @@ fn tagger() -> EntityTagger {
     }
 }
 
+/// The tagger on the embedded gazetteer (what the binary ships).
+fn embedded_tagger() -> EntityTagger {
+    match EntityTagger::new() {
+        Ok(tagger) => tagger,
+        Err(error) => panic!("embedded gazetteer must load: {error}"),
+    }
+}
+
 fn find<'a>(entities: &'a [Entity], id: &str) -> Option<&'a Entity> {
     entities.iter().find(|entity| entity.id == id)
 }
@@ -280,10 +288,7 @@ fn embedded_gazetteer_loads() {
 
 #[test]
 fn a_sentence_initial_the_does_not_hide_a_gazetteer_country() {
-    let tagger = match EntityTagger::new() {
-        Ok(tagger) => tagger,
-        Err(error) => panic!("embedded gazetteer must load: {error}"),
-    };
+    let tagger = embedded_tagger();
     // Country names ending in a place head word ("Kingdom", "Republic", "Emirates") after a
     // sentence's "The" keep their GeoNames entry, the same as after a lowercase "the".
     let entities = tagger.tag(
@@ -311,10 +316,7 @@ agreed. The United Arab Emirates said it would help.",
 
 #[test]
 fn names_that_end_in_an_apostrophe_s_are_found_whole() {
-    let tagger = match EntityTagger::new() {
-        Ok(tagger) => tagger,
-        Err(error) => panic!("embedded gazetteer must load: {error}"),
-    };
+    let tagger = embedded_tagger();
     let entities = tagger.tag(
         "",
         "Moody's said it would review the rating. Analysts at McDonald's agreed.",
@@ -326,10 +328,7 @@ fn names_that_end_in_an_apostrophe_s_are_found_whole() {
 
 #[test]
 fn a_dateline_credit_is_an_agency_not_the_place_it_starts_with() {
-    let tagger = match EntityTagger::new() {
-        Ok(tagger) => tagger,
-        Err(error) => panic!("embedded gazetteer must load: {error}"),
-    };
+    let tagger = embedded_tagger();
     let entities = tagger.tag(
         "",
         "MOMBASA, Kenya (Sahel Courier) - Port workers walked out on Monday.",
@@ -347,10 +346,7 @@ fn a_dateline_credit_is_an_agency_not_the_place_it_starts_with() {
 
 #[test]
 fn a_known_city_then_city_is_that_city_or_a_british_club() {
-    let tagger = match EntityTagger::new() {
-        Ok(tagger) => tagger,
-        Err(error) => panic!("embedded gazetteer must load: {error}"),
-    };
+    let tagger = embedded_tagger();
     let entities = tagger.tag(
         "",
         "ILOILO CITY, Philippines - Flights resumed on Monday. Crews in Iloilo City cleared \
@@ -432,10 +428,7 @@ agreed. The dean of the law school declined to comment.",
 
 #[test]
 fn a_known_acronym_spelling_an_organisation_of_the_story_joins_it() {
-    let tagger = match EntityTagger::new() {
-        Ok(tagger) => tagger,
-        Err(error) => panic!("embedded gazetteer must load: {error}"),
-    };
+    let tagger = embedded_tagger();
     let entities = tagger.tag(
         "",
         "Fighters of the Rapid Support Forces shelled the market on Monday. RSF commanders \
