@@ -275,13 +275,15 @@ fn list_member(data: &FieldData<'_>, lexicon: &Lexicon, low: usize, high: usize)
     high - low <= 3 && (low..high).all(|index| data.class(index, lexicon) & TITLE == 0)
 }
 
-/// "(Gulf Dispatch) -": tokens `low..high` are the whole parenthesis of the agency credited in
-/// a body's dateline.
+/// "LISBON (Gulf Dispatch) -": tokens `low..high` are the whole parenthesis of the agency
+/// credited in a body's dateline (an all-capitals place opens the body before it).
 fn is_dateline_credit(data: &FieldData<'_>, low: usize, high: usize) -> bool {
     data.field == Field::Body
         && low < 12
+        && low < high
         && data.tokens[low].has(PAREN_BEFORE)
         && data.tokens[high - 1].has(PAREN_AFTER)
+        && data.tokens[..low].iter().any(|token| token.has(ALL_CAPS))
 }
 
 /// Lowercase, ASCII-folded, non-alphanumerics collapsed to `-`.
@@ -1591,10 +1593,10 @@ impl Engine {
         pendings: &mut Vec<Pending>,
     ) {
         let lexicon = &self.lexicon;
-        // "NAKURU, Kenya (Sahel Report) -": the agency credited in a dateline is an
-        // organisation, whatever place its name begins with.
-        if high - low >= 2
-            && is_dateline_credit(data, low, high)
+        // "FRANKFURT, May 12 (Atlas Newswire) -", "NAKURU, Kenya (Sahel Report) -": the agency
+        // credited in a dateline is an organisation, whatever place its name begins with (a
+        // known organisation keeps its entry).
+        if is_dateline_credit(data, low, high)
             && data.claimed[low..high].iter().flatten().all(|claim| {
                 self.gazetteer.entries[hits[*claim as usize].entry as usize].entity_type
                     != EntityType::Organisation
@@ -2678,22 +2680,6 @@ impl Engine {
                 start = title_index + 1;
                 titled = true;
             }
-        }
-        // The agency credited in a dateline: "FRANKFURT, May 12 (Atlas Newswire) -".
-        if data.field == Field::Body
-            && start < 12
-            && start < high
-            && data.tokens[start].has(PAREN_BEFORE)
-            && data.tokens[high - 1].has(PAREN_AFTER)
-            && data.tokens[..start].iter().any(|token| token.has(ALL_CAPS))
-        {
-            candidates.push(Candidate {
-                field: field_index,
-                start: data.tokens[start].start,
-                end: data.tokens[high - 1].end,
-                entity_type: EntityType::Organisation,
-            });
-            return;
         }
         let mut end = high;
         while end > start
