@@ -3,9 +3,11 @@
 //! tag taken from the key (high bits); the home position comes from the key too, so a lookup
 //! reads one short run of adjacent words. Keys are not stored: they are recomputed from the
 //! stories' signatures when the table is rebuilt (growth or too many tombstones). Capacity is
-//! any size (home = multiply-shift of the key hash), rebuilt with live entries at
-//! [`REBUILD_LOAD`] when used entries pass [`MAX_LOAD`], so the table stays 70-88 % full (about
-//! 5 bytes per key).
+//! any size (home = multiply-shift of the key hash), rebuilt when used entries pass
+//! [`MAX_LOAD`]: purged of tombstones with live entries at [`REBUILD_LOAD`], or, when growing,
+//! at least doubled (so each story's keys are recomputed about once while the window fills; a
+//! growth of 1.26x recomputed them about three times). A growing table is 44-88 % full, a full
+//! window's table sized for its cap (about 5 bytes per key).
 
 use super::shingle::mix64;
 
@@ -162,14 +164,18 @@ impl KeyTable {
     }
 
     /// If the table is too full (live + tombstones over [`MAX_LOAD`]), the capacity it should be
-    /// rebuilt with: live entries at [`REBUILD_LOAD`] of it (grown when they fill more than that),
-    /// never more than `limit` entries (the most the window can hold) at [`CEILING_LOAD`].
+    /// rebuilt with: live entries at [`REBUILD_LOAD`] of it (at least doubled when they fill
+    /// more than that), never more than `limit` entries (the most the window can hold) at
+    /// [`CEILING_LOAD`].
     pub fn wants_rebuild(&self, limit: usize) -> Option<usize> {
         let cap = self.entries.len();
         if ((self.live + self.tombstones) as f64) <= cap as f64 * MAX_LOAD {
             return None;
         }
-        let wanted = ((self.live as f64) / REBUILD_LOAD).ceil() as usize;
+        let mut wanted = ((self.live as f64) / REBUILD_LOAD).ceil() as usize;
+        if wanted > cap {
+            wanted = wanted.max(2 * cap);
+        }
         let ceiling = ((limit as f64) / CEILING_LOAD).ceil() as usize;
         Some(wanted.max(cap).min(ceiling.max(cap)).max(MIN_CAPACITY))
     }
@@ -255,7 +261,8 @@ mod tests {
         }
         assert_eq!(t.wants_rebuild(usize::MAX), None);
         t.insert(1000, 5);
-        assert_eq!(t.wants_rebuild(usize::MAX), Some(82));
+        // Growing doubles the capacity (not just 57 / REBUILD_LOAD = 82), up to the ceiling.
+        assert_eq!(t.wants_rebuild(usize::MAX), Some(128));
         assert_eq!(t.wants_rebuild(57), Some(72));
         t.clear_with_capacity(82);
         for k in 0..49u32 {

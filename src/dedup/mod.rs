@@ -45,6 +45,10 @@ pub enum DedupError {
     )]
     MalformedFingerprint(&'static str),
     #[error(
+        "fingerprint encoding version {0} comes from an earlier wiredesk that hashed words differently; it cannot be compared with this version's: recompute it from its story"
+    )]
+    OutdatedFingerprint(u8),
+    #[error(
         "fingerprint has {got_bins} signature bins and {got_lead} lead keys but this index uses {want_bins} and {want_lead}; compute fingerprints with the same DedupConfig"
     )]
     IncompatibleFingerprint {
@@ -71,13 +75,48 @@ pub struct Fingerprint {
     /// Distinct names (32-bit hashes of capitalised words) of the headline and the lead, at
     /// most [`LEAD_NAMES`]: how a full story finds the flagged snap it follows.
     lead_names: Vec<u32>,
+    /// The index keys and densified signature, computed once with the fingerprint so that
+    /// lookup and insert do not each derive them again (not encoded; ignored by `==`).
+    derived: DerivedKeys,
+}
+
+/// Index keys derived from a fingerprint under one banding (see [`window::story_keys`]).
+#[derive(Debug, Clone, Default)]
+struct DerivedKeys {
+    /// `(bands, rows_per_band)` the keys were computed with; (0, 0) when not computed.
+    banding: (usize, usize),
+    keys: Vec<u32>,
+    dense: Vec<u8>,
+}
+
+impl PartialEq for DerivedKeys {
+    /// A cache: two fingerprints are equal whatever they have cached.
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for DerivedKeys {}
+
+impl DerivedKeys {
+    fn of(cfg: &DedupConfig, sig: &[u8], lead_keys: &[u32], exact: u64) -> Self {
+        let mut dense = Vec::with_capacity(sig.len());
+        let mut keys = Vec::with_capacity(cfg.bands + cfg.region_keys());
+        story_keys(cfg, sig, lead_keys, exact, &mut dense, &mut keys);
+        Self {
+            banding: (cfg.bands, cfg.rows_per_band),
+            keys,
+            dense,
+        }
+    }
 }
 
 /// Names kept per story in [`Fingerprint::lead_names`].
 pub const LEAD_NAMES: usize = 8;
 
-/// Encoding version: 2 added the snap flag and the lead names; version 1 is still read.
-const FINGERPRINT_VERSION: u8 = 2;
+/// Encoding version: 2 added the snap flag and the lead names; 3 (same layout as 2) hashes
+/// words with [`normalize::word_hash`], so fingerprints of versions 1 and 2 are refused.
+const FINGERPRINT_VERSION: u8 = 3;
 
 impl Fingerprint {
     /// Number of normalised words (headline + body).
@@ -163,7 +202,10 @@ impl Fingerprint {
         }
         let mut r = Reader(bytes);
         let version = r.u8()?;
-        if version != FINGERPRINT_VERSION && version != 1 {
+        if version == 1 || version == 2 {
+            return Err(DedupError::OutdatedFingerprint(version));
+        }
+        if version != FINGERPRINT_VERSION {
             return Err(DedupError::MalformedFingerprint("unknown version byte"));
         }
         let exact = r.u64()?;
@@ -202,23 +244,20 @@ impl Fingerprint {
             }
             sketches.push(BottomK { values, total });
         }
-        let mut snap_flag = false;
-        let mut lead_names = Vec::new();
-        if version >= 2 {
-            snap_flag = match r.u8()? {
-                0 => false,
-                1 => true,
-                _ => return Err(DedupError::MalformedFingerprint("snap flag is not 0 or 1")),
-            };
-            let n = r.u8()? as usize;
-            if n > LEAD_NAMES {
-                return Err(DedupError::MalformedFingerprint(
-                    "more lead names than LEAD_NAMES",
-                ));
-            }
-            for _ in 0..n {
-                lead_names.push(r.u32()?);
-            }
+        let snap_flag = match r.u8()? {
+            0 => false,
+            1 => true,
+            _ => return Err(DedupError::MalformedFingerprint("snap flag is not 0 or 1")),
+        };
+        let n = r.u8()? as usize;
+        if n > LEAD_NAMES {
+            return Err(DedupError::MalformedFingerprint(
+                "more lead names than LEAD_NAMES",
+            ));
+        }
+        let mut lead_names = Vec::with_capacity(n);
+        for _ in 0..n {
+            lead_names.push(r.u32()?);
         }
         if !r.0.is_empty() {
             return Err(DedupError::MalformedFingerprint("trailing bytes"));
@@ -235,7 +274,17 @@ impl Fingerprint {
             names,
             snap_flag,
             lead_names,
+            derived: DerivedKeys::default(),
         })
+    }
+
+    /// The keys this fingerprint is indexed under with `cfg`'s banding: cached when computed
+    /// with the same banding, else derived now.
+    fn keys_with(&self, cfg: &DedupConfig) -> std::borrow::Cow<'_, DerivedKeys> {
+        if self.derived.banding == (cfg.bands, cfg.rows_per_band) {
+            return std::borrow::Cow::Borrowed(&self.derived);
+        }
+        std::borrow::Cow::Owned(DerivedKeys::of(cfg, &self.sig, &self.lead_keys, self.exact))
     }
 
     fn sketch_refs(&self) -> (SketchRef<'_>, SketchRef<'_>) {
@@ -332,7 +381,8 @@ impl DedupIndex {
             return None;
         }
         let w = &self.window;
-        let (mut dense, keys) = self.keys_of(fp);
+        let derived = fp.keys_with(&self.cfg);
+        let (dense, keys) = (&derived.dense, &derived.keys);
         // 1. Exact duplicates short-circuit (they share the first key).
         let mut exact_slot = None;
         if let Some(&first) = keys.first() {
@@ -352,7 +402,7 @@ impl DedupIndex {
         // 2. Candidates from LSH band keys and lead keys.
         let mut hits: Vec<u32> = Vec::with_capacity(64);
         let cap = self.cfg.max_candidates * 4;
-        for &k in &keys {
+        for &k in keys {
             w.table.lookup(k, |slot| {
                 hits.push(slot);
                 hits.len() < cap
@@ -377,15 +427,19 @@ impl DedupIndex {
             counted.truncate(self.cfg.max_candidates);
         }
         // 3. Verification; the best score wins, ties go to the earlier root.
-        if dense.is_empty() {
-            densify(&fp.sig, &mut dense);
-        }
+        let mut densified = Vec::new();
+        let dense: &[u8] = if dense.is_empty() {
+            densify(&fp.sig, &mut densified);
+            &densified
+        } else {
+            dense
+        };
         let (numbers, names) = fp.sketch_refs();
         let query = StoryView {
             tokens: fp.tokens,
             region_keys: &fp.lead_keys,
             sig: &fp.sig,
-            dense: &dense,
+            dense,
             lead_mask: &fp.lead_mask,
             numbers,
             names,
@@ -444,9 +498,8 @@ impl DedupIndex {
         earlier: &Fingerprint,
     ) -> (verify::Evidence, Option<f32>, usize) {
         let ev = with_views(query, earlier, |q, s| evidence(&self.cfg, q, s));
-        let (_, kq) = self.keys_of(query);
-        let (_, ks) = self.keys_of(earlier);
-        let shared = kq.iter().zip(&ks).filter(|(a, b)| a == b).count();
+        let (kq, ks) = (query.keys_with(&self.cfg), earlier.keys_with(&self.cfg));
+        let shared = kq.keys.iter().zip(&ks.keys).filter(|(a, b)| a == b).count();
         (ev, decide(&self.cfg, &ev), shared)
     }
 
@@ -455,27 +508,11 @@ impl DedupIndex {
         with_views(query, earlier, |q, s| verify(&self.cfg, q, s))
     }
 
-    /// The keys `fp` is indexed under (LSH bands, the first one shared by exact duplicates, then
-    /// lead keys) and its densified signature.
-    fn keys_of(&self, fp: &Fingerprint) -> (Vec<u8>, Vec<u32>) {
-        let mut dense = Vec::with_capacity(fp.sig.len());
-        let mut keys = Vec::with_capacity(self.cfg.bands + self.cfg.region_keys());
-        story_keys(
-            &self.cfg,
-            &fp.sig,
-            &fp.lead_keys,
-            fp.exact,
-            &mut dense,
-            &mut keys,
-        );
-        (dense, keys)
-    }
-
     /// Diagnostics: number of distinct candidates LSH proposes for `fp`.
     pub fn candidate_count(&self, fp: &Fingerprint) -> usize {
-        let (_, keys) = self.keys_of(fp);
+        let keys = &fp.keys_with(&self.cfg).keys;
         let mut hits = Vec::new();
-        for &k in &keys {
+        for &k in keys {
             self.window.table.lookup(k, |slot| {
                 hits.push(slot);
                 true
@@ -559,7 +596,7 @@ impl DedupIndex {
             return None;
         }
         let w = &self.window;
-        let (_, keys) = self.keys_of(fp);
+        let keys = &fp.keys_with(&self.cfg).keys;
         let first = *keys.first()?;
         let mut found = None;
         w.table.lookup(first, |slot| match w.meta(slot) {
@@ -711,6 +748,7 @@ pub fn fingerprint_with(cfg: &DedupConfig, headline: &str, body: &str) -> Finger
     );
     minhash::region_keys(&lead_shingles, cfg.lead_keys, 0x4C45_4144, &mut lead_keys);
     debug_assert!(tokens.is_empty() || sig.iter().any(|&v| v != EMPTY));
+    let derived = DerivedKeys::of(cfg, &sig, &lead_keys, exact);
     Fingerprint {
         exact,
         tokens: tokens.len().min(u32::MAX as usize) as u32,
@@ -721,6 +759,7 @@ pub fn fingerprint_with(cfg: &DedupConfig, headline: &str, body: &str) -> Finger
         names: BottomK::from_values(names, SPECIFICS_K),
         snap_flag: normalize::has_snap_flag(headline) || normalize::has_snap_flag(body),
         lead_names,
+        derived,
     }
 }
 

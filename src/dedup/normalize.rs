@@ -364,6 +364,10 @@ pub fn strip_flags(text: &str) -> &str {
 
 /// Removes one leading wire flag (and what follows it up to the text), or nothing.
 fn strip_flags_once(rest: &str) -> &str {
+    // Every flag opens with capital letters: most texts are ruled out by their first two bytes.
+    if !matches!(rest.as_bytes(), [a, b, ..] if a.is_ascii_uppercase() && b.is_ascii_uppercase()) {
+        return rest;
+    }
     for flag in HEADLINE_FLAGS {
         if let Some(after) = rest.strip_prefix(flag) {
             let Some(c) = after.chars().next() else {
@@ -388,6 +392,13 @@ fn strip_flags_once(rest: &str) -> &str {
 /// "WASHINGTON (AP) —", "PARIS, March 2 -". The place must be written in capitals.
 pub fn strip_dateline(paragraph: &str) -> &str {
     let text = paragraph.trim_start();
+    // Quick rejection on the first two bytes: the first word is empty (the text opens with a
+    // separator) or holds a lower-case letter.
+    if let [a, b, ..] = text.as_bytes()
+        && (a.is_ascii_lowercase() || matches!(a, b',' | b'(' | b'-') || b.is_ascii_lowercase())
+    {
+        return paragraph;
+    }
     let window_end = text
         .char_indices()
         .map(|(i, _)| i)
@@ -644,9 +655,10 @@ pub fn for_each_word(text: &str, scratch: &mut Vec<u8>, mut sink: impl FnMut(&[u
             let (e, upper, digit) = ascii_word_end(bytes, i);
             let stop = bytes.get(e).copied().unwrap_or(b' ');
             let after = bytes.get(e + 1).copied().unwrap_or(b' ');
-            let joins = stop >= 0x80
-                || ((stop == b'.' || stop == b',') && digit && after.is_ascii_digit())
-                || (stop == b'\'' && (after.is_ascii_alphanumeric() || after >= 0x80));
+            let joins = stop != b' '
+                && (stop >= 0x80
+                    || ((stop == b'.' || stop == b',') && digit && after.is_ascii_digit())
+                    || (stop == b'\'' && (after.is_ascii_alphanumeric() || after >= 0x80)));
             if !joins {
                 let mut f = if digit { FLAG_NUMBER } else { 0 };
                 let word: &[u8] = if upper {
@@ -661,8 +673,14 @@ pub fn for_each_word(text: &str, scratch: &mut Vec<u8>, mut sink: impl FnMut(&[u
                 sink(word, f);
                 scratch.clear();
                 sentence_start = false;
-                prev = bytes[e - 1] as char;
-                i = e;
+                // The common gap, one space before the next word, is stepped over at once.
+                if stop == b' ' && BYTE_CLASS[usize::from(after)] != 0 {
+                    prev = ' ';
+                    i = e + 1;
+                } else {
+                    prev = bytes[e - 1] as char;
+                    i = e;
+                }
                 continue;
             }
         }
@@ -741,6 +759,53 @@ pub fn for_each_word(text: &str, scratch: &mut Vec<u8>, mut sink: impl FnMut(&[u
     }
 }
 
+const WORD_P0: u64 = 0xA076_1D64_78BD_642F;
+const WORD_P1: u64 = 0xE703_7ED1_A0B4_28DB;
+const WORD_SEED: u64 = 0x8EBC_6AF0_9C88_C6E3;
+
+/// 64-bit product folded to 64 bits: the mixing step of wyhash.
+#[inline(always)]
+fn fold_mul(a: u64, b: u64) -> u64 {
+    let r = u128::from(a) * u128::from(b);
+    (r as u64) ^ ((r >> 64) as u64)
+}
+
+#[inline(always)]
+fn read_u32(bytes: &[u8], at: usize) -> u64 {
+    let mut b = [0u8; 4];
+    b.copy_from_slice(&bytes[at..at + 4]);
+    u64::from(u32::from_le_bytes(b))
+}
+
+#[inline(always)]
+fn read_u64(bytes: &[u8], at: usize) -> u64 {
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&bytes[at..at + 8]);
+    u64::from_le_bytes(b)
+}
+
+/// Hash of one normalised word. Words of up to 16 bytes (nearly all) take wyhash's short-input
+/// path: two overlapping reads that together cover every byte, then two folded multiplies;
+/// longer words go through xxh3.
+#[inline(always)]
+pub fn word_hash(word: &[u8]) -> u64 {
+    let n = word.len();
+    let (a, b) = if n > 16 {
+        return xxh3_64(word);
+    } else if n > 8 {
+        (read_u64(word, 0), read_u64(word, n - 8))
+    } else if n >= 4 {
+        (read_u32(word, 0), read_u32(word, n - 4))
+    } else if n > 0 {
+        let a =
+            (u64::from(word[0]) << 16) | (u64::from(word[n >> 1]) << 8) | u64::from(word[n - 1]);
+        (a, 0)
+    } else {
+        (0, 0)
+    };
+    fold_mul(WORD_P1 ^ n as u64, fold_mul(a ^ WORD_P0, b ^ WORD_SEED))
+}
+
 /// Tokens of a story: headline words first, then body words, with the headline word count.
 #[derive(Debug, Clone, Default)]
 pub struct NormalizedStory {
@@ -754,7 +819,7 @@ pub fn normalize_story(headline: &str, body: &str) -> NormalizedStory {
     let mut scratch = Vec::with_capacity(32);
     let push = |tokens: &mut Vec<Token>, w: &[u8], flags: u8| {
         tokens.push(Token {
-            hash: xxh3_64(w),
+            hash: word_hash(w),
             flags,
         })
     };
@@ -915,6 +980,36 @@ mod tests {
             vec!["profit", "rose", "to", "1200.5", "million", "up", "3.2"]
         );
         assert_eq!(w[3].1 & FLAG_NUMBER, FLAG_NUMBER);
+    }
+
+    #[test]
+    fn word_hash_reads_every_byte_of_every_length() {
+        let word: Vec<u8> = (0..40u8).map(|i| b'a' + i % 26).collect();
+        let mut seen = std::collections::HashSet::new();
+        for len in 0..=word.len() {
+            let w = &word[..len];
+            assert!(seen.insert(word_hash(w)), "length {len} collides");
+            for at in 0..len {
+                let mut changed = w.to_vec();
+                changed[at] ^= 1;
+                assert!(
+                    seen.insert(word_hash(&changed)),
+                    "byte {at} of length {len} ignored"
+                );
+            }
+        }
+        // Every word of up to three letters gets its own hash.
+        let letters = b'a'..=b'z';
+        let mut short = std::collections::HashSet::new();
+        for a in letters.clone() {
+            assert!(short.insert(word_hash(&[a])));
+            for b in letters.clone() {
+                assert!(short.insert(word_hash(&[a, b])));
+                for c in letters.clone() {
+                    assert!(short.insert(word_hash(&[a, b, c])));
+                }
+            }
+        }
     }
 
     #[test]

@@ -518,9 +518,7 @@ impl Window {
         };
         self.buckets.entry(bucket).or_default().push_back(slot);
         self.len += 1;
-        self.slot_keys(slot);
-        for i in 0..self.keys_scratch.len() {
-            let k = self.keys_scratch[i];
+        for &k in &fp.keys_with(&self.cfg).keys {
             self.table.insert(k, slot);
         }
         let limit = self.cfg.max_stories * (self.cfg.bands + self.cfg.region_keys());
