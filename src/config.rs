@@ -391,6 +391,12 @@ mod tests {
         let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/wiredesk.toml");
         let c = Config::load_with_env(Some(&p), &[]).unwrap();
         assert_eq!(c.kafka.group_id, "wiredesk");
+        // The file shows the engines' defaults: it must change when they do.
+        assert_eq!(c.dedup, DedupConfig::default());
+        assert_eq!(
+            serde_json::to_value(&c.cluster).unwrap(),
+            serde_json::to_value(ClusterConfig::default()).unwrap()
+        );
     }
 
     #[test]
