@@ -692,8 +692,8 @@ pub fn fingerprint_with(cfg: &DedupConfig, headline: &str, body: &str) -> Finger
     let norm = normalize_story(headline, body);
     let tokens = &norm.tokens;
     let exact = sequence_hash(tokens);
-    let mut numbers = Vec::new();
-    let mut names = Vec::new();
+    let mut numbers = Vec::with_capacity(tokens.len());
+    let mut names = Vec::with_capacity(tokens.len());
     for t in tokens {
         if t.flags & FLAG_NUMBER != 0 {
             numbers.push(BottomK::value_of(t.hash));
