@@ -67,7 +67,8 @@ versicherung forvaltning fondsforvaltning rederi kapital invest finans juweliers
 branch sarl sas srl ltda pty bhd tbk jsc pjsc ojsc llp lp sons bros brothers brewers growers producers manufacturers exporters employers \
 bankers pantry shelter metro newswire wire dispatch chronicle courier mirror express \
 infirmary municipality shire recycling construction engineering properties developments interiors \
-aerospace automotive haulage freight fisheries textiles division divisions";
+aerospace automotive haulage freight fisheries textiles division divisions cement bancorp \
+bancorporation bancshares workers";
 
 /// First words that, followed by "of", make a capitalised run an organisation ("Bank of England").
 const ORG_PREFIXES: &str = "ministry department bank university council court church office federation league \
@@ -98,7 +99,8 @@ asociación associação partido partito parti hm hmp hms radio-televisión edit
 aerolíneas aerolineas linhas lignes fluggesellschaft dynamo autoridade autoridad autorité \
 ministério ministerio ministère ministero consejo conselho conseil consiglio comisión comissão \
 commissione agência agencia agenzia policía polícia polizia confederación confederação \
-confédération federación federação fédération federazione sindicato syndicat";
+confédération federación federação fédération federazione sindicato syndicat empresa \
+scoil gaelscoil coláiste colaiste";
 
 /// Plural or area nouns that, before "of", make the next name a place ("parts of Oromia").
 const PLACE_OF: &str = "capital people residents heart centre center edge east west north south \

@@ -405,6 +405,9 @@ struct Candidate {
     start: usize,
     end: usize,
     entity_type: EntityType,
+    /// Typed a person only because it looks like a name (no given name, title or cue): another
+    /// mention of the same name with a cue decides its type.
+    guessed: bool,
 }
 
 impl Candidate {
@@ -426,6 +429,7 @@ impl Candidate {
             start: data.tokens[span.start].start,
             end: data.tokens[span.end - 1].end,
             entity_type,
+            guessed: false,
         }
     }
 }
@@ -991,6 +995,7 @@ impl Engine {
             };
             builder.mention(key, &fields[hit.field], hit.start, hit.end);
         }
+        settle_guessed_types(&fields, &mut candidates);
         for candidate in &candidates {
             let data = &fields[candidate.field];
             let surface = &data.text[candidate.start..candidate.end];
@@ -1641,6 +1646,53 @@ impl Engine {
                 return;
             }
         }
+        // "PECAN FLATS, Texas", "TOYOTA CITY, Japan": a dateline's capitals name one place,
+        // whatever shorter names (a town elsewhere, a firm) the gazetteer finds inside them.
+        if high - low >= 2
+            && data.field == Field::Body
+            && low == 0
+            && is_dateline(data, low, high)
+            && !data.claimed[low..high]
+                .iter()
+                .all(|claim| claim.is_some() && *claim == data.claimed[low])
+        {
+            candidates.push(Candidate::replacing(
+                data,
+                field_index,
+                low..high,
+                low..high,
+                EntityType::Place,
+                hits,
+            ));
+            return;
+        }
+        // "East Marlshire", "Central Ostrava": a capitalised compass word before a region or
+        // town the gazetteer knows (not a country) names a part of it, one place.
+        if high - low == 2
+            && matches!(
+                data.word(low),
+                "North" | "South" | "East" | "West" | "Central"
+            )
+            && data.claimed[low].is_none()
+            && data.claimed[low + 1].is_some_and(|claim| {
+                let hit = &hits[claim as usize];
+                let entry = &self.gazetteer.entries[hit.entry as usize];
+                hit.token_low == low + 1
+                    && hit.token_high == high
+                    && entry.entity_type == EntityType::Place
+                    && !entry.is_country
+            })
+        {
+            candidates.push(Candidate::replacing(
+                data,
+                field_index,
+                low..high,
+                low..high,
+                EntityType::Place,
+                hits,
+            ));
+            return;
+        }
         // "Eoin Kiely SC", "Jane Roe MP": a post-nominal after a name is not part of it.
         let mut high = high;
         if high - low >= 3
@@ -1871,7 +1923,11 @@ impl Engine {
                     hit.token_low == start && hit.token_high == high
                 })
             };
-            if !one_hit_from(low) && (last_claim.is_none() || !last_hit_is_org) {
+            // "Ministry of Labour": a listed organisation ("Labour") as the whole complement of
+            // a body's "X of" is part of that body's name.
+            let complement_hit =
+                org_prefixed && data.word(high - 2) == "of" && one_hit_from(high - 1);
+            if !one_hit_from(low) && (last_claim.is_none() || !last_hit_is_org || complement_hit) {
                 let mut start_index = self.strip_leading(data, low, high, lowercase_words, true).0;
                 // "The United Arab Emirates said": once the sentence's "The" is stripped, the
                 // gazetteer's name is the whole run; it keeps its entry.
@@ -1904,6 +1960,7 @@ impl Engine {
                             } else {
                                 EntityType::Place
                             },
+                            guessed: false,
                         });
                         return;
                     }
@@ -1979,9 +2036,20 @@ impl Engine {
                     && self.gazetteer.entries[hit.entry as usize].entity_type == EntityType::Place
             })
         };
+        // "spokeswoman Aiko Nagaoka": after a lowercase title, the first word (whatever the
+        // gazetteer knows it as) is a given name too.
+        let titled_before = name_start == low
+            && low > 0
+            && data.tokens[low].has(JOINED)
+            && data.tokens[low - 1].has(LOWERCASE)
+            && data.class(low - 1, lexicon) & TITLE != 0;
+        let given_name = || {
+            (data.claimed[name_start].is_none()
+                && data.class(name_start, lexicon) & FIRST_NAME != 0)
+                || (titled_before && (data.claimed[name_start].is_none() || place_word(name_start)))
+        };
         if (2..=3).contains(&(high - name_start))
-            && data.claimed[name_start].is_none()
-            && data.class(name_start, lexicon) & FIRST_NAME != 0
+            && given_name()
             && data.tokens[name_start..high]
                 .iter()
                 .all(|token| token.has(CAPITALISED) && !token.has(ALL_CAPS))
@@ -1993,7 +2061,7 @@ impl Engine {
                 data,
                 field_index,
                 name_start..high,
-                name_start + 1..high,
+                name_start..high,
                 EntityType::Person,
                 hits,
             ));
@@ -2497,6 +2565,38 @@ impl Engine {
         }
     }
 
+    /// "at Wexcombe", "from Pine", "diverted through Larrow": whether the one unknown word at
+    /// `index`, plainly capitalised and of no known class, follows a preposition of place
+    /// ("on" names platforms and days: "on Telegram", "on Saturdays"). Not in match reports,
+    /// where "at Villa" is a team.
+    fn lone_place_after_preposition(&self, data: &FieldData<'_>, index: usize) -> bool {
+        let word = data.word(index);
+        let token = data.tokens[index];
+        index > 0
+            && token.has(JOINED)
+            && !token.has(HYPHENATED)
+            && !token.has(POSSESSIVE)
+            && data.tokens[index - 1].has(LOWERCASE)
+            && matches!(data.word(index - 1), "at" | "from" | "through")
+            && word.chars().count() >= 3
+            && word
+                .chars()
+                .skip(1)
+                .all(|character| !character.is_uppercase())
+            && data.class(index, &self.lexicon)
+                & (ORG_HEAD
+                    | ORG_LEAD
+                    | PLACE_HEAD
+                    | DEMONYM
+                    | NOT_NAME
+                    | COMMON
+                    | TIME
+                    | FIRST_NAME
+                    | TITLE)
+                == 0
+            && !(data.field == Field::Body && is_sports_story(data))
+    }
+
     /// "from Kaven to Mombasa", "from Mombasa to Kaven": whether the name at tokens `low..high`
     /// is one end of a route whose other end is a place the gazetteer knows.
     fn route_with_place(
@@ -2736,6 +2836,7 @@ impl Engine {
                 start: data.tokens[start].start,
                 end: data.tokens[end - 1].end,
                 entity_type,
+                guessed: false,
             });
         };
         if length == 1 {
@@ -2764,7 +2865,9 @@ impl Engine {
             } else if cue.is_none()
                 && first_class & (FIRST_NAME | TITLE) == 0
                 && (self.listed_with_place(data, start, end, hits)
-                    || self.route_with_place(data, start, end, hits))
+                    || self.route_with_place(data, start, end, hits)
+                    || (self.lone_place_after_preposition(data, start)
+                        && !lowercase_words.contains(&data.hashes[start])))
             {
                 // "from Athenry and Loughrea": listed with a known place.
                 Some(EntityType::Place)
@@ -2846,7 +2949,17 @@ impl Engine {
         }
         if name_like && !common_phrase && (first_is_given_name || length <= 3 || followed_by_speech)
         {
+            // "the longliner Sea Harvester", "the Sea Harvester, a 12-metre trawler": a vessel's
+            // name is no person (nor any entity of ours).
+            if !first_is_given_name
+                && (vessel_noun_before(data, start) || vessel_appositive_after(data, end))
+            {
+                return;
+            }
             push_candidate(EntityType::Person, candidates);
+            if let Some(candidate) = candidates.last_mut() {
+                candidate.guessed = !first_is_given_name && !followed_by_speech;
+            }
             return;
         }
         pendings.push(Pending {
@@ -2856,6 +2969,93 @@ impl Engine {
             fallback: None,
         });
     }
+}
+
+/// Lowercase nouns naming a kind of vessel, before or describing a ship's name.
+fn is_vessel_noun(word: &str) -> bool {
+    matches!(
+        word,
+        "longliner"
+            | "trawler"
+            | "vessel"
+            | "ship"
+            | "freighter"
+            | "tanker"
+            | "ferry"
+            | "yacht"
+            | "schooner"
+            | "dredger"
+            | "tugboat"
+            | "tug"
+            | "cutter"
+            | "frigate"
+            | "destroyer"
+            | "submarine"
+            | "seiner"
+            | "dragger"
+            | "liner"
+            | "boat"
+    )
+}
+
+/// Whether a vessel noun stands right before token `low` ("the trawler Sea Harvester").
+fn vessel_noun_before(data: &FieldData<'_>, low: usize) -> bool {
+    low > 0
+        && data.tokens[low].has(JOINED)
+        && data.tokens[low - 1].has(LOWERCASE)
+        && is_vessel_noun(data.word(low - 1))
+}
+
+/// Whether an appositive naming a kind of vessel follows the name ending before token `high`
+/// ("the Sea Harvester, a 12-metre trawler,").
+fn vessel_appositive_after(data: &FieldData<'_>, high: usize) -> bool {
+    high < data.tokens.len()
+        && data.tokens[high].has(COMMA_BEFORE)
+        && matches!(data.word(high), "a" | "an" | "the")
+        && (high + 1..(high + 5).min(data.tokens.len()))
+            .take_while(|index| data.tokens[*index].has(JOINED))
+            .any(|index| {
+                // The vessel noun closes the appositive ("a tanker driver" is a person).
+                let closes = index + 1 == data.tokens.len() || !data.tokens[index + 1].has(JOINED);
+                closes && data.tokens[index].has(LOWERCASE) && is_vessel_noun(data.word(index))
+            })
+}
+
+/// "at Kaloma Ridge", then "in the Kaloma Ridge area": a name typed a person only because it
+/// looked like one takes the type that another mention of it in the story has a cue for
+/// (also the name of an organisation less its company suffix: "Dorrell Bancorp Inc").
+fn settle_guessed_types(fields: &[FieldData<'_>; 2], candidates: &mut [Candidate]) {
+    if candidates.iter().all(|candidate| !candidate.guessed) {
+        return;
+    }
+    let mut cued: FastMap<u64, EntityType> = FastMap::default();
+    for candidate in candidates.iter().filter(|candidate| !candidate.guessed) {
+        let surface = &fields[candidate.field].text[candidate.start..candidate.end];
+        cued.entry(name_key(surface))
+            .or_insert(candidate.entity_type);
+        if candidate.entity_type == EntityType::Organisation
+            && let Some((short, suffix)) = surface.rsplit_once(' ')
+            && is_company_suffix(suffix)
+        {
+            cued.entry(name_key(short))
+                .or_insert(EntityType::Organisation);
+        }
+    }
+    for candidate in candidates.iter_mut().filter(|candidate| candidate.guessed) {
+        let surface = &fields[candidate.field].text[candidate.start..candidate.end];
+        if let Some(entity_type) = cued.get(&name_key(surface)) {
+            candidate.entity_type = *entity_type;
+            candidate.guessed = false;
+        }
+    }
+}
+
+/// A legal-form word that ends a company's name ("Ltd", "Inc", "Plc").
+fn is_company_suffix(word: &str) -> bool {
+    matches!(
+        &*word.trim_end_matches('.').to_ascii_lowercase(),
+        "ltd" | "limited" | "inc" | "plc" | "corp" | "llc" | "co" | "pty" | "bhd" | "gmbh" | "ag"
+    )
 }
 
 /// Whether the words before token `low` make it the object of an organisation phrase: "shares
@@ -2936,6 +3136,25 @@ fn org_comma_list_end(
         }
         Some(end)
     };
+    // The closing item may hold a title word before the head word that ends the name ("and
+    // General Workers", "and Chief Officers' Association" has none).
+    let closing_item_end = |start: usize| {
+        let headed_at = |index: usize| {
+            index < count
+                && data.tokens[index].has(JOINED)
+                && data.class(index, lexicon) & ORG_HEAD != 0
+                && item_word(index)
+        };
+        let titled_word = start < count
+            && data.claimed[start].is_none()
+            && data.tokens[start].has(CAPITALISED)
+            && !data.tokens[start].has(ALL_CAPS)
+            && data.class(start, lexicon) & (TITLE | FIRST_NAME) == TITLE;
+        if titled_word && headed_at(start + 1) {
+            return Some(start + 2);
+        }
+        item_end(start)
+    };
     let mut position = high;
     for _ in 0..4 {
         position = item_end(position)?;
@@ -2947,7 +3166,7 @@ fn org_comma_list_end(
             continue;
         }
         if next.has(JOINED) && data.word(position) == "and" {
-            let end = item_end(position + 1)?;
+            let end = closing_item_end(position + 1)?;
             // The closing item ends the name: no capitalised word or possessive follows.
             let followed_by_name =
                 end < count && data.tokens[end].has(JOINED) && data.tokens[end].is_name_like();
@@ -3827,14 +4046,18 @@ fn is_club_name(name: &str) -> bool {
         .is_some_and(|last| matches!(last, "Club" | "FC" | "AFC" | "RFC" | "CCC" | "RUFC"))
 }
 
-/// Whether the name starting at token `low` follows "on" or "at the" ("at Acme Foods" names
-/// firms too): where a venue or a place stands ("on Campo Centrale", "at the Foro Italico").
+/// Whether the name starting at token `low` follows "on", "at", "from", "through" or "on/at the":
+/// where a venue or a place stands ("on Campo Centrale", "at the Foro Italico"). Names with a
+/// firm's head word ("at Acme Foods") or an object cue ("analysts at") are typed before.
 fn locative_before(data: &FieldData<'_>, low: usize) -> bool {
     if low == 0 || !data.tokens[low].has(JOINED) || !data.tokens[low - 1].has(LOWERCASE) {
         return false;
     }
     match data.word(low - 1) {
         "on" => true,
+        // "at Kaloma Ridge", "drove from Pine Hollow", "diverted through Wexcombe": a name with no
+        // given name here is a place ("analysts at", "shares in" are typed before).
+        "at" | "from" | "through" => !data.tokens[low].has(POSSESSIVE),
         "the" => {
             low >= 2
                 && data.tokens[low - 1].has(JOINED)

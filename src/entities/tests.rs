@@ -1285,3 +1285,146 @@ fn parties_sharing_a_name_follow_the_country_of_the_story_s_places() {
         "{entities:#?}"
     );
 }
+
+fn has_type(entities: &[Entity], entity_type: EntityType) -> bool {
+    entities
+        .iter()
+        .any(|entity| entity.entity_type == entity_type)
+}
+
+#[test]
+fn a_name_guessed_a_person_takes_the_type_cued_in_another_mention() {
+    let tagger = embedded_tagger();
+    let entities = tagger.tag(
+        "",
+        "Flood water reached Selvo Panjari late on Sunday. Families in Selvo Panjari were moved \
+         to a school on higher ground.",
+    );
+    assert!(!has_type(&entities, EntityType::Person), "{entities:#?}");
+    assert!(
+        typed(&entities, EntityType::Place, "Selvo Panjari").is_some(),
+        "{entities:#?}"
+    );
+    let entities = tagger.tag(
+        "Quarnby Tilework to cut 80 jobs",
+        "Quarnby Tilework Ltd said on Monday it would close a kiln.",
+    );
+    assert!(!has_type(&entities, EntityType::Person), "{entities:#?}");
+    assert!(
+        typed(&entities, EntityType::Organisation, "Quarnby Tilework").is_some(),
+        "{entities:#?}"
+    );
+}
+
+#[test]
+fn vessel_names_are_no_people() {
+    let entities = embedded_tagger().tag(
+        "",
+        "The trawler Morning Gannet left port before dawn. Relatives said the Morning Gannet, a \
+         14-metre trawler, carried a new radio.",
+    );
+    assert!(!has_type(&entities, EntityType::Person), "{entities:#?}");
+}
+
+#[test]
+fn a_listed_organisation_after_ministry_of_belongs_to_the_ministry() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Dock workers asked the Ministry of Labour to mediate in the pay dispute.",
+    );
+    assert!(
+        typed(&entities, EntityType::Organisation, "Ministry of Labour").is_some(),
+        "{entities:#?}"
+    );
+    assert!(
+        typed(&entities, EntityType::Organisation, "Labour").is_none(),
+        "{entities:#?}"
+    );
+}
+
+#[test]
+fn a_dateline_names_one_place() {
+    let entities = embedded_tagger().tag(
+        "",
+        "BELLWOOD BEND, Texas (Harbour Wire) - The council approved a new water tower on Monday.",
+    );
+    assert!(
+        typed(&entities, EntityType::Place, "BELLWOOD BEND").is_some(),
+        "{entities:#?}"
+    );
+    assert!(typed(&entities, EntityType::Place, "BEND").is_none());
+}
+
+#[test]
+fn industry_head_words_end_organisation_names() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Norvale Cement cut 200 jobs on Friday, while Hollins Bancorp reported higher profit and \
+         the Orchard Packing Workers welcomed a new contract.",
+    );
+    for text in [
+        "Norvale Cement",
+        "Hollins Bancorp",
+        "Orchard Packing Workers",
+    ] {
+        assert!(
+            typed(&entities, EntityType::Organisation, text).is_some(),
+            "{text}: {entities:#?}"
+        );
+    }
+    assert!(!has_type(&entities, EntityType::Person), "{entities:#?}");
+}
+
+#[test]
+fn a_comma_listed_union_name_may_close_with_a_title_word() {
+    let text = "National Union of Mining, Energy and General Workers";
+    let entities = embedded_tagger().tag(
+        "",
+        "The National Union of Mining, Energy and General Workers said it would ballot members.",
+    );
+    assert!(
+        typed(&entities, EntityType::Organisation, text).is_some(),
+        "{entities:#?}"
+    );
+}
+
+#[test]
+fn unknown_names_after_at_from_or_through_are_places() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Buses were diverted through Korvanet for most of the day. Crews worked at Selvik Tarra \
+         all night, and volunteers came from Dunmore Hollow.",
+    );
+    for text in ["Korvanet", "Selvik Tarra", "Dunmore Hollow"] {
+        assert!(
+            typed(&entities, EntityType::Place, text).is_some(),
+            "{text}: {entities:#?}"
+        );
+    }
+    assert!(!has_type(&entities, EntityType::Person), "{entities:#?}");
+}
+
+#[test]
+fn a_titled_name_whose_words_are_places_is_a_person() {
+    let entities = embedded_tagger().tag(
+        "",
+        "\"The repairs are free,\" company spokesman Yuki Tsuruoka said on Thursday.",
+    );
+    assert!(
+        typed(&entities, EntityType::Person, "Yuki Tsuruoka").is_some(),
+        "{entities:#?}"
+    );
+    assert!(!has_type(&entities, EntityType::Place), "{entities:#?}");
+}
+
+#[test]
+fn a_compass_word_before_a_known_region_names_one_place() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Storms knocked out power to thousands of homes across Central Ohio on Tuesday.",
+    );
+    assert!(
+        typed(&entities, EntityType::Place, "Central Ohio").is_some(),
+        "{entities:#?}"
+    );
+}
