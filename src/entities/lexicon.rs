@@ -130,7 +130,7 @@ broadsheet newswire channel station university school hospital team insurer mine
 carrier distributor contractor consultancy chipmaker drugmaker pharmaceutical rival rivals";
 
 /// Common words that begin sentences and are not names.
-const COMMON_CAPITALISED: &str = "the a an this that these those some many most all both each every several few \
+const COMMON_CAPITALISED: &str = "the a an neighbouring neighboring this that these those some many most all both each every several few \
 such other another according asked speaking following despite during since until unlike like while when where \
 why how what who whom whose which whether if although though because as at by for from in into of on over under \
 with without after before between among against around about above below beyond through throughout within across \

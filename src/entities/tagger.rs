@@ -1363,7 +1363,12 @@ impl Engine {
         entity_type: EntityType,
     ) -> usize {
         let start = data.tokens[low].start;
-        if entity_type != EntityType::Organisation || low == 0 || !data.tokens[low].has(JOINED) {
+        // "Kumasi-based Asante Star Transport": the base is no part of the name.
+        if entity_type != EntityType::Organisation
+            || low == 0
+            || !data.tokens[low].has(JOINED)
+            || data.tokens[low - 1].has(BASED)
+        {
             return start;
         }
         let Some(hit) = data.claimed[low - 1].map(|claim| &hits[claim as usize]) else {
@@ -1487,6 +1492,9 @@ impl Engine {
         if data.field == Field::Body && is_dateline(data, low, high) {
             return Some(EntityType::Place);
         }
+        if based_before(data, low, lexicon) {
+            return Some(EntityType::Organisation);
+        }
         let joined = data.tokens[low].has(JOINED);
         if data.tokens[low].has(SENTENCE_START) {
             // Cues do not reach across a sentence boundary.
@@ -1598,6 +1606,22 @@ impl Engine {
         pendings: &mut Vec<Pending>,
     ) {
         let lexicon = &self.lexicon;
+        // "Kumasi-based Asante Star Transport": a base and the name after it are two names.
+        if let Some(base) = (low..high - 1).find(|index| data.tokens[*index].has(BASED)) {
+            for (sub_low, sub_high) in [(low, base + 1), (base + 1, high)] {
+                self.process_run(
+                    data,
+                    field_index,
+                    sub_low,
+                    sub_high,
+                    hits,
+                    lowercase_words,
+                    candidates,
+                    pendings,
+                );
+            }
+            return;
+        }
         // "FRANKFURT, May 12 (Atlas Newswire) -", "NAKURU, Kenya (Sahel Report) -": the agency
         // credited in a dateline is an organisation, whatever place its name begins with (a
         // known organisation keeps its entry).
@@ -1725,6 +1749,19 @@ impl Engine {
         let and_at = (low + 1..high)
             .rev()
             .find(|index| matches!(data.word(*index), "and" | "&"));
+        // "Fire and Emergency New Zealand (FENZ)": an acronym spelling the initials of the
+        // whole run makes it one organisation, whatever gazetteer names lie inside it.
+        if and_at.is_some() && acronym_spells_run(data, low, high) {
+            candidates.push(Candidate::replacing(
+                data,
+                field_index,
+                low..high,
+                low..high,
+                EntityType::Organisation,
+                hits,
+            ));
+            return;
+        }
         // "Hollis & Garrow", "Marks & Spencer": short unknown names joined by an ampersand name
         // one firm (news prose joins people and places with "and").
         if let Some(amp_index) = (low + 1..high).find(|index| ampersand_before(data, *index))
@@ -3473,6 +3510,25 @@ fn initials_compatible(acronym: &str, name: &str) -> bool {
     name.split_whitespace()
         .filter_map(|word| word.chars().next())
         .any(|initial| Some(initial) == first_letter)
+}
+
+/// Whether the run at tokens `low..high` is followed by a parenthesised acronym spelling the
+/// initials of its capitalised words: "Fire and Emergency New Zealand (FENZ)".
+fn acronym_spells_run(data: &FieldData<'_>, low: usize, high: usize) -> bool {
+    high < data.tokens.len()
+        && data.tokens[high].has(ALL_CAPS)
+        && data.tokens[high].has(PAREN_BEFORE)
+        && data.tokens[high].has(PAREN_AFTER)
+        && spells_initials(data.word(high), data.span_text(low, high))
+}
+
+/// Whether the name at `low` follows "X-based" ("Kumasi-based Asante Star Transport"): a
+/// capitalised name after a base is a firm or body, not a person's first name.
+fn based_before(data: &FieldData<'_>, low: usize, lexicon: &Lexicon) -> bool {
+    low > 0
+        && data.tokens[low - 1].has(BASED)
+        && data.tokens[low].has(CAPITALISED)
+        && data.class(low, lexicon) & (FIRST_NAME | TITLE) == 0
 }
 
 /// Whether `acronym` is exactly the initials of the capitalised words of `name` (three or more

@@ -1428,3 +1428,78 @@ fn a_compass_word_before_a_known_region_names_one_place() {
         "{entities:#?}"
     );
 }
+
+#[test]
+fn an_acronym_spelling_an_and_joined_run_names_one_organisation() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Crews from Parks and Wildlife Tasmania (PWT) closed the summit track on Monday.",
+    );
+    assert!(
+        typed(
+            &entities,
+            EntityType::Organisation,
+            "Parks and Wildlife Tasmania"
+        )
+        .is_some(),
+        "{entities:#?}"
+    );
+    assert!(!has_type(&entities, EntityType::Place), "{entities:#?}");
+}
+
+#[test]
+fn a_name_after_x_based_is_an_organisation_without_its_base() {
+    let entities = embedded_tagger().tag(
+        "",
+        "The ferry was chartered from Dunedin-based Harbourline Marine last spring.",
+    );
+    assert!(
+        typed(&entities, EntityType::Organisation, "Harbourline Marine").is_some(),
+        "{entities:#?}"
+    );
+    assert!(
+        typed(&entities, EntityType::Place, "Dunedin").is_some(),
+        "{entities:#?}"
+    );
+}
+
+#[test]
+fn regional_adjectives_are_not_entities() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Shares rose across Southeast Asian markets while East African currencies weakened.",
+    );
+    assert!(entities.is_empty(), "{entities:#?}");
+}
+
+#[test]
+fn smaller_economies_exchanges_and_firms_are_known() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Fonterra shares fell on NZX while Maybank gained on Bursa Malaysia and ZESCO bonds \
+         slipped on the Lusaka Securities Exchange.",
+    );
+    for id in [
+        "wiredesk:org:fonterra",
+        "wiredesk:org:nzx",
+        "wiredesk:org:maybank",
+        "wiredesk:org:bursa-malaysia",
+        "wiredesk:org:zesco",
+        "wiredesk:org:lusaka-securities-exchange",
+    ] {
+        assert!(find(&entities, id).is_some(), "{id}: {entities:#?}");
+    }
+}
+
+#[test]
+fn a_sentence_initial_neighbouring_is_no_part_of_the_name() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Floods closed the border crossing. Neighbouring Malawi sent rescue boats on Sunday.",
+    );
+    assert!(
+        typed(&entities, EntityType::Place, "Malawi").is_some(),
+        "{entities:#?}"
+    );
+    assert!(!has_type(&entities, EntityType::Person), "{entities:#?}");
+}
