@@ -188,9 +188,11 @@ const BUSINESS_OR_CLUB_HEADS: [&str; 44] = [
 
 /// Legal-form and club suffixes left out of organisation ids, so "Trewin Travel Ltd" and
 /// "Trewin Travel" get one id.
-const ORG_ID_SUFFIXES: [&str; 25] = [
+const ORG_ID_SUFFIXES: [&str; 27] = [
     "ltd",
     "limited",
+    "pty",
+    "bhd",
     "inc",
     "incorporated",
     "plc",
@@ -3087,12 +3089,10 @@ fn settle_guessed_types(fields: &[FieldData<'_>; 2], candidates: &mut [Candidate
     }
 }
 
-/// A legal-form word that ends a company's name ("Ltd", "Inc", "Plc").
+/// A legal-form (or club) word that ends an organisation's name ("Ltd", "Inc", "Plc"): one of
+/// [`ORG_ID_SUFFIXES`].
 fn is_company_suffix(word: &str) -> bool {
-    matches!(
-        &*word.trim_end_matches('.').to_ascii_lowercase(),
-        "ltd" | "limited" | "inc" | "plc" | "corp" | "llc" | "co" | "pty" | "bhd" | "gmbh" | "ag"
-    )
+    ORG_ID_SUFFIXES.contains(&&*word.trim_end_matches('.').to_ascii_lowercase())
 }
 
 /// Whether the words before token `low` make it the object of an organisation phrase: "shares
