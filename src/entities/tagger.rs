@@ -61,6 +61,29 @@ pub(crate) fn lower(word: &str) -> Lower<'_> {
     Lower::Heap(word.to_ascii_lowercase())
 }
 
+/// `text` lowercased into `out` with every byte offset kept: ASCII letters always, other
+/// capitals ("Éireann", "Łódź") when their lowercase form has the same UTF-8 length (nearly all
+/// Latin, Greek and Cyrillic ones), so gazetteer keys, which are fully lowercased, match.
+fn lower_in_place(text: &str, out: &mut String) {
+    out.clear();
+    if text.is_ascii() {
+        out.push_str(text);
+        out.make_ascii_lowercase();
+        return;
+    }
+    for character in text.chars() {
+        if character.is_ascii() {
+            out.push(character.to_ascii_lowercase());
+            continue;
+        }
+        let mut lowered = character.to_lowercase();
+        match (lowered.next(), lowered.next()) {
+            (Some(single), None) if single.len_utf8() == character.len_utf8() => out.push(single),
+            _ => out.push(character),
+        }
+    }
+}
+
 /// Case-, apostrophe- and spacing-insensitive hash of a name, for in-document lookups: the
 /// folded text (lowercase, curly apostrophe as straight, whitespace runs as one space, trailing
 /// whitespace dropped) as UTF-8, fed to the hasher eight bytes at a time.
@@ -624,9 +647,7 @@ impl Engine {
         raw.clear();
         let mut lowered = take(&mut scratch.lowered);
         for (field_index, data) in fields.iter().enumerate() {
-            lowered.clear();
-            lowered.push_str(data.text);
-            lowered.make_ascii_lowercase();
+            lower_in_place(data.text, &mut lowered);
             for (token, hash) in data.tokens.iter().zip(&data.hashes) {
                 if token.has(DIGIT) {
                     continue;

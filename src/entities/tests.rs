@@ -1503,3 +1503,22 @@ fn a_sentence_initial_neighbouring_is_no_part_of_the_name() {
     );
     assert!(!has_type(&entities, EntityType::Person), "{entities:#?}");
 }
+
+#[test]
+fn aliases_beginning_with_a_non_ascii_capital_match() {
+    let entities = embedded_tagger().tag(
+        "Met Éireann warns of floods",
+        "GALWAY (Test Wire) - Met Éireann issued a warning on Sunday and Bus Éireann cancelled \
+         services. ÉIREANN was not a word anyone used alone.",
+    );
+    let met = find(&entities, "wiredesk:org:met-eireann").map(texts);
+    assert_eq!(
+        met,
+        Some(vec!["Met Éireann", "Met Éireann"]),
+        "{entities:#?}"
+    );
+    assert!(
+        find(&entities, "wiredesk:org:bus-eireann").is_some(),
+        "{entities:#?}"
+    );
+}
