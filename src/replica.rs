@@ -445,6 +445,7 @@ impl Index {
         let features = DocFeatures {
             features: rec.features.clone(),
             headline_entities: rec.headline_entities.clone(),
+            outlet: None,
         };
         let weight = if root.is_some() {
             self.clusters.config().duplicate_weight

@@ -109,6 +109,29 @@ pub struct DocFeatures {
     pub features: Vec<(u64, f32)>,
     /// Keys of the entities named in the headline (the story's subject), sorted.
     pub headline_entities: Vec<u64>,
+    /// Hash of the outlet credited in the dateline ("LONDON (Outlet) -"), case-folded; the
+    /// caller may fill it from the byline field instead. Tells an outlet's own versions of a
+    /// story from other outlets' reports.
+    pub outlet: Option<u64>,
+}
+
+/// The dateline's outlet credit: `CITY, May 12 (Outlet) -` within the first 240 bytes.
+fn dateline_credit(body: &str) -> Option<Span> {
+    let head_limit = floor_char_boundary(body, 240);
+    let open = body[..head_limit].find('(')?;
+    let close = open + body[open..].find(')')?;
+    let after = body[close + 1..].trim_start();
+    (after.starts_with('-') || after.starts_with('\u{2013}') || after.starts_with('\u{2014}'))
+        .then_some(Span {
+            start: open,
+            end: close + 1,
+        })
+}
+
+/// Case-folded hash of an outlet's name ("(Atlas Newswire)", "Atlas newswire").
+pub fn outlet_key(name: &str) -> Option<u64> {
+    let name = name.trim_matches(|c: char| c == '(' || c == ')' || c.is_whitespace());
+    (!name.is_empty()).then(|| xxhash_rust::xxh3::xxh3_64(name.to_lowercase().as_bytes()))
 }
 
 /// A span of text excluded from entity salience (outlet credit in the dateline, reporting footer).
@@ -121,21 +144,7 @@ struct Span {
 /// Finds the outlet credit of a dateline, e.g. `CITY, May 12 (Outlet) -`, and `(Reporting by ...)`
 /// footers; entity mentions that fall only inside these spans say nothing about the event.
 fn credit_spans(body: &str) -> Vec<Span> {
-    let mut spans = Vec::new();
-    let head_limit = floor_char_boundary(body, 240);
-    if let Some(open) = body[..head_limit].find('(')
-        && let Some(close_rel) = body[open..].find(')')
-    {
-        let close = open + close_rel;
-        let after = body[close + 1..].trim_start();
-        if after.starts_with('-') || after.starts_with('\u{2013}') || after.starts_with('\u{2014}')
-        {
-            spans.push(Span {
-                start: open,
-                end: close + 1,
-            });
-        }
-    }
+    let mut spans: Vec<Span> = dateline_credit(body).into_iter().collect();
     let mut from = 0;
     while let Some(rel) = body[from..].find('(') {
         let open = from + rel;
@@ -860,6 +869,7 @@ impl Extractor {
         DocFeatures {
             features,
             headline_entities,
+            outlet: dateline_credit(body).and_then(|span| outlet_key(&body[span.start..span.end])),
         }
     }
 

@@ -16,12 +16,13 @@ pub mod index;
 mod tests;
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::entities::Entity;
 pub use features::TailTerms;
-pub use features::{DocFeatures, Extractor};
+pub use features::{DocFeatures, Extractor, outlet_key};
 use features::{ExtractParams, FeatureKind, KINDS};
 use index::{ClusterFrequency, IdfTable, KeyMap, Postings};
 
@@ -132,7 +133,7 @@ pub struct ClusterDoc<'a> {
 }
 
 /// Outcome of [`StoryClusterer::assign`].
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ClusterDecision {
     /// Story id: xxh3_64 of the uri of the cluster's first story.
     pub story_id: u64,
@@ -140,6 +141,9 @@ pub struct ClusterDecision {
     pub joined: bool,
     /// Similarity to the best candidate cluster (the score that decided; 0 if none).
     pub similarity: f32,
+    /// Uri of the joined cluster's first story when that story came from the same outlet as
+    /// this one (both credited): the outlet's own earlier version of the story.
+    pub same_outlet_first: Option<Arc<str>>,
 }
 
 /// Invalid configuration.
@@ -218,6 +222,8 @@ struct Cluster {
     weighed_at_live: u32,
     /// Entities named in the members' headlines, sorted (capped).
     headline_entities: Vec<u64>,
+    /// The first story's uri and outlet, when it was assigned here (not learnt from a record).
+    first: Option<(Arc<str>, u64)>,
 }
 
 /// The online clusterer. Not thread-safe by itself; one instance per partition.
@@ -327,21 +333,33 @@ impl StoryClusterer {
         match best {
             Some((slot, breakdown)) if breakdown.score >= self.cfg.threshold => {
                 self.merge(slot, &prepared, event_time_ms, 1.0);
-                let story_id = self.cluster(slot).map_or(0, |c| c.story_id);
+                let cluster = self.cluster(slot);
+                let same_outlet_first = cluster
+                    .and_then(|c| c.first.as_ref())
+                    .filter(|(_, outlet)| Some(*outlet) == features.outlet)
+                    .map(|(first_uri, _)| first_uri.clone());
                 ClusterDecision {
-                    story_id,
+                    story_id: cluster.map_or(0, |c| c.story_id),
                     joined: true,
                     similarity: breakdown.score,
+                    same_outlet_first,
                 }
             }
             _ => {
                 let story_id = story_id_of(uri);
                 let similarity = best.map_or(0.0, |(_, b)| b.score);
                 self.create(story_id, &prepared, event_time_ms);
+                if let (Some(outlet), Some(slot)) =
+                    (features.outlet, self.by_story.get(&story_id).copied())
+                    && let Some(cluster) = self.slots[slot as usize].as_mut()
+                {
+                    cluster.first = Some((Arc::from(uri), outlet));
+                }
                 ClusterDecision {
                     story_id,
                     joined: false,
                     similarity,
+                    same_outlet_first: None,
                 }
             }
         }
@@ -750,6 +768,7 @@ impl StoryClusterer {
             keys: doc.post.clone(),
             weighed_at_live: self.live as u32,
             headline_entities: doc.headline_entities.clone(),
+            first: None,
         };
         self.expiry.insert((cluster.last_time, seq, slot));
         // Should two first stories share a uri, the newer cluster answers for the id.

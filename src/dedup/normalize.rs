@@ -333,21 +333,45 @@ pub const SNAP_FLAGS: &[&str] = &[
     "SNAP",
 ];
 
-/// Whether `text` opens with a snap flag among its leading wire flags ("URGENT:",
-/// "UPDATE 1-URGENT-", "FLASH –", …).
-pub fn has_snap_flag(text: &str) -> bool {
+/// Flags of a new version of a story the outlet sent before: an update, a correction, a
+/// repeat, a write-through or a brief cut from it.
+pub const VERSION_FLAGS: &[&str] = &[
+    "UPDATE",
+    "CORRECTED",
+    "CORRECTION",
+    "REFILE",
+    "RESEND",
+    "RPT",
+    "REPEAT",
+    "WRAPUP",
+    "BRIEF",
+];
+
+/// Whether `text` opens with one of `flags` among its leading wire flags.
+fn has_leading_flag(text: &str, flags: &[&str]) -> bool {
     let mut rest = text.trim_start();
     while !rest.is_empty() {
         let stripped = strip_flags_once(rest);
         if stripped.len() == rest.len() {
             return false;
         }
-        if SNAP_FLAGS.iter().any(|flag| rest.starts_with(flag)) {
+        if flags.iter().any(|flag| rest.starts_with(flag)) {
             return true;
         }
         rest = stripped;
     }
     false
+}
+
+/// Whether a headline opens with a version flag ("UPDATE 2-", "BRIEF-", "CORRECTED-").
+pub fn has_version_flag(headline: &str) -> bool {
+    has_leading_flag(headline, VERSION_FLAGS)
+}
+
+/// Whether `text` opens with a snap flag among its leading wire flags ("URGENT:",
+/// "UPDATE 1-URGENT-", "FLASH –", …).
+pub fn has_snap_flag(text: &str) -> bool {
+    has_leading_flag(text, SNAP_FLAGS)
 }
 
 /// Removes leading wire flags such as "UPDATE 2-", "URGENT:", "CORRECTED-", repeatedly.
