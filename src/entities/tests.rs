@@ -1522,3 +1522,25 @@ fn aliases_beginning_with_a_non_ascii_capital_match() {
         "{entities:#?}"
     );
 }
+
+#[test]
+fn subdivisions_are_places_and_short_capitals_in_running_text_are_not() {
+    let entities = embedded_tagger().tag(
+        "Floods hit KwaZulu-Natal and South Sulawesi",
+        "DURBAN (Test Wire) - Rain swept KwaZulu-Natal and Gauteng on Monday, and the storm \
+         reached Finistère in France. In the match, VAR ruled the goal out.",
+    );
+    for name in ["KwaZulu-Natal", "South Sulawesi", "Gauteng", "Finistère"] {
+        let found = entities
+            .iter()
+            .find(|entity| entity.name == name)
+            .map(|entity| entity.entity_type);
+        assert_eq!(found, Some(EntityType::Place), "{name}: {entities:#?}");
+    }
+    assert!(
+        entities
+            .iter()
+            .all(|entity| entity.mentions.iter().all(|m| m.text != "VAR")),
+        "{entities:#?}"
+    );
+}
