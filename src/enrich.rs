@@ -617,5 +617,4 @@ mod tests {
             assert_eq!(second.dedup.duplicate_of.as_deref(), duplicate_of);
         }
     }
-
 }

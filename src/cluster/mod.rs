@@ -50,7 +50,7 @@ pub struct ClusterConfig {
     pub weight_lead: f32,
     /// Factor (0..=1) applied when both headlines name entities and none is shared (another
     /// company, country or person in the same template); 1.0 is off. 0.85 (with the threshold
-    /// at 0.23 and a 48-hour half-life) keeps every dev set's precision at 0.975 or more while
+    /// at 0.22 and a 48-hour half-life) keeps every dev set's precision at 0.97 or more while
     /// recall on the blind sets F and G rises (session 7 sweep).
     pub subject_conflict_factor: f32,
     /// Hours after which the time-proximity factor halves (distance to the cluster's time span).
@@ -93,7 +93,7 @@ pub struct ClusterConfig {
 impl Default for ClusterConfig {
     fn default() -> Self {
         Self {
-            threshold: 0.23,
+            threshold: 0.22,
             horizon_hours: 72.0,
             max_clusters: 200_000,
             entity_exponent: 0.35,
