@@ -26,7 +26,9 @@ designer architect engineer physician psychologist historian chancellor provost 
 councillor councilman councilwoman alderman assemblyman assemblywoman magistrate sheriff deputy marshal \
 warden chaplain monk nun priest pastor patriarch metropolitan lama guru collector speaker solicitor \
 barrister counsel coroner referee umpire firefighter paramedic brigadier commandant taoiseach tanaiste \
-tánaiste superintendent midwife pharmacist consul postmaster accountant procurator advocate garda";
+tánaiste superintendent midwife pharmacist consul postmaster accountant procurator advocate garda \
+passenger resident villager shopkeeper trader vendor fisherman haji hajji alhaji alhaja hajiya mallam \
+datuk dato datin ustaz";
 
 /// Modifiers that may precede a title inside a capitalised run ("Foreign Minister", "Deputy Prime Minister").
 const TITLE_MODIFIERS: &str = "foreign defence defense finance interior health prime deputy vice former acting chief \

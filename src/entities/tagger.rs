@@ -1638,6 +1638,23 @@ impl Engine {
         pendings: &mut Vec<Pending>,
     ) {
         let lexicon = &self.lexicon;
+        // "Storm Ciarán", "Hurricane Melissa", "Tropical Storm Erin": a named weather system is
+        // no person, organisation or place.
+        // ("Storm Bay", "Storm Bay Aquaculture" are a place and a firm.)
+        let name_start = if data.word(low).eq_ignore_ascii_case("tropical") {
+            low + 2
+        } else {
+            low + 1
+        };
+        if high == name_start + 1
+            && matches!(
+                &*lower(data.word(low)),
+                "storm" | "hurricane" | "typhoon" | "cyclone" | "tropical"
+            )
+            && data.class(name_start, lexicon) & (PLACE_HEAD | ORG_HEAD) == 0
+        {
+            return;
+        }
         // "Kumasi-based Asante Star Transport": a base and the name after it are two names.
         if let Some(base) = (low..high - 1).find(|index| data.tokens[*index].has(BASED)) {
             for (sub_low, sub_high) in [(low, base + 1), (base + 1, high)] {

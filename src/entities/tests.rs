@@ -1544,3 +1544,16 @@ fn subdivisions_are_places_and_short_capitals_in_running_text_are_not() {
         "{entities:#?}"
     );
 }
+
+#[test]
+fn named_storms_and_honorifics_are_not_part_of_names() {
+    let entities = embedded_tagger().tag(
+        "Storm Ciarán batters coast",
+        "Storm Ciarán brought winds of 180 km/h on Thursday. Haji Muhammad Yusuf, who builds \
+         boats, said the yard was flooded. Passenger Jonel Sumalinog said the bus tipped over.",
+    );
+    let names: Vec<&str> = entities.iter().map(|entity| entity.name.as_str()).collect();
+    assert!(names.iter().all(|name| !name.contains("Ciar")), "{names:?}");
+    assert!(names.contains(&"Muhammad Yusuf"), "{names:?}");
+    assert!(names.contains(&"Jonel Sumalinog"), "{names:?}");
+}
