@@ -1719,6 +1719,44 @@ impl Engine {
                 return;
             }
         }
+        // "Górnik Zabrze", "Legia Warsaw", "Piast Gliwice": in a sports story, an unlisted name
+        // before a city the gazetteer knows is a club named after its city (not a first name).
+        if high - low == 2
+            && data.claimed[low].is_none()
+            && let Some(claim) = data.claimed[low + 1]
+            && hits[claim as usize].token_low == low + 1
+            && hits[claim as usize].token_high == high
+            && data.tokens[low + 1].has(JOINED)
+            && data.tokens[low].has(CAPITALISED)
+            && !data.tokens[low].has(ALL_CAPS)
+            && !data.tokens[low + 1].has(POSSESSIVE)
+            && data.class(low, lexicon)
+                & (TITLE | TITLE_MODIFIER | COMMON | NOT_NAME | TIME | DEMONYM | FIRST_NAME)
+                == 0
+            && {
+                let entry = &self.gazetteer.entries[hits[claim as usize].entry as usize];
+                // English-speaking countries name clubs "City Head" ("Leeds United"), and
+                // their towns are common surnames ("Morgan Rogers", "Jordan Henderson").
+                entry.entity_type == EntityType::Place
+                    && !entry.is_country
+                    && !matches!(
+                        entry.country.as_deref(),
+                        Some("GB" | "IE" | "US" | "CA" | "AU" | "NZ" | "ZA" | "JM")
+                    )
+            }
+            && data.field == Field::Body
+            && is_sports_story(data)
+        {
+            candidates.push(Candidate::replacing(
+                data,
+                field_index,
+                low..high,
+                low..high,
+                EntityType::Organisation,
+                hits,
+            ));
+            return;
+        }
         // "PECAN FLATS, Texas", "TOYOTA CITY, Japan": a dateline's capitals name one place,
         // whatever shorter names (a town elsewhere, a firm) the gazetteer finds inside them.
         if high - low >= 2

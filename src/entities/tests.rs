@@ -1557,3 +1557,40 @@ fn named_storms_and_honorifics_are_not_part_of_names() {
     assert!(names.contains(&"Muhammad Yusuf"), "{names:?}");
     assert!(names.contains(&"Jonel Sumalinog"), "{names:?}");
 }
+
+#[test]
+fn clubs_named_after_their_city_are_organisations_in_match_reports() {
+    let body = "WARSAW (Test Wire) - Legia Warsaw beat Piast Gliwice 2-1 in the league on \
+                Saturday. The striker scored the winning goal in the 88th minute, and the coach \
+                praised the season's best crowd. Morgan Rogers also scored for the visitors.";
+    let entities = embedded_tagger().tag("Legia win again", body);
+    let type_of = |name: &str| {
+        entities
+            .iter()
+            .find(|entity| entity.mentions.iter().any(|m| m.text == name))
+            .map(|entity| entity.entity_type)
+    };
+    assert_eq!(
+        type_of("Legia Warsaw"),
+        Some(EntityType::Organisation),
+        "{entities:#?}"
+    );
+    assert_eq!(
+        type_of("Piast Gliwice"),
+        Some(EntityType::Organisation),
+        "{entities:#?}"
+    );
+    assert_ne!(
+        type_of("Morgan Rogers"),
+        Some(EntityType::Organisation),
+        "{entities:#?}"
+    );
+    // Outside a match report the same words are a name and a city.
+    let plain = embedded_tagger().tag("", "Legia Warsaw met the mayor on Monday.");
+    assert!(
+        plain
+            .iter()
+            .all(|entity| entity.entity_type != EntityType::Organisation),
+        "{plain:#?}"
+    );
+}
