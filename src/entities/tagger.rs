@@ -384,6 +384,10 @@ impl LowercaseWords {
     }
 }
 
+/// Least prominence (rank 3 or better) of an organisation whose name is a common word that
+/// company news names plainly.
+const BUSINESS_PROMINENCE: f64 = 20.0;
+
 /// Per-thread buffers reused from story to story (cleared before use).
 #[derive(Default)]
 struct Scratch {
@@ -726,6 +730,18 @@ impl Engine {
                 .then(field_a.cmp(field_b))
                 .then(a.start.cmp(&b.start))
         });
+        // Company news, asked only when a ranked firm whose name is a common word was found.
+        let business_story = raw.iter().any(|(_, hit)| {
+            self.gazetteer.aliases[hit.alias as usize]
+                .entries
+                .iter()
+                .any(|entry_index| {
+                    let entry = &self.gazetteer.entries[*entry_index as usize];
+                    entry.ambiguous
+                        && entry.entity_type == EntityType::Organisation
+                        && (BUSINESS_PROMINENCE..30.0).contains(&entry.prominence)
+                })
+        }) && is_business_story(&fields[1]);
         let mut hits = take(&mut scratch.hits);
         hits.clear();
         for &(field_index, raw_hit) in &raw {
@@ -752,6 +768,7 @@ impl Engine {
                 &confirmed_entries,
                 &doc_countries,
                 &place_countries,
+                business_story,
             ) else {
                 continue;
             };
@@ -1447,6 +1464,7 @@ impl Engine {
         confirmed: &FastSet<u32>,
         doc_countries: &FastSet<&str>,
         place_countries: &FastSet<&str>,
+        business_story: bool,
     ) -> Option<u32> {
         let alias = &self.gazetteer.aliases[alias_index as usize];
         let data = &fields[field_index];
@@ -1473,7 +1491,8 @@ impl Engine {
                 let after_the =
                     token_low > 0 && data.word(token_low - 1).eq_ignore_ascii_case("the");
                 let plain_organisation = entry.entity_type == EntityType::Organisation
-                    && entry.prominence >= 30.0
+                    && (entry.prominence >= 30.0
+                        || (business_story && entry.prominence >= BUSINESS_PROMINENCE))
                     && !first.has(SENTENCE_START)
                     && !data.restricted
                     && !followed_by_name
@@ -4029,13 +4048,9 @@ fn field_order(field: Field) -> u8 {
 /// ("innings", "wickets", "goal", "league"). Team names that are also places ("Yorkshire beat
 /// Somerset") are only typed organisation in such stories.
 fn is_sports_story(body: &FieldData<'_>) -> bool {
-    let mut cues = 0;
-    for token in &body.tokens {
-        if !token.has(LOWERCASE) {
-            continue;
-        }
-        if matches!(
-            &body.text[token.start..token.end],
+    has_cue_words(body, |word| {
+        matches!(
+            word,
             "wickets"
                 | "wicket"
                 | "innings"
@@ -4074,14 +4089,44 @@ fn is_sports_story(body: &FieldData<'_>) -> bool {
                 | "cricket"
                 | "hockey"
                 | "premiership"
-        ) {
-            cues += 1;
-            if cues >= 3 {
-                return true;
-            }
-        }
-    }
-    false
+        )
+    })
+}
+
+/// Whether the body reads as company news: at least three words of results and markets
+/// ("profit", "shares", "analysts"). Prominent firms whose names are common words ("Shell",
+/// "Visa", "Target") are taken at their word there.
+fn is_business_story(body: &FieldData<'_>) -> bool {
+    has_cue_words(body, |word| {
+        matches!(
+            word,
+            "shares"
+                | "profit"
+                | "profits"
+                | "revenue"
+                | "earnings"
+                | "investors"
+                | "analysts"
+                | "dividend"
+                | "buyback"
+                | "buybacks"
+                | "shareholders"
+                | "quarterly"
+                | "third-quarter"
+                | "second-quarter"
+                | "first-quarter"
+                | "fourth-quarter"
+        )
+    })
+}
+
+/// Whether at least three lowercase words of `body` are cues.
+fn has_cue_words(body: &FieldData<'_>, is_cue: impl Fn(&str) -> bool) -> bool {
+    body.tokens
+        .iter()
+        .filter(|token| token.has(LOWERCASE) && is_cue(&body.text[token.start..token.end]))
+        .nth(2)
+        .is_some()
 }
 
 /// Whether the one-word name at token `index` stands where a match report puts a team: before

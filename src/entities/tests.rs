@@ -1594,3 +1594,20 @@ fn clubs_named_after_their_city_are_organisations_in_match_reports() {
         "{plain:#?}"
     );
 }
+
+#[test]
+fn ranked_firms_named_by_common_words_are_tagged_in_company_news() {
+    let body = "LONDON (Test Wire) - Oil major Shell beat analysts' forecasts with a quarterly \
+                profit of $5.1 billion on Thursday, and said Shell would keep buying back shares.";
+    let entities = embedded_tagger().tag("Profit beats forecasts", body);
+    assert!(
+        find(&entities, "wiredesk:org:shell").is_some(),
+        "{entities:#?}"
+    );
+    // Without company news, the common word is left alone.
+    let beach = embedded_tagger().tag(
+        "",
+        "Children collected every Shell they found on the beach.",
+    );
+    assert!(find(&beach, "wiredesk:org:shell").is_none(), "{beach:#?}");
+}
