@@ -859,7 +859,7 @@ impl Engine {
                     index += 1;
                     continue;
                 }
-                let low = index;
+                let mut low = index;
                 let mut high = index + 1;
                 while high < count {
                     if data.tokens[high - 1].has(POSSESSIVE) {
@@ -947,6 +947,14 @@ impl Engine {
                     if next.has(COMMA_BEFORE)
                         && let Some(end) = org_comma_list_end(data, low, high, lexicon)
                     {
+                        high = end;
+                        continue;
+                    }
+                    if next.has(COMMA_BEFORE)
+                        && let Some((start, end)) = acronym_list_end(data, low, high)
+                    {
+                        // "Members of the" before the name: not part of it.
+                        low = start;
                         high = end;
                         continue;
                     }
@@ -3626,6 +3634,31 @@ fn acronym_spells_run(data: &FieldData<'_>, low: usize, high: usize) -> bool {
         && spells_initials(data.word(high), data.span_text(low, high))
 }
 
+/// Start and end of a name that runs on past a comma up to the acronym spelling all its
+/// initials: "the National Education, Health and Allied Workers' Union (NEHAWU)" (capitalised
+/// words and "and"/"of" between, at most eight tokens on; the name may start inside the run).
+fn acronym_list_end(data: &FieldData<'_>, low: usize, high: usize) -> Option<(usize, usize)> {
+    let count = data.tokens.len();
+    let mut end = high;
+    while end < count && end - high < 8 {
+        let token = data.tokens[end];
+        if token.has(ALL_CAPS) && token.has(PAREN_BEFORE) && token.has(PAREN_AFTER) {
+            if end == high {
+                return None;
+            }
+            return (low..high)
+                .filter(|start| data.tokens[*start].has(CAPITALISED))
+                .find(|start| spells_initials(data.word(end), data.span_text(*start, end)))
+                .map(|start| (start, end));
+        }
+        if !token.has(CAPITALISED) && !matches!(data.word(end), "and" | "of" | "for" | "&") {
+            return None;
+        }
+        end += 1;
+    }
+    None
+}
+
 /// Whether the name at `low` follows "X-based" ("Kumasi-based Asante Star Transport"): a
 /// capitalised name after a base is a firm or body, not a person's first name.
 fn based_before(data: &FieldData<'_>, low: usize, lexicon: &Lexicon) -> bool {
@@ -3786,19 +3819,36 @@ impl DocBuilder {
     }
 
     fn reassign_acronyms(&mut self, acronyms: &FastMap<&str, usize>) {
-        let mut moved: Vec<(usize, Mention)> = Vec::new();
+        let mut moved: Vec<(usize, usize, Mention)> = Vec::new();
         for (key, entity) in self.entities.iter_mut().enumerate() {
             entity
                 .mentions
                 .retain(|mention| match acronyms.get(mention.text.as_str()) {
                     Some(&target) if target != key => {
-                        moved.push((target, mention.clone()));
+                        moved.push((target, key, mention.clone()));
                         false
                     }
                     _ => true,
                 });
         }
-        for (target, mention) in moved {
+        let listed = |key: usize| self.by_entry.values().any(|&entity| entity == key);
+        // "Philippine Atmospheric, ... Administration (PAGASA)": a long form no list knows takes
+        // the identity of the listed acronym defined by it.
+        let adopt: Vec<(usize, usize)> = moved
+            .iter()
+            .filter(|(target, source, _)| {
+                listed(*source)
+                    && !listed(*target)
+                    && self.entities[*source].mentions.is_empty()
+                    && self.entities[*source].entity_type == self.entities[*target].entity_type
+            })
+            .map(|(target, source, _)| (*target, *source))
+            .collect();
+        for (target, source) in adopt {
+            self.entities[target].id = self.entities[source].id.clone();
+            self.entities[target].name = self.entities[source].name.clone();
+        }
+        for (target, _, mention) in moved {
             self.entities[target].mentions.push(mention);
         }
     }

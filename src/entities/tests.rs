@@ -1611,3 +1611,46 @@ fn ranked_firms_named_by_common_words_are_tagged_in_company_news() {
     );
     assert!(find(&beach, "wiredesk:org:shell").is_none(), "{beach:#?}");
 }
+
+#[test]
+fn a_comma_list_name_runs_to_the_acronym_spelling_its_initials() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Members of the National Education, Health and Allied Workers' Union (NEHAWU) marched. \
+         NEHAWU said talks had failed.",
+    );
+    let union = entities
+        .iter()
+        .find(|entity| entity.name == "National Education, Health and Allied Workers' Union");
+    assert!(union.is_some(), "{entities:#?}");
+    assert_eq!(
+        union.map(texts),
+        Some(vec![
+            "National Education, Health and Allied Workers' Union",
+            "NEHAWU",
+            "NEHAWU"
+        ])
+    );
+}
+
+#[test]
+fn an_unlisted_long_form_takes_the_id_of_the_listed_acronym_it_defines() {
+    let entities = embedded_tagger().tag(
+        "",
+        "The Philippine Atmospheric, Geophysical and Astronomical Services Administration \
+         (PAGASA) raised the storm signal. PAGASA said winds would ease.",
+    );
+    let agency = find(&entities, "wiredesk:org:pagasa");
+    assert_eq!(
+        agency.map(|entity| entity.mentions.len()),
+        Some(3),
+        "{entities:#?}"
+    );
+    assert_eq!(
+        entities
+            .iter()
+            .filter(|entity| entity.id == "wiredesk:org:pagasa")
+            .count(),
+        1
+    );
+}
