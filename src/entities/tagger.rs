@@ -14,7 +14,7 @@ use super::lexicon::{
 };
 use super::text::{
     ALL_CAPS, BASED, CAPITALISED, COMMA_AFTER, COMMA_BEFORE, DIGIT, HYPHENATED, JOINED, LOWERCASE,
-    NON_ASCII, PAREN_AFTER, PAREN_BEFORE, POSSESSIVE, SENTENCE_START, Token, tokenize,
+    NON_ASCII, PAIR_HALF, PAREN_AFTER, PAREN_BEFORE, POSSESSIVE, SENTENCE_START, Token, tokenize,
     wire_prefix_len,
 };
 use super::{Entity, EntityType, Field, Mention};
@@ -619,6 +619,7 @@ impl Engine {
                     token.end += skip;
                 }
             }
+            self.split_name_pairs(data.text, &mut data.tokens, &mut scratch.lowered);
             data.claimed.clear();
             data.claimed.resize(data.tokens.len(), None);
             data.classes.clear();
@@ -682,7 +683,8 @@ impl Engine {
                     .longest_at(&lowered, token.start, |end, alias_index| {
                         let alias = &self.gazetteer.aliases[alias_index as usize];
                         let surface = &text[token.start..end];
-                        on_word_boundary(text, token.start, end)
+                        (on_word_boundary(text, token.start, end)
+                            || (token.has(PAIR_HALF) && end == token.end))
                             && case_acceptable(alias, surface)
                             && (dateline
                                 || alias.acronym
@@ -1461,6 +1463,90 @@ impl Engine {
     }
 
     /// Picks the entry for an accepted alias hit, or rejects an ambiguous one without context.
+    /// "US-China", "Lagos-Ibadan", "Israel-Hamas": a hyphenated pair of names the gazetteer
+    /// knows, unambiguously, that is not itself one of its names ("Guinea-Bissau"), becomes two
+    /// tokens, so that both are tagged. Double-barrelled names ("Sanwo-Olu") stay one token.
+    fn split_name_pairs(&self, text: &str, tokens: &mut Vec<Token>, lowered: &mut String) {
+        let pair_at = |token: &Token| {
+            if !token.has(HYPHENATED) || !token.has(CAPITALISED) {
+                return None;
+            }
+            let word = &text[token.start..token.end];
+            let hyphen = word.find('-')?;
+            let right = &word[hyphen + 1..];
+            (hyphen >= 2
+                && right.len() >= 2
+                && !right.contains('-')
+                && right.starts_with(|c: char| c.is_uppercase()))
+            .then_some(token.start + hyphen)
+        };
+        if !tokens.iter().any(|token| pair_at(token).is_some()) {
+            return;
+        }
+        lower_in_place(text, lowered);
+        // The alias ending exactly at `end` from `start`, if it names an entry without doubt.
+        let known = |start: usize, end: usize| {
+            self.gazetteer
+                .longest_at(lowered, start, |found_end, alias_index| {
+                    let alias = &self.gazetteer.aliases[alias_index as usize];
+                    found_end == end
+                        && case_acceptable(alias, &text[start..end])
+                        && alias.entries.iter().any(|entry_index| {
+                            let entry = &self.gazetteer.entries[*entry_index as usize];
+                            entry.entity_type != EntityType::Person
+                                && (!entry.ambiguous || alias.acronym)
+                        })
+                })
+                .is_some()
+        };
+        let whole = |token: &Token| {
+            self.gazetteer
+                .longest_at(lowered, token.start, |found_end, _| found_end == token.end)
+                .is_some()
+        };
+        let mut index = 0;
+        while index < tokens.len() {
+            let token = tokens[index];
+            if let Some(hyphen) = pair_at(&token)
+                && known(token.start, hyphen)
+                && known(hyphen + 1, token.end)
+                && !whole(&token)
+            {
+                let case = |start: usize, end: usize| {
+                    let part = &text[start..end];
+                    if part.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                        && !part.chars().any(char::is_lowercase)
+                    {
+                        CAPITALISED | ALL_CAPS
+                    } else {
+                        CAPITALISED
+                    }
+                };
+                const START_FLAGS: u16 = SENTENCE_START | JOINED | COMMA_BEFORE | PAREN_BEFORE;
+                const END_FLAGS: u16 = POSSESSIVE | PAREN_AFTER | COMMA_AFTER | BASED;
+                tokens[index] = Token {
+                    start: token.start,
+                    end: hyphen,
+                    flags: (token.flags & (START_FLAGS | NON_ASCII))
+                        | case(token.start, hyphen)
+                        | PAIR_HALF,
+                };
+                tokens.insert(
+                    index + 1,
+                    Token {
+                        start: hyphen + 1,
+                        end: token.end,
+                        flags: (token.flags & (END_FLAGS | NON_ASCII))
+                            | case(hyphen + 1, token.end)
+                            | PAIR_HALF,
+                    },
+                );
+                index += 1;
+            }
+            index += 1;
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn choose_entry(
         &self,
@@ -2063,7 +2149,9 @@ impl Engine {
                 || (first_class & PLACE_PREFIX != 0 && high - low >= 2))
             && (!person_words || last_class & STRONG_PLACE_HEAD != 0)
             && !dateline_credit;
-        if (org_headed || place_headed) && high - low >= 2 {
+        // "the Lagos-Ibadan Expressway": the road is named by the whole pair, not by its half.
+        let pair_half = data.tokens[low].has(PAIR_HALF);
+        if (org_headed || place_headed) && high - low >= 2 && !pair_half {
             let last_hit_is_org = last_claim.is_some_and(|hit| {
                 self.gazetteer.entries[hits[hit as usize].entry as usize].entity_type
                     == EntityType::Organisation

@@ -1654,3 +1654,33 @@ fn an_unlisted_long_form_takes_the_id_of_the_listed_acronym_it_defines() {
         1
     );
 }
+
+#[test]
+fn hyphenated_pairs_of_known_names_are_both_tagged() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Talks on the US-China trade deal resumed as the Israel-Hamas ceasefire held. Governor \
+         Babajide Sanwo-Olu opened the Lagos-Ibadan Expressway; Guinea-Bissau sent a minister.",
+    );
+    for id in [
+        "https://sws.geonames.org/6252001/",
+        "https://sws.geonames.org/1814991/",
+    ] {
+        assert!(find(&entities, id).is_some(), "{id}: {entities:#?}");
+    }
+    let names: Vec<&str> = entities.iter().map(|entity| entity.name.as_str()).collect();
+    for name in [
+        "Israel",
+        "Hamas",
+        "Lagos",
+        "Ibadan",
+        "Guinea-Bissau",
+        "Babajide Sanwo-Olu",
+    ] {
+        assert!(names.contains(&name), "{name}: {names:?}");
+    }
+    assert!(
+        !names.iter().any(|name| name.contains("Expressway")),
+        "{names:?}"
+    );
+}

@@ -35,6 +35,8 @@ pub(crate) const COMMA_AFTER: u16 = 1 << 11;
 pub(crate) const HYPHENATED: u16 = 1 << 12;
 /// The token may contain non-ASCII characters (when clear, it is certainly ASCII).
 pub(crate) const NON_ASCII: u16 = 1 << 13;
+/// One half of a hyphenated pair of known names split in two ("US" and "China" of "US-China").
+pub(crate) const PAIR_HALF: u16 = 1 << 14;
 
 /// Bits of [`ASCII_CLASS`]: alphanumeric, letter, upper-case letter.
 const ALNUM_BIT: u8 = 1;
