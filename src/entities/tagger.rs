@@ -1462,7 +1462,6 @@ impl Engine {
         self.gazetteer.surnames.get(&data.hashes[index]).copied()
     }
 
-    /// Picks the entry for an accepted alias hit, or rejects an ambiguous one without context.
     /// "US-China", "Lagos-Ibadan", "Israel-Hamas": a hyphenated pair of names the gazetteer
     /// knows, unambiguously, that is not itself one of its names ("Guinea-Bissau"), becomes two
     /// tokens, so that both are tagged. Double-barrelled names ("Sanwo-Olu") stay one token.
@@ -1547,6 +1546,7 @@ impl Engine {
         }
     }
 
+    /// Picks the entry for an accepted alias hit, or rejects an ambiguous one without context.
     #[allow(clippy::too_many_arguments)]
     fn choose_entry(
         &self,
