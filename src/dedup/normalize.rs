@@ -165,9 +165,9 @@ fn is_not_name(word: &[u8]) -> bool {
 /// Flags that open wire headlines or snaps ("UPDATE 2-", "URGENT:", "CORRECTED-", "BRIEF-");
 /// matched in upper case only, optionally followed by a number, then a dash, colon or space.
 /// The entity tagger skips the same slugs before a headline.
+/// The first [`VERSION_FLAG_COUNT`] are [`VERSION_FLAGS`].
 pub const HEADLINE_FLAGS: &[&str] = &[
     "UPDATE",
-    "URGENT",
     "CORRECTED",
     "CORRECTION",
     "REFILE",
@@ -175,6 +175,8 @@ pub const HEADLINE_FLAGS: &[&str] = &[
     "RPT",
     "REPEAT",
     "WRAPUP",
+    "BRIEF",
+    "URGENT",
     "EXCLUSIVE",
     "FLASH",
     "BULLETIN",
@@ -186,7 +188,6 @@ pub const HEADLINE_FLAGS: &[&str] = &[
     "ANALYSIS",
     "FACTBOX",
     "SNAP",
-    "BRIEF",
     "PREVIEW",
     "COLUMN",
     "TIMELINE",
@@ -335,17 +336,8 @@ pub const SNAP_FLAGS: &[&str] = &[
 
 /// Flags of a new version of a story the outlet sent before: an update, a correction, a
 /// repeat, a write-through or a brief cut from it.
-pub const VERSION_FLAGS: &[&str] = &[
-    "UPDATE",
-    "CORRECTED",
-    "CORRECTION",
-    "REFILE",
-    "RESEND",
-    "RPT",
-    "REPEAT",
-    "WRAPUP",
-    "BRIEF",
-];
+pub const VERSION_FLAGS: &[&str] = HEADLINE_FLAGS.split_at(VERSION_FLAG_COUNT).0;
+const VERSION_FLAG_COUNT: usize = 9;
 
 /// Whether `text` opens with one of `flags` among its leading wire flags.
 fn has_leading_flag(text: &str, flags: &[&str]) -> bool {
