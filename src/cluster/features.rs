@@ -143,8 +143,8 @@ struct Span {
 
 /// Finds the outlet credit of a dateline, e.g. `CITY, May 12 (Outlet) -`, and `(Reporting by ...)`
 /// footers; entity mentions that fall only inside these spans say nothing about the event.
-fn credit_spans(body: &str) -> Vec<Span> {
-    let mut spans: Vec<Span> = dateline_credit(body).into_iter().collect();
+fn credit_spans(body: &str, dateline: Option<Span>) -> Vec<Span> {
+    let mut spans: Vec<Span> = dateline.into_iter().collect();
     let mut from = 0;
     while let Some(rel) = body[from..].find('(') {
         let open = from + rel;
@@ -186,8 +186,9 @@ fn entity_features(
     out: &mut Vec<(u64, f32)>,
     headline: &mut Vec<u64>,
     lead_bytes: usize,
+    dateline: Option<Span>,
 ) {
-    let credits = credit_spans(body);
+    let credits = credit_spans(body, dateline);
     for entity in entities {
         let mut in_headline = false;
         let mut counted = 0usize;
@@ -835,7 +836,15 @@ impl Extractor {
         raw.clear();
         let lead_bytes = self.lead_byte_len(body);
         let mut headline_entities = Vec::new();
-        entity_features(entities, body, &mut raw, &mut headline_entities, lead_bytes);
+        let dateline = dateline_credit(body);
+        entity_features(
+            entities,
+            body,
+            &mut raw,
+            &mut headline_entities,
+            lead_bytes,
+            dateline,
+        );
         headline_entities.sort_unstable();
         headline_entities.dedup();
         let headline_weight = self.params.headline_weight;
@@ -869,7 +878,7 @@ impl Extractor {
         DocFeatures {
             features,
             headline_entities,
-            outlet: dateline_credit(body).and_then(|span| outlet_key(&body[span.start..span.end])),
+            outlet: dateline.and_then(|span| outlet_key(&body[span.start..span.end])),
         }
     }
 
@@ -1182,7 +1191,7 @@ mod tests {
     #[test]
     fn dateline_credit_is_excluded() {
         let body = "FRANKFURT, May 12 (Atlas Wire) - The bank held rates.";
-        let spans = credit_spans(body);
+        let spans = credit_spans(body, dateline_credit(body));
         assert_eq!(spans.len(), 1);
         assert_eq!(&body[spans[0].start..spans[0].end], "(Atlas Wire)");
     }

@@ -348,13 +348,8 @@ impl StoryClusterer {
             _ => {
                 let story_id = story_id_of(uri);
                 let similarity = best.map_or(0.0, |(_, b)| b.score);
-                self.create(story_id, &prepared, event_time_ms);
-                if let (Some(outlet), Some(slot)) =
-                    (features.outlet, self.by_story.get(&story_id).copied())
-                    && let Some(cluster) = self.slots[slot as usize].as_mut()
-                {
-                    cluster.first = Some((Arc::from(uri), outlet));
-                }
+                let first = features.outlet.map(|outlet| (Arc::from(uri), outlet));
+                self.create(story_id, &prepared, event_time_ms, first);
                 ClusterDecision {
                     story_id,
                     joined: false,
@@ -390,7 +385,7 @@ impl StoryClusterer {
         let prepared = self.prepare(features);
         match self.by_story.get(&story_id).copied() {
             Some(slot) => self.merge(slot, &prepared, event_time_ms, weight),
-            None => self.create(story_id, &prepared, event_time_ms),
+            None => self.create(story_id, &prepared, event_time_ms, None),
         }
     }
 
@@ -740,7 +735,9 @@ impl StoryClusterer {
         }
     }
 
-    fn create(&mut self, story_id: u64, doc: &Prepared, time: i64) {
+    /// Starts a cluster; `first` is its first story's uri and outlet when that story was
+    /// assigned here (a cluster learnt from a record or a duplicate does not know them).
+    fn create(&mut self, story_id: u64, doc: &Prepared, time: i64, first: Option<(Arc<str>, u64)>) {
         let seq = self.next_seq;
         self.next_seq += 1;
         let slot = match self.free_slots.pop() {
@@ -768,7 +765,7 @@ impl StoryClusterer {
             keys: doc.post.clone(),
             weighed_at_live: self.live as u32,
             headline_entities: doc.headline_entities.clone(),
-            first: None,
+            first,
         };
         self.expiry.insert((cluster.last_time, seq, slot));
         // Should two first stories share a uri, the newer cluster answers for the id.
