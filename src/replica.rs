@@ -446,6 +446,9 @@ impl Index {
             features: rec.features.clone(),
             headline_entities: rec.headline_entities.clone(),
             outlet: None,
+            // Records do not carry event kinds: no conflict is ever found with them.
+            event_kinds: 0,
+            lead_places: Vec::new(),
         };
         let weight = if root.is_some() {
             self.clusters.config().duplicate_weight

@@ -3,7 +3,7 @@
 //! and bigrams (weighted by position), numbers (tolls, scores, amounts) and word shingles of
 //! verbatim quotations. Pure functions; the window statistics (IDF) are applied by the index.
 
-use crate::entities::{Entity, Field};
+use crate::entities::{Entity, EntityType, Field};
 
 /// Number of feature kinds.
 pub const KINDS: usize = 5;
@@ -113,6 +113,10 @@ pub struct DocFeatures {
     /// caller may fill it from the byline field instead. Tells an outlet's own versions of a
     /// story from other outlets' reports.
     pub outlet: Option<u64>,
+    /// Kinds of event its headline and lead name (bits of [`EVENT_KIND_WORDS`]); 0 when none.
+    pub event_kinds: u32,
+    /// Keys of the places named in its headline or lead (where it happened), sorted.
+    pub lead_places: Vec<u64>,
 }
 
 /// The dateline's outlet credit: `CITY, May 12 (Outlet) -` within the first 240 bytes.
@@ -185,6 +189,7 @@ fn entity_features(
     body: &str,
     out: &mut Vec<(u64, f32)>,
     headline: &mut Vec<u64>,
+    lead_places: &mut Vec<u64>,
     lead_bytes: usize,
     dateline: Option<Span>,
 ) {
@@ -224,6 +229,9 @@ fn entity_features(
         out.push((key, weight));
         if in_headline {
             headline.push(key);
+        }
+        if entity.entity_type == EntityType::Place && (in_headline || first_body <= lead_bytes) {
+            lead_places.push(key);
         }
     }
 }
@@ -807,9 +815,113 @@ pub fn quotations(text: &str) -> Vec<&str> {
     out
 }
 
+/// Kinds of event named by headline and lead words, one bit each. Two reports whose headline and
+/// lead name only different kinds (an earthquake and a bus crash in one province) tell of
+/// different events, however many places and officials they share. Words are matched after
+/// [`light_stem`], like terms; a word may belong to more than one kind.
+const EVENT_KIND_WORDS: &[(u32, &str)] = &[
+    (
+        1 << 0,
+        "earthquake quake quakes tremor tremors aftershock aftershocks magnitude seismic temblor",
+    ),
+    (
+        1 << 1,
+        "typhoon hurricane cyclone storm storms tornado flood floods flooding flooded floodwater \
+         floodwaters landslide landslides mudslide rain rains rainfall downpour downpours deluge \
+         monsoon inundated",
+    ),
+    (
+        1 << 2,
+        "crash crashes crashed collision collided derailment derailed plunge plunged plunges \
+         ravine overturned capsized capsize sank accident accidents",
+    ),
+    (
+        1 << 3,
+        "fire fires blaze blazes wildfire wildfires bushfire explosion explosions blast",
+    ),
+    (
+        1 << 4,
+        "strike strikes striking walkout walkouts stoppage picket pickets strikers",
+    ),
+    (
+        1 << 5,
+        "election elections by-election vote votes voters voting ballot ballots polls runoff \
+         referendum elected mayoral",
+    ),
+    (
+        1 << 6,
+        "court courts verdict convicted conviction sentenced sentence jailed acquitted acquittal \
+         trial guilty prison judge",
+    ),
+    (
+        1 << 7,
+        "profit profits earnings revenue revenues quarter quarterly results dividend",
+    ),
+    (
+        1 << 8,
+        "match goal goals beat beats defeat defeated win wins won final draw derby semi-final \
+         league cup championship title",
+    ),
+    (1 << 9, "smog pollution haze"),
+    (
+        1 << 10,
+        "outbreak cholera dengue measles epidemic virus infections",
+    ),
+    (
+        1 << 11,
+        "shooting gunman gunmen stabbing stabbed bomb bombing",
+    ),
+    (1 << 12, "interest rate rates inflation monetary"),
+    (1 << 13, "budget deficit"),
+];
+
+/// The natural kinds of [`EVENT_KIND_WORDS`] (quake, storm or flood, smog, outbreak): two reports
+/// naming one of them and one place tell of one event. Accidents (crash, fire, shooting) and
+/// strikes recur in one city within days (a tram and a lorry in Porto), and template kinds
+/// (elections, courts, earnings, matches, rates, budgets) with other subjects every day.
+pub const NATURAL_KINDS: u32 = 0b0110_0000_0011;
+
+/// Event-kind bits per stemmed word hash (see [`EVENT_KIND_WORDS`]), sorted by hash.
+#[derive(Debug, Clone)]
+struct EventKinds {
+    words: Vec<(u64, u32)>,
+}
+
+impl EventKinds {
+    fn new() -> Self {
+        let mut words: Vec<(u64, u32)> = Vec::new();
+        let mut word = String::new();
+        for (bit, list) in EVENT_KIND_WORDS {
+            for w in list.split_whitespace() {
+                word.clear();
+                word.push_str(w);
+                light_stem(&mut word);
+                words.push((hash_str(TERM_SEED, &word), *bit));
+            }
+        }
+        words.sort_unstable();
+        let mut merged: Vec<(u64, u32)> = Vec::with_capacity(words.len());
+        for (hash, bit) in words {
+            match merged.last_mut() {
+                Some(last) if last.0 == hash => last.1 |= bit,
+                _ => merged.push((hash, bit)),
+            }
+        }
+        Self { words: merged }
+    }
+
+    /// Kind bits of a stemmed word's term hash (0 for most words).
+    fn of(&self, hash: u64) -> u32 {
+        self.words
+            .binary_search_by_key(&hash, |&(h, _)| h)
+            .map_or(0, |i| self.words[i].1)
+    }
+}
+
 /// Reusable extractor (holds the stopword table and scratch buffers).
 pub struct Extractor {
     stopwords: Stopwords,
+    event_kinds: EventKinds,
     params: ExtractParams,
     word: String,
     scratch: Vec<(u64, f32)>,
@@ -819,6 +931,7 @@ impl Extractor {
     pub fn new(params: ExtractParams) -> Self {
         Self {
             stopwords: Stopwords::new(),
+            event_kinds: EventKinds::new(),
             params,
             word: String::new(),
             scratch: Vec::new(),
@@ -836,27 +949,50 @@ impl Extractor {
         raw.clear();
         let lead_bytes = self.lead_byte_len(body);
         let mut headline_entities = Vec::new();
+        let mut lead_places = Vec::new();
         let dateline = dateline_credit(body);
         entity_features(
             entities,
             body,
             &mut raw,
             &mut headline_entities,
+            &mut lead_places,
             lead_bytes,
             dateline,
         );
         headline_entities.sort_unstable();
         headline_entities.dedup();
+        lead_places.sort_unstable();
+        lead_places.dedup();
         let headline_weight = self.params.headline_weight;
-        self.text_terms(headline, headline_weight, TermScope::WithBigrams, &mut raw);
-        self.text_terms(&body[..lead_bytes], 1.0, TermScope::WithBigrams, &mut raw);
+        let mut event_kinds = 0;
+        self.text_terms(
+            headline,
+            headline_weight,
+            TermScope::WithBigrams,
+            &mut raw,
+            &mut event_kinds,
+        );
+        self.text_terms(
+            &body[..lead_bytes],
+            1.0,
+            TermScope::WithBigrams,
+            &mut raw,
+            &mut event_kinds,
+        );
         let tail_scope = match self.params.tail_terms {
             TailTerms::All => TermScope::Words,
             TailTerms::Capitalized => TermScope::CapitalizedWords,
             TailTerms::NumbersOnly => TermScope::NumbersOnly,
         };
         let tail_weight = self.params.tail_weight;
-        self.text_terms(&body[lead_bytes..], tail_weight, tail_scope, &mut raw);
+        self.text_terms(
+            &body[lead_bytes..],
+            tail_weight,
+            tail_scope,
+            &mut raw,
+            &mut 0,
+        );
         for quote in quotations(headline).into_iter().chain(quotations(body)) {
             self.quote_shingles(quote, &mut raw);
         }
@@ -879,6 +1015,8 @@ impl Extractor {
             features,
             headline_entities,
             outlet: dateline.and_then(|span| outlet_key(&body[span.start..span.end])),
+            event_kinds,
+            lead_places,
         }
     }
 
@@ -920,8 +1058,10 @@ impl Extractor {
         word_weight: f32,
         scope: TermScope,
         out: &mut Vec<(u64, f32)>,
+        event_kinds: &mut u32,
     ) {
         let with_bigrams = scope == TermScope::WithBigrams;
+        let kinds_table = &self.event_kinds;
         let with_lead = with_bigrams && self.params.lead_terms;
         let stopwords = &self.stopwords;
         let word = &mut self.word;
@@ -987,6 +1127,9 @@ impl Extractor {
                     hash = hash_str(TERM_SEED, word);
                 }
                 out.push((feature_key(FeatureKind::Term, hash), word_weight));
+                if with_bigrams {
+                    *event_kinds |= kinds_table.of(hash);
+                }
                 if with_lead {
                     out.push((feature_key(FeatureKind::Lead, hash), word_weight));
                 }

@@ -391,3 +391,85 @@ fn seed_reports_form_one_story() {
         assert_eq!(decision.story_id, decisions[0].story_id);
     }
 }
+
+#[test]
+fn headline_and_lead_name_the_kind_of_event() {
+    let mut extractor = clusterer().extractor();
+    let quake = extractor.extract(
+        "Magnitude 5.9 quake shakes Arequipa",
+        "An earthquake struck the region on Monday.",
+        &[],
+    );
+    let crash = extractor.extract(
+        "Bus plunges into ravine in southern Peru",
+        "Fourteen people died when a bus crashed on Monday.",
+        &[],
+    );
+    assert_ne!(quake.event_kinds, 0);
+    assert_ne!(crash.event_kinds, 0);
+    assert_eq!(quake.event_kinds & crash.event_kinds, 0);
+    // Words after the lead do not count: a crash story that recalls an old quake is a crash.
+    let long_lead: String = "Officials said the bus left the road. ".repeat(12);
+    let recalling = extractor.extract(
+        "Bus plunges into ravine",
+        &format!("{long_lead}The region was hit by an earthquake in 2001."),
+        &[],
+    );
+    assert_eq!(recalling.event_kinds, crash.event_kinds);
+    assert_eq!(
+        extractor
+            .extract("Minister visits", "A visit.", &[])
+            .event_kinds,
+        0
+    );
+}
+
+#[test]
+fn event_kinds_weigh_on_the_score() {
+    let arequipa = ("wiredesk:place:arequipa", "Arequipa");
+    let peru = ("wiredesk:place:peru", "Peru");
+    let quake = story(
+        "urn:t:quake",
+        0,
+        "Quake rattles Arequipa, Peru",
+        "A magnitude 5.9 earthquake struck Arequipa in Peru on Monday, officials said.",
+        &[arequipa, peru],
+    );
+    let crash = story(
+        "urn:t:crash",
+        1,
+        "Bus crash in Arequipa, Peru",
+        "A bus crashed in Arequipa in Peru on Monday, officials said.",
+        &[arequipa, peru],
+    );
+    let flood = |uri: &str, headline: &str, body: &str| story(uri, 2, headline, body, &[arequipa]);
+    let mut clusterer = clusterer();
+    clusterer.assign(&doc(&quake));
+    let against_quake = clusterer.candidates(&doc(&crash));
+    assert!(against_quake.iter().all(|c| c.breakdown.event_conflict));
+
+    let first = flood(
+        "urn:t:flood1",
+        "Floods swamp Arequipa",
+        "Flooding forced families from their homes in Arequipa after days of rain.",
+    );
+    let second = flood(
+        "urn:t:flood2",
+        "Arequipa residents wade through floodwaters",
+        "Residents of Arequipa waded through floodwaters on Tuesday as rivers rose.",
+    );
+    let score_with = |factor: f32| {
+        let cfg = ClusterConfig {
+            event_agreement_factor: factor,
+            ..ClusterConfig::default()
+        };
+        let mut clusterer = StoryClusterer::new(cfg).unwrap();
+        clusterer.assign(&doc(&first));
+        clusterer
+            .candidates(&doc(&second))
+            .first()
+            .map(|c| c.breakdown.score)
+            .unwrap_or(0.0)
+    };
+    assert!(score_with(1.4) > score_with(1.0) * 1.3);
+}
