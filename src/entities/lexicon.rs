@@ -129,7 +129,8 @@ airline bank lender insurer retailer startup start-up giant conglomerate manufac
 network charity organisation organization union party militia band label studio brand chain supplier operator \
 developer platform app service website watchdog regulator exchange publisher group tabloid weekly \
 broadsheet newswire channel station university school hospital team insurer miner producer shipper \
-carrier distributor contractor consultancy chipmaker drugmaker pharmaceutical rival rivals";
+carrier distributor contractor consultancy chipmaker drugmaker pharmaceutical rival rivals \
+brokerage steelmaker refiner utility telco telecoms shipbuilder grocer supermarket brewer fund";
 
 /// Common words that begin sentences and are not names.
 const COMMON_CAPITALISED: &str = "the a an neighbouring neighboring this that these those some many most all both each every several few \

@@ -1684,3 +1684,35 @@ fn hyphenated_pairs_of_known_names_are_both_tagged() {
         "{names:?}"
     );
 }
+
+#[test]
+fn a_kind_of_firm_before_an_unknown_name_makes_it_an_organisation() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Analysts at brokerage Harvane Institutional Equities said the cuts would help. The group \
+         bought steelmaker Corvane in 2007, and refiner Teldrick Energy followed. City manager \
+         Ken Marlowe told reporters the plant would stay open.",
+    );
+    let typed = |name: &str| {
+        entities
+            .iter()
+            .find(|entity| entity.name == name)
+            .map(|entity| entity.entity_type)
+    };
+    for name in [
+        "Harvane Institutional Equities",
+        "Corvane",
+        "Teldrick Energy",
+    ] {
+        assert_eq!(
+            typed(name),
+            Some(EntityType::Organisation),
+            "{name}: {entities:#?}"
+        );
+    }
+    assert_eq!(
+        typed("Ken Marlowe"),
+        Some(EntityType::Person),
+        "{entities:#?}"
+    );
+}
