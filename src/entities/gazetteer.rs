@@ -141,6 +141,14 @@ pub(crate) struct GazAlias {
     pub single_word: bool,
 }
 
+impl GazAlias {
+    /// An acronym or a dotted abbreviation ("Ga.", "Calif."): it names its entries whatever
+    /// else their full names could mean.
+    pub fn is_specific(&self) -> bool {
+        self.acronym || self.text.ends_with('.')
+    }
+}
+
 /// Parsed gazetteer plus its compiled automaton.
 #[derive(Debug)]
 pub(crate) struct Gazetteer {

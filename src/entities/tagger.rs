@@ -302,6 +302,17 @@ fn list_member(data: &FieldData<'_>, lexicon: &Lexicon, low: usize, high: usize)
 
 /// "LISBON (Gulf Dispatch) -": tokens `low..high` are the whole parenthesis of the agency
 /// credited in a body's dateline (an all-capitals place opens the body before it).
+/// Whether body token `index` lies in a dateline before its credit ("BRANDON, Man., Nov 29
+/// (Prairie Wire) -"): a place there is where the story was filed, never a team.
+fn in_dateline_head(data: &FieldData<'_>, index: usize) -> bool {
+    data.field == Field::Body
+        && index < 12
+        && data.tokens.first().is_some_and(|token| token.has(ALL_CAPS))
+        && data.tokens[index + 1..data.tokens.len().min(12)]
+            .iter()
+            .any(|token| token.has(PAREN_BEFORE))
+}
+
 fn is_dateline_credit(data: &FieldData<'_>, low: usize, high: usize) -> bool {
     data.field == Field::Body
         && low < 12
@@ -708,7 +719,7 @@ impl Engine {
             let alias = &self.gazetteer.aliases[hit.alias as usize];
             for entry_index in &alias.entries {
                 let entry = &self.gazetteer.entries[*entry_index as usize];
-                if !entry.ambiguous || !alias.single_word || alias.acronym {
+                if !entry.ambiguous || !alias.single_word || alias.is_specific() {
                     confirmed_entries.insert(*entry_index);
                 }
             }
@@ -1009,6 +1020,7 @@ impl Engine {
             if entry.entity_type == EntityType::Place
                 && !entry.is_country
                 && !team_entries.contains(&hit.entry)
+                && !in_dateline_head(&fields[hit.field], hit.token_low)
                 && (in_team_position(&fields[hit.field], hit.token_low)
                     || self.listed_with_organisation(&fields[hit.field], &hits, &candidates, hit)
                     || (self.club_short_name(&fields[hit.field], hit.token_low)
@@ -1567,7 +1579,7 @@ impl Engine {
         let mut best: Option<(u32, EntryScore)> = None;
         for entry_index in &alias.entries {
             let entry = &self.gazetteer.entries[*entry_index as usize];
-            let needs_context = entry.ambiguous && alias.single_word && !alias.acronym;
+            let needs_context = entry.ambiguous && alias.single_word && !alias.is_specific();
             let cue_matches = cue == Some(entry.entity_type);
             if needs_context && !confirmed.contains(entry_index) && !cue_matches {
                 // Country names used as such: not at a sentence start, not before another name.

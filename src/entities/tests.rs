@@ -1716,3 +1716,36 @@ fn a_kind_of_firm_before_an_unknown_name_makes_it_an_organisation() {
         "{entities:#?}"
     );
 }
+
+#[test]
+fn state_and_province_abbreviations_name_their_region() {
+    let entities = embedded_tagger().tag(
+        "",
+        "SAVANNAH, Ga., Nov 16 (Coast Wire) - Nurses in Reading, Pa., and Churchill, Man., \
+         walked out. Police in the Georgia city said the shops stayed shut.",
+    );
+    for (id, mentions) in [
+        ("https://sws.geonames.org/4197000/", vec!["Ga.", "Georgia"]),
+        ("https://sws.geonames.org/6254927/", vec!["Pa."]),
+        ("wiredesk:place:manitoba", vec!["Man."]),
+    ] {
+        let entity = find(&entities, id);
+        assert_eq!(entity.map(texts), Some(mentions), "{id}: {entities:#?}");
+    }
+}
+
+#[test]
+fn a_place_in_a_match_report_dateline_is_no_team() {
+    let entities = embedded_tagger().tag(
+        "",
+        "BRANDON, Man., Nov 29 (Prairie Wire) - The Brandon Curling Club won its first Manitoba \
+         title on Sunday, beating the holders 8-6 in the final. They will represent Manitoba at \
+         the national championship, where they led 6-4 after eight ends last season.",
+    );
+    let manitoba = find(&entities, "wiredesk:place:manitoba");
+    assert_eq!(
+        manitoba.map(|entity| entity.entity_type),
+        Some(EntityType::Place),
+        "{entities:#?}"
+    );
+}
