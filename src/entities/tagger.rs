@@ -1042,6 +1042,26 @@ impl Engine {
                 pending.fallback = Some(EntityType::Organisation);
             }
         }
+        // "Kuokkala Kotkat beat", "against Coquimbo Unido": a longer name typed a person only
+        // by its looks stands where a team does in a match report.
+        for candidate in candidates
+            .iter_mut()
+            .filter(|candidate| candidate.guessed && candidate.entity_type == EntityType::Person)
+        {
+            let data = &fields[candidate.field];
+            let low = data
+                .tokens
+                .partition_point(|token| token.start < candidate.start);
+            let high = data
+                .tokens
+                .partition_point(|token| token.end <= candidate.end);
+            if low < high
+                && (in_team_position(data, low) || in_team_position(data, high - 1))
+                && *sports.get_or_insert_with(|| is_sports_story(&fields[1]))
+            {
+                candidate.entity_type = EntityType::Organisation;
+            }
+        }
 
         // 3. Build entities.
         let mut builder = DocBuilder::with_capacity(hits.len() + candidates.len());

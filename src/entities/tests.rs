@@ -1749,3 +1749,32 @@ fn a_place_in_a_match_report_dateline_is_no_team() {
         "{entities:#?}"
     );
 }
+
+#[test]
+fn unknown_names_in_a_teams_place_in_a_match_report_are_teams() {
+    let body = "Varkaus Hawks beat Lappeenranta Ravens 88-80 in the cup final on Sunday. The win \
+                was the first for the Hawks, whose coach said the league title was next. Their \
+                striker scored twice in the second half.";
+    let entities = embedded_tagger().tag("", body);
+    let typed = |name: &str| {
+        entities
+            .iter()
+            .find(|entity| entity.name == name)
+            .map(|entity| entity.entity_type)
+    };
+    for name in ["Varkaus Hawks", "Lappeenranta Ravens"] {
+        assert_eq!(
+            typed(name),
+            Some(EntityType::Organisation),
+            "{name}: {entities:#?}"
+        );
+    }
+    // Outside a match report the same words stay a person's name.
+    let entities = embedded_tagger().tag("", "Varkaus Hawks beat the deadline to file the papers.");
+    assert!(
+        entities
+            .iter()
+            .all(|entity| entity.entity_type != EntityType::Organisation),
+        "{entities:#?}"
+    );
+}
