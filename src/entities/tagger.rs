@@ -211,8 +211,11 @@ const BUSINESS_OR_CLUB_HEADS: [&str; 44] = [
 
 /// Legal-form and club suffixes left out of organisation ids, so "Trewin Travel Ltd" and
 /// "Trewin Travel" get one id.
-const ORG_ID_SUFFIXES: [&str; 27] = [
+const ORG_ID_SUFFIXES: [&str; 30] = [
     "ltd",
+    "ltda",
+    "saa",
+    "sac",
     "limited",
     "pty",
     "bhd",
@@ -254,6 +257,17 @@ pub fn wiredesk_id(entity_type: EntityType, name: &str) -> String {
     id.push_str(type_slug);
     id.push(':');
     let prefix = id.len();
+    // "Austral Datos S.A.": a dotted legal form is left out like an undotted one.
+    let name = match name.rsplit_once(' ') {
+        Some((rest, last))
+            if entity_type == EntityType::Organisation
+                && last.contains('.')
+                && is_company_suffix(last) =>
+        {
+            rest
+        }
+        _ => name,
+    };
     push_slug(name, &mut id);
     if entity_type == EntityType::Organisation {
         while let Some((rest, last)) = id[prefix..].rsplit_once('-') {
@@ -1086,7 +1100,7 @@ impl Engine {
             };
             builder.mention(key, &fields[hit.field], hit.start, hit.end);
         }
-        settle_guessed_types(&fields, &mut candidates);
+        settle_guessed_types(&fields, &mut candidates, lexicon);
         for candidate in &candidates {
             let data = &fields[candidate.field];
             let surface = &data.text[candidate.start..candidate.end];
@@ -3295,12 +3309,33 @@ fn vessel_appositive_after(data: &FieldData<'_>, high: usize) -> bool {
 /// "at Kaloma Ridge", then "in the Kaloma Ridge area": a name typed a person only because it
 /// looked like one takes the type that another mention of it in the story has a cue for
 /// (also the name of an organisation less its company suffix: "Dorrell Bancorp Inc").
-fn settle_guessed_types(fields: &[FieldData<'_>; 2], candidates: &mut [Candidate]) {
-    if candidates.iter().all(|candidate| !candidate.guessed) {
+/// A person's name before "said" with no given name ("Austral Datos said") also yields to an
+/// organisation of that name.
+fn settle_guessed_types(
+    fields: &[FieldData<'_>; 2],
+    candidates: &mut [Candidate],
+    lexicon: &Lexicon,
+) {
+    let ungiven_person = |candidate: &Candidate| {
+        let data = &fields[candidate.field];
+        candidate.entity_type == EntityType::Person
+            && !candidate.guessed
+            && data
+                .tokens
+                .iter()
+                .position(|token| token.start == candidate.start)
+                .is_some_and(|low| data.class(low, lexicon) & (FIRST_NAME | TITLE) == 0)
+    };
+    if candidates.iter().all(|candidate| !candidate.guessed)
+        && !candidates.iter().any(&ungiven_person)
+    {
         return;
     }
     let mut cued: FastMap<u64, EntityType> = FastMap::default();
-    for candidate in candidates.iter().filter(|candidate| !candidate.guessed) {
+    for candidate in candidates
+        .iter()
+        .filter(|candidate| !candidate.guessed && !ungiven_person(candidate))
+    {
         let surface = &fields[candidate.field].text[candidate.start..candidate.end];
         cued.entry(name_key(surface))
             .or_insert(candidate.entity_type);
@@ -3312,9 +3347,15 @@ fn settle_guessed_types(fields: &[FieldData<'_>; 2], candidates: &mut [Candidate
                 .or_insert(EntityType::Organisation);
         }
     }
-    for candidate in candidates.iter_mut().filter(|candidate| candidate.guessed) {
+    for candidate in candidates.iter_mut() {
+        let speaking = ungiven_person(candidate);
+        if !candidate.guessed && !speaking {
+            continue;
+        }
         let surface = &fields[candidate.field].text[candidate.start..candidate.end];
-        if let Some(entity_type) = cued.get(&name_key(surface)) {
+        if let Some(entity_type) = cued.get(&name_key(surface))
+            && (candidate.guessed || *entity_type == EntityType::Organisation)
+        {
             candidate.entity_type = *entity_type;
             candidate.guessed = false;
         }
@@ -3324,7 +3365,12 @@ fn settle_guessed_types(fields: &[FieldData<'_>; 2], candidates: &mut [Candidate
 /// A legal-form (or club) word that ends an organisation's name ("Ltd", "Inc", "Plc"): one of
 /// [`ORG_ID_SUFFIXES`].
 fn is_company_suffix(word: &str) -> bool {
-    ORG_ID_SUFFIXES.contains(&&*word.trim_end_matches('.').to_ascii_lowercase())
+    let folded: String = word
+        .chars()
+        .filter(|c| *c != '.')
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    ORG_ID_SUFFIXES.contains(&folded.as_str())
 }
 
 /// Whether the words before token `low` make it the object of an organisation phrase: "shares

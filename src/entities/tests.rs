@@ -1778,3 +1778,22 @@ fn unknown_names_in_a_teams_place_in_a_match_report_are_teams() {
         "{entities:#?}"
     );
 }
+
+#[test]
+fn a_firm_with_a_dotted_legal_form_is_one_organisation_with_its_short_name() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Later Varnoa Datos said it would grow. Varnoa Datos S.A. said profits rose 5%.",
+    );
+    let firm = find(&entities, "wiredesk:org:varnoa-datos");
+    assert_eq!(
+        firm.map(texts),
+        Some(vec!["Varnoa Datos", "Varnoa Datos S.A."]),
+        "{entities:#?}"
+    );
+    assert!(
+        entities
+            .iter()
+            .all(|entity| entity.entity_type != EntityType::Person)
+    );
+}
