@@ -102,7 +102,9 @@ aerolíneas aerolineas linhas lignes fluggesellschaft dynamo autoridade autorida
 ministério ministerio ministère ministero consejo conselho conseil consiglio comisión comissão \
 commissione agência agencia agenzia policía polícia polizia confederación confederação \
 confédération federación federação fédération federazione sindicato syndicat empresa \
-scoil gaelscoil coláiste colaiste";
+scoil gaelscoil coláiste colaiste unión união frente movimiento movimento alianza aliança \
+secretaría secretaria fiscalía tribunal corte cámara câmara camara congreso senado servicio serviço \
+compañía companhía centrale caisse caja";
 
 /// Plural or area nouns that, before "of", make the next name a place ("parts of Oromia").
 const PLACE_OF: &str = "capital people residents heart centre center edge east west north south \

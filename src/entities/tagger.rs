@@ -3622,7 +3622,9 @@ fn list_neighbour_type(
 fn folded_classes(word: &str, lexicon: &Lexicon) -> u32 {
     let folded = strip_diacritics(word);
     if folded.is_ascii() {
-        lexicon.classes(&folded)
+        // English adjectives and common words carry no accents: "Germán" is a given name, not
+        // "German"; "Unión" no "union".
+        lexicon.classes(&folded) & !(DEMONYM | DEMONYM_HEAD | COMMON)
     } else {
         0
     }

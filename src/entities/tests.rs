@@ -1797,3 +1797,30 @@ fn a_firm_with_a_dotted_legal_form_is_one_organisation_with_its_short_name() {
             .all(|entity| entity.entity_type != EntityType::Person)
     );
 }
+
+#[test]
+fn accented_given_names_and_spanish_organisations_keep_their_type() {
+    let entities = embedded_tagger().tag(
+        "",
+        "The vote was close. Germán Rolón Achával voted no. The Unión Cívica Radical abstained, \
+         while Frente Amplio backed the bill.",
+    );
+    let typed = |name: &str| {
+        entities
+            .iter()
+            .find(|entity| entity.name == name)
+            .map(|entity| entity.entity_type)
+    };
+    assert_eq!(
+        typed("Germán Rolón Achával"),
+        Some(EntityType::Person),
+        "{entities:#?}"
+    );
+    for name in ["Unión Cívica Radical", "Frente Amplio"] {
+        assert_eq!(
+            typed(name),
+            Some(EntityType::Organisation),
+            "{name}: {entities:#?}"
+        );
+    }
+}
