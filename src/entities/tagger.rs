@@ -3136,6 +3136,9 @@ impl Engine {
                     })
             } else if first_is_given_name && cue == Some(EntityType::Place) {
                 None
+            } else if is_plural_acronym(data.word(start)) {
+                // "paid in IOUs", "two SUVs": a plural of an abbreviation is a thing.
+                cue.filter(|entity_type| *entity_type == EntityType::Organisation)
             } else if cue == Some(EntityType::Place) && data.class(start, lexicon) & ORG_HEAD != 0 {
                 // "in Parliament", "at Congress": an institution's head word is no place.
                 Some(EntityType::Organisation)
@@ -3613,6 +3616,12 @@ fn list_neighbour_type(
     let key = builder.entity_ending_at(data.field, data.tokens[previous].end)?;
     let entity_type = builder.entities[key].entity_type;
     (entity_type != EntityType::Person).then_some(entity_type)
+}
+
+/// Capitals then a plural "s" ("IOUs", "SUVs", "NGOs").
+fn is_plural_acronym(word: &str) -> bool {
+    word.strip_suffix('s')
+        .is_some_and(|stem| stem.len() >= 2 && stem.bytes().all(|byte| byte.is_ascii_uppercase()))
 }
 
 /// Lexicon classes of an accented word's unaccented spelling ("Álvaro", "Inés"); kept out of

@@ -1824,3 +1824,18 @@ fn accented_given_names_and_spanish_organisations_keep_their_type() {
         );
     }
 }
+
+#[test]
+fn plural_abbreviations_and_the_philippine_adjective_are_no_places() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Nobody will be paid in IOUs, the minister said. The central Philippine province of Cebu \
+         was hit.",
+    );
+    let names: Vec<&str> = entities.iter().map(|entity| entity.name.as_str()).collect();
+    assert!(
+        !names.contains(&"IOUs") && !names.contains(&"Philippine"),
+        "{names:?}"
+    );
+    assert!(names.contains(&"Cebu"), "{names:?}");
+}
