@@ -2550,6 +2550,17 @@ impl Engine {
         if !tail_headed {
             return false;
         }
+        // "Bangladesh Garment Manufacturers and Exporters Association", "Munnar Hotels and Resorts
+        // Association": two trades joined by "and" under one head.
+        let trades = data.class(and_index - 1, lexicon) & ORG_HEAD != 0
+            && data.class(and_index + 1, lexicon) & ORG_HEAD != 0
+            && high - and_index >= 3
+            && data.tokens[and_index + 1].has(CAPITALISED)
+            && !data.tokens[and_index - 1].has(POSSESSIVE)
+            && (and_index + 1..high).all(|index| data.claimed[index].is_none());
+        if trades {
+            return true;
+        }
         let claim_type = |index: usize| {
             data.claimed[index].map(|claim| {
                 self.gazetteer.entries[hits[claim as usize].entry as usize].entity_type

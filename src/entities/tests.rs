@@ -1839,3 +1839,22 @@ fn plural_abbreviations_and_the_philippine_adjective_are_no_places() {
     );
     assert!(names.contains(&"Cebu"), "{names:?}");
 }
+
+#[test]
+fn two_trades_joined_by_and_under_one_head_are_one_organisation() {
+    let entities = embedded_tagger().tag(
+        "",
+        "The Dhorwan Garment Manufacturers and Exporters Association (DGMEA) said factories would \
+         reopen; DGMEA members agreed. Kestral Airways and Standard Chartered signed a deal.",
+    );
+    let names: Vec<&str> = entities.iter().map(|entity| entity.name.as_str()).collect();
+    let association = entities
+        .iter()
+        .find(|entity| entity.name == "Dhorwan Garment Manufacturers and Exporters Association");
+    assert_eq!(
+        association.map(|entity| entity.mentions.len()),
+        Some(3),
+        "{names:?}"
+    );
+    assert!(names.contains(&"Standard Chartered"), "{names:?}");
+}
