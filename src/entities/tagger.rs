@@ -1990,6 +1990,27 @@ impl Engine {
         {
             high -= 1;
         }
+        // "Boğaziçi University's Kandilli Observatory": an organisation's possessive, then another
+        // organisation's name, is two names.
+        if let Some(owner_end) = (low + 1..high - 1).find(|&index| {
+            data.tokens[index].has(POSSESSIVE) && data.class(index, lexicon) & ORG_HEAD != 0
+        }) && data.class(high - 1, lexicon) & ORG_HEAD != 0
+            && owner_end + 2 < high
+        {
+            for (from, to) in [(low, owner_end + 1), (owner_end + 1, high)] {
+                self.process_run(
+                    data,
+                    field_index,
+                    from,
+                    to,
+                    hits,
+                    lowercase_words,
+                    candidates,
+                    pendings,
+                );
+            }
+            return;
+        }
         // "X and Y": split unless the whole run is one organisation's name ("Ministry of
         // Agriculture and Livestock", "Disaster Risk Reduction and Management Authority").
         let and_at = (low + 1..high)

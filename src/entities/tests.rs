@@ -1858,3 +1858,20 @@ fn two_trades_joined_by_and_under_one_head_are_one_organisation() {
     );
     assert!(names.contains(&"Standard Chartered"), "{names:?}");
 }
+
+#[test]
+fn an_organisations_possessive_before_another_organisation_is_two_names() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Orvandi University's Kestrel Observatory recorded the quake. Acme Group's Beta Bank fell.",
+    );
+    let names: Vec<&str> = entities.iter().map(|entity| entity.name.as_str()).collect();
+    for name in [
+        "Orvandi University",
+        "Kestrel Observatory",
+        "Acme Group",
+        "Beta Bank",
+    ] {
+        assert!(names.contains(&name), "{name}: {names:?}");
+    }
+}
