@@ -1560,10 +1560,10 @@ fn named_storms_and_honorifics_are_not_part_of_names() {
 
 #[test]
 fn clubs_named_after_their_city_are_organisations_in_match_reports() {
-    let body = "WARSAW (Test Wire) - Legia Warsaw beat Piast Gliwice 2-1 in the league on \
+    let body = "WARSAW (Test Wire) - Zorza Warsaw beat Iskra Gliwice 2-1 in the league on \
                 Saturday. The striker scored the winning goal in the 88th minute, and the coach \
                 praised the season's best crowd. Morgan Rogers also scored for the visitors.";
-    let entities = embedded_tagger().tag("Legia win again", body);
+    let entities = embedded_tagger().tag("Zorza win again", body);
     let type_of = |name: &str| {
         entities
             .iter()
@@ -1571,12 +1571,12 @@ fn clubs_named_after_their_city_are_organisations_in_match_reports() {
             .map(|entity| entity.entity_type)
     };
     assert_eq!(
-        type_of("Legia Warsaw"),
+        type_of("Zorza Warsaw"),
         Some(EntityType::Organisation),
         "{entities:#?}"
     );
     assert_eq!(
-        type_of("Piast Gliwice"),
+        type_of("Iskra Gliwice"),
         Some(EntityType::Organisation),
         "{entities:#?}"
     );
@@ -1586,7 +1586,7 @@ fn clubs_named_after_their_city_are_organisations_in_match_reports() {
         "{entities:#?}"
     );
     // Outside a match report the same words are a name and a city.
-    let plain = embedded_tagger().tag("", "Legia Warsaw met the mayor on Monday.");
+    let plain = embedded_tagger().tag("", "Zorza Warsaw met the mayor on Monday.");
     assert!(
         plain
             .iter()
