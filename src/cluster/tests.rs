@@ -290,6 +290,14 @@ fn config_rejects_unknown_fields_and_bad_values() {
         ..ClusterConfig::default()
     };
     assert!(StoryClusterer::new(bad).is_err());
+    for (conflict, agreement) in [(1.5, 1.4), (0.75, 0.9), (0.75, 5.0)] {
+        let bad = ClusterConfig {
+            event_conflict_factor: conflict,
+            event_agreement_factor: agreement,
+            ..ClusterConfig::default()
+        };
+        assert!(StoryClusterer::new(bad).is_err(), "{conflict} {agreement}");
+    }
 }
 
 #[test]
