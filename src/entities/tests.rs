@@ -40,6 +40,15 @@ fn find<'a>(entities: &'a [Entity], id: &str) -> Option<&'a Entity> {
     entities.iter().find(|entity| entity.id == id)
 }
 
+fn assert_no_organisation(entities: &[Entity]) {
+    assert!(
+        entities
+            .iter()
+            .all(|entity| entity.entity_type != EntityType::Organisation),
+        "{entities:#?}"
+    );
+}
+
 fn texts(entity: &Entity) -> Vec<&str> {
     entity
         .mentions
@@ -122,37 +131,36 @@ called to a house in Brackenfold, near Oskeby. Coach Tamsin Arkwright watched. T
 Valley Hospital treated two people, and Fenwright Holdings Ltd declined to comment. \
 Callister said Fenwright had been warned.";
     let entities = tagger().tag("", body);
-    let typed = |name: &str| {
-        entities
-            .iter()
-            .find(|entity| entity.name == name)
-            .map(|entity| entity.entity_type)
-    };
     assert_eq!(
-        typed("Rhona Callister"),
+        type_of(&entities, "Rhona Callister"),
         Some(EntityType::Person),
         "{entities:#?}"
     );
     assert_eq!(
-        typed("Greater Aldmoor Police"),
+        type_of(&entities, "Greater Aldmoor Police"),
         Some(EntityType::Organisation)
     );
-    assert_eq!(typed("Brackenfold"), Some(EntityType::Place));
-    assert_eq!(typed("Oskeby"), Some(EntityType::Place));
-    assert_eq!(typed("Tamsin Arkwright"), Some(EntityType::Person));
+    assert_eq!(type_of(&entities, "Brackenfold"), Some(EntityType::Place));
+    assert_eq!(type_of(&entities, "Oskeby"), Some(EntityType::Place));
     assert_eq!(
-        typed("Harwick Valley Hospital"),
+        type_of(&entities, "Tamsin Arkwright"),
+        Some(EntityType::Person)
+    );
+    assert_eq!(
+        type_of(&entities, "Harwick Valley Hospital"),
         Some(EntityType::Organisation)
     );
     assert_eq!(
-        typed("Fenwright Holdings Ltd"),
+        type_of(&entities, "Fenwright Holdings Ltd"),
         Some(EntityType::Organisation)
     );
     let callister = entities
         .iter()
         .find(|entity| entity.name == "Rhona Callister");
     assert_eq!(callister.map(|entity| entity.mentions.len()), Some(2));
-    assert!(typed("The").is_none() && typed("Detective Inspector").is_none());
+    assert!(
+        type_of(&entities, "The").is_none() && type_of(&entities, "Detective Inspector").is_none()
+    );
 }
 
 #[test]
@@ -1693,25 +1701,19 @@ fn a_kind_of_firm_before_an_unknown_name_makes_it_an_organisation() {
          bought steelmaker Corvane in 2007, and refiner Teldrick Energy followed. City manager \
          Ken Marlowe told reporters the plant would stay open.",
     );
-    let typed = |name: &str| {
-        entities
-            .iter()
-            .find(|entity| entity.name == name)
-            .map(|entity| entity.entity_type)
-    };
     for name in [
         "Harvane Institutional Equities",
         "Corvane",
         "Teldrick Energy",
     ] {
         assert_eq!(
-            typed(name),
+            type_of(&entities, name),
             Some(EntityType::Organisation),
             "{name}: {entities:#?}"
         );
     }
     assert_eq!(
-        typed("Ken Marlowe"),
+        type_of(&entities, "Ken Marlowe"),
         Some(EntityType::Person),
         "{entities:#?}"
     );
@@ -1756,27 +1758,16 @@ fn unknown_names_in_a_teams_place_in_a_match_report_are_teams() {
                 was the first for the Hawks, whose coach said the league title was next. Their \
                 striker scored twice in the second half.";
     let entities = embedded_tagger().tag("", body);
-    let typed = |name: &str| {
-        entities
-            .iter()
-            .find(|entity| entity.name == name)
-            .map(|entity| entity.entity_type)
-    };
     for name in ["Varkaus Hawks", "Lappeenranta Ravens"] {
         assert_eq!(
-            typed(name),
+            type_of(&entities, name),
             Some(EntityType::Organisation),
             "{name}: {entities:#?}"
         );
     }
     // Outside a match report the same words stay a person's name.
     let entities = embedded_tagger().tag("", "Varkaus Hawks beat the deadline to file the papers.");
-    assert!(
-        entities
-            .iter()
-            .all(|entity| entity.entity_type != EntityType::Organisation),
-        "{entities:#?}"
-    );
+    assert_no_organisation(&entities);
 }
 
 #[test]
@@ -1805,20 +1796,14 @@ fn accented_given_names_and_spanish_organisations_keep_their_type() {
         "The vote was close. Germán Rolón Achával voted no. The Unión Cívica Radical abstained, \
          while Frente Amplio backed the bill.",
     );
-    let typed = |name: &str| {
-        entities
-            .iter()
-            .find(|entity| entity.name == name)
-            .map(|entity| entity.entity_type)
-    };
     assert_eq!(
-        typed("Germán Rolón Achával"),
+        type_of(&entities, "Germán Rolón Achával"),
         Some(EntityType::Person),
         "{entities:#?}"
     );
     for name in ["Unión Cívica Radical", "Frente Amplio"] {
         assert_eq!(
-            typed(name),
+            type_of(&entities, name),
             Some(EntityType::Organisation),
             "{name}: {entities:#?}"
         );
