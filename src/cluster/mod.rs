@@ -899,22 +899,16 @@ impl StoryClusterer {
         cluster.norms = kind_norms(&kept);
         cluster.features = kept;
         cluster.event_kinds |= doc.event_kinds;
-        for &key in &doc.lead_places {
-            if cluster.lead_places.len() >= MAX_HEADLINE_ENTITIES {
-                break;
-            }
-            if let Err(position) = cluster.lead_places.binary_search(&key) {
-                cluster.lead_places.insert(position, key);
-            }
-        }
-        for &key in &doc.headline_entities {
-            if cluster.headline_entities.len() >= MAX_HEADLINE_ENTITIES {
-                break;
-            }
-            if let Err(position) = cluster.headline_entities.binary_search(&key) {
-                cluster.headline_entities.insert(position, key);
-            }
-        }
+        insert_sorted_capped(
+            &mut cluster.lead_places,
+            &doc.lead_places,
+            MAX_HEADLINE_ENTITIES,
+        );
+        insert_sorted_capped(
+            &mut cluster.headline_entities,
+            &doc.headline_entities,
+            MAX_HEADLINE_ENTITIES,
+        );
         let max_keys = self.cfg.retrieval_keys * MAX_KEYS_PER_CLUSTER_FACTOR;
         for &key in &doc.post {
             if cluster.keys.len() >= max_keys {
@@ -976,6 +970,18 @@ fn top_by<T>(
 }
 
 /// Whether two sorted slices share an element.
+/// Adds `keys` to the sorted set `set` while it holds fewer than `cap`.
+fn insert_sorted_capped(set: &mut Vec<u64>, keys: &[u64], cap: usize) {
+    for &key in keys {
+        if set.len() >= cap {
+            break;
+        }
+        if let Err(position) = set.binary_search(&key) {
+            set.insert(position, key);
+        }
+    }
+}
+
 fn sorted_intersect(a: &[u64], b: &[u64]) -> bool {
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
