@@ -314,8 +314,6 @@ fn list_member(data: &FieldData<'_>, lexicon: &Lexicon, low: usize, high: usize)
     high - low <= 3 && (low..high).all(|index| data.class(index, lexicon) & TITLE == 0)
 }
 
-/// "LISBON (Gulf Dispatch) -": tokens `low..high` are the whole parenthesis of the agency
-/// credited in a body's dateline (an all-capitals place opens the body before it).
 /// Whether body token `index` lies in a dateline before its credit ("BRANDON, Man., Nov 29
 /// (Prairie Wire) -"): a place there is where the story was filed, never a team.
 fn in_dateline_head(data: &FieldData<'_>, index: usize) -> bool {
@@ -327,6 +325,8 @@ fn in_dateline_head(data: &FieldData<'_>, index: usize) -> bool {
             .any(|token| token.has(PAREN_BEFORE))
 }
 
+/// "LISBON (Gulf Dispatch) -": tokens `low..high` are the whole parenthesis of the agency
+/// credited in a body's dateline (an all-capitals place opens the body before it).
 fn is_dateline_credit(data: &FieldData<'_>, low: usize, high: usize) -> bool {
     data.field == Field::Body
         && low < 12
@@ -3351,25 +3351,28 @@ fn settle_guessed_types(
     candidates: &mut [Candidate],
     lexicon: &Lexicon,
 ) {
-    let ungiven_person = |candidate: &Candidate| {
-        let data = &fields[candidate.field];
-        candidate.entity_type == EntityType::Person
-            && !candidate.guessed
-            && data
+    // Typed a person by "said" alone: not guessed, but led by no given name or title.
+    let ungiven: Vec<bool> = candidates
+        .iter()
+        .map(|candidate| {
+            let data = &fields[candidate.field];
+            let low = data
                 .tokens
-                .iter()
-                .position(|token| token.start == candidate.start)
-                .is_some_and(|low| data.class(low, lexicon) & (FIRST_NAME | TITLE) == 0)
-    };
-    if candidates.iter().all(|candidate| !candidate.guessed)
-        && !candidates.iter().any(&ungiven_person)
-    {
+                .partition_point(|token| token.start < candidate.start);
+            candidate.entity_type == EntityType::Person
+                && !candidate.guessed
+                && low < data.tokens.len()
+                && data.class(low, lexicon) & (FIRST_NAME | TITLE) == 0
+        })
+        .collect();
+    if candidates.iter().all(|candidate| !candidate.guessed) && !ungiven.contains(&true) {
         return;
     }
     let mut cued: FastMap<u64, EntityType> = FastMap::default();
-    for candidate in candidates
+    for (candidate, _) in candidates
         .iter()
-        .filter(|candidate| !candidate.guessed && !ungiven_person(candidate))
+        .zip(&ungiven)
+        .filter(|(candidate, ungiven)| !candidate.guessed && !**ungiven)
     {
         let surface = &fields[candidate.field].text[candidate.start..candidate.end];
         cued.entry(name_key(surface))
@@ -3382,9 +3385,8 @@ fn settle_guessed_types(
                 .or_insert(EntityType::Organisation);
         }
     }
-    for candidate in candidates.iter_mut() {
-        let speaking = ungiven_person(candidate);
-        if !candidate.guessed && !speaking {
+    for (candidate, ungiven) in candidates.iter_mut().zip(ungiven) {
+        if !candidate.guessed && !ungiven {
             continue;
         }
         let surface = &fields[candidate.field].text[candidate.start..candidate.end];
