@@ -5,7 +5,9 @@
 //! starts a new story whose id is the xxh3 of its first document's uri. Similarity = "what
 //! happened" (weighted mean of TF-IDF term, number and quote cosines) combined geometrically with
 //! "who" (IDF-weighted entity cosine), times a time-proximity decay; IDF is over the window's
-//! clusters, so "United States" weighs little and a rare name much.
+//! clusters, so "United States" weighs little and a rare name much. Two factors adjust it: the
+//! headlines name entities but none in common (another subject), and the kinds of event that
+//! headline and lead name (only different kinds: lower; a shared natural kind and place: higher).
 //! Near-duplicates (decided by the dedup stage) join their original's story without a decision.
 
 pub mod eval;
