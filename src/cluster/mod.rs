@@ -50,8 +50,9 @@ pub struct ClusterConfig {
     /// Weight of shared content words of headline and lead (what happened); 0 (default, no gain
     /// measured on the devsets) skips extracting them.
     pub weight_lead: f32,
-    /// Factor (0..=1) applied when both headlines name entities and none is shared (another
-    /// company, country or person in the same template); 1.0 is off. 0.85 (with the threshold
+    /// Factor (0..=1) applied when both headlines name entities, none is shared and neither
+    /// story's headline or lead names the other's headline entities (another company, country
+    /// or person in the same template); 1.0 is off. 0.85 (with the threshold
     /// at 0.22 and a 48-hour half-life) keeps every dev set's precision at 0.97 or more while
     /// recall on the blind sets F and G rises (session 7 sweep).
     pub subject_conflict_factor: f32,
@@ -174,7 +175,8 @@ pub struct SimilarityBreakdown {
     pub numbers: Option<f32>,
     pub quotes: Option<f32>,
     pub lead: Option<f32>,
-    /// Both headlines name entities, none in common (another subject: company, country...).
+    /// Both headlines name entities, none in common, and neither story's headline or lead names
+    /// the other's (another subject: company, country...).
     pub subject_conflict: bool,
     /// Both sides name kinds of event in headline and lead, none in common (a quake, a crash).
     pub event_conflict: bool,
@@ -351,6 +353,21 @@ impl StoryClusterer {
         self.advance(event_time_ms);
         let prepared = self.prepare(features);
         let best = self.best_candidate(&prepared, event_time_ms);
+        if let Some((slot, breakdown)) = &best {
+            tracing::debug!(
+                uri,
+                candidate = self.cluster(*slot).map_or(0, |c| c.story_id),
+                score = breakdown.score,
+                entities = breakdown.entities,
+                terms = breakdown.terms,
+                numbers = breakdown.numbers,
+                quotes = breakdown.quotes,
+                subject_conflict = breakdown.subject_conflict,
+                event_conflict = breakdown.event_conflict,
+                time_factor = breakdown.time_factor,
+                "best candidate cluster"
+            );
+        }
         match best {
             Some((slot, breakdown)) if breakdown.score >= self.cfg.threshold => {
                 self.merge(slot, &prepared, event_time_ms, 1.0);
@@ -736,9 +753,15 @@ impl StoryClusterer {
             }
             None => happening,
         };
+        // Another subject: both headlines name entities, none in common, and neither side names
+        // the other's headline entities in its headline or lead ("Kabarak school" against a
+        // Nakuru crash story whose lead names the school is the same subject; two firms' results,
+        // or two agencies' reports that cite each other at the end, are not).
         let subject_conflict = !doc.headline_entities.is_empty()
             && !cluster.headline_entities.is_empty()
-            && !sorted_intersect(&doc.headline_entities, &cluster.headline_entities);
+            && !sorted_intersect(&doc.headline_entities, &cluster.headline_entities)
+            && !names_prominently(&doc.features, &cluster.headline_entities)
+            && !names_prominently(&cluster.features, &doc.headline_entities);
         let combined = if subject_conflict {
             combined * self.cfg.subject_conflict_factor
         } else {
@@ -982,6 +1005,19 @@ fn insert_sorted_capped(set: &mut Vec<u64>, keys: &[u64], cap: usize) {
             set.insert(position, key);
         }
     }
+}
+
+/// Salience of an entity named in the headline or lead (1 + 0.5 for the lead; see
+/// `features::entity_features`): a name only in a closing background paragraph weighs less.
+const PROMINENT_ENTITY_WEIGHT: f32 = 1.5;
+
+/// Whether `features` (sorted by key) name any of `keys` prominently (headline or lead).
+fn names_prominently(features: &[Weighted], keys: &[u64]) -> bool {
+    keys.iter().any(|key| {
+        features
+            .binary_search_by_key(key, |f| f.key)
+            .is_ok_and(|i| features[i].weight >= PROMINENT_ENTITY_WEIGHT)
+    })
 }
 
 fn sorted_intersect(a: &[u64], b: &[u64]) -> bool {

@@ -481,3 +481,67 @@ fn event_kinds_weigh_on_the_score() {
     };
     assert!(score_with(1.4) > score_with(1.0) * 1.3);
 }
+
+/// A place entity with a mention wherever `text` occurs first in the headline and in the body.
+fn named(id: &str, text: &str, headline: &str, body: &str) -> Entity {
+    let mut entity = entity(id, text, body);
+    entity
+        .mentions
+        .retain(|mention| body[mention.start..].starts_with(text));
+    if let Some(start) = headline.find(text) {
+        entity.mentions.push(Mention {
+            field: Field::Headline,
+            start,
+            end: start + text.len(),
+            text: text.to_string(),
+        });
+    }
+    entity
+}
+
+#[test]
+fn subject_named_in_the_other_lead_is_no_conflict() {
+    let report = |uri: &str, headline: &str, body: &str, names: &[(&str, &str)]| EvalStory {
+        uri: uri.to_string(),
+        event_time_ms: 1_700_000_000_000,
+        headline: headline.to_string(),
+        body: body.to_string(),
+        entities: names
+            .iter()
+            .map(|(id, text)| named(id, text, headline, body))
+            .collect(),
+    };
+    let nakuru = ("wiredesk:place:nakuru", "Nakuru");
+    let kabarak = ("wiredesk:org:kabarak", "Kabarak Academy");
+    let moi = ("wiredesk:org:moi", "Moi Academy");
+    let crash = report(
+        "urn:t:crash",
+        "School bus overturns near Nakuru",
+        "A bus carrying pupils of Kabarak Academy overturned near Nakuru on Monday.",
+        &[nakuru, kabarak],
+    );
+    let parents = report(
+        "urn:t:parents",
+        "Parents demand answers after Kabarak Academy crash",
+        "Parents of pupils at Kabarak Academy asked how the bus came to overturn.",
+        &[kabarak],
+    );
+    let background = "Officials said the fees had risen twice. ".repeat(12);
+    let fees = report(
+        "urn:t:fees",
+        "Parents protest at Moi Academy fees",
+        &format!(
+            "Parents at Moi Academy protested on Monday. {background}Last week a bus overturned near Nakuru."
+        ),
+        &[moi, nakuru],
+    );
+    let mut clusterer = clusterer();
+    clusterer.assign(&doc(&crash));
+    let same_subject = clusterer.candidates(&doc(&parents));
+    assert!(!same_subject.is_empty());
+    assert!(same_subject.iter().all(|c| !c.breakdown.subject_conflict));
+    // Moi Academy is nowhere in the crash report, and Nakuru only ends the fees story.
+    let other_subject = clusterer.candidates(&doc(&fees));
+    assert!(!other_subject.is_empty());
+    assert!(other_subject.iter().all(|c| c.breakdown.subject_conflict));
+}
