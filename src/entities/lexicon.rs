@@ -70,6 +70,8 @@ branch s.a. s.p.a. n.v. b.v. s.l. s.r.l. s.a.s. s.a.c. s.a.a. c.a. sarl sas srl 
 bankers pantry shelter metro newswire wire dispatch chronicle courier mirror express \
 infirmary municipality shire recycling construction engineering properties developments interiors \
 aerospace automotive haulage freight fisheries textiles division divisions cement bancorp \
+minerals metals resources mines motor air aviation penitentiary prison prisons jail gendarmerie \
+correctional mobility forum \
 bancorporation bancshares workers";
 
 /// First words that, followed by "of", make a capitalised run an organisation ("Bank of England").

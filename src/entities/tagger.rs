@@ -718,7 +718,7 @@ impl Engine {
                                 || surface.bytes().any(|byte| byte.is_ascii_lowercase()))
                     });
                 if let Some(hit) = found {
-                    raw.push((field_index, hit));
+                    raw.push((field_index, self.without_title(data, &lowered, hit)));
                 }
             }
         }
@@ -962,7 +962,13 @@ impl Engine {
                         {
                             probe += 1;
                         }
+                        // "taken to Peermade and the Government Medical College Hospital":
+                        // "and the" lists two names, it joins none.
+                        let and_the = probe == high + 2
+                            && data.word(high) == "and"
+                            && data.word(high + 1) == "the";
                         if probe < count
+                            && !and_the
                             && data.tokens[probe].has(JOINED)
                             && data.tokens[probe].is_name_like()
                             && !data.tokens[probe].has(SENTENCE_START)
@@ -1080,7 +1086,10 @@ impl Engine {
         // 3. Build entities.
         let mut builder = DocBuilder::with_capacity(hits.len() + candidates.len());
         for hit in hits.iter().filter(|hit| !hit.removed) {
-            let key = if team_entries.contains(&hit.entry) {
+            // The dateline names where the match was played, not a team.
+            let key = if team_entries.contains(&hit.entry)
+                && !in_dateline_head(&fields[hit.field], hit.token_low)
+            {
                 let data = &fields[hit.field];
                 // "Newcastle" for the one listed club whose name it opens: "Newcastle United".
                 if let Some(&Some(club)) = self
@@ -1396,6 +1405,42 @@ impl Engine {
     /// Whether the one-word place at token `index` opens a listed sports club's name and stands
     /// alone, not after a preposition of place or a compass word ("Liverpool, in second, play
     /// Chelsea", not "the game in Liverpool", "north London" or "the Boston Marathon").
+    /// "King Mohammed VI", "Pope Leo XIV": a listed monarch's or pope's alias that opens with a
+    /// title is mentioned from the regnal name after it when that is an alias of the same
+    /// person, as titles are mentioned nowhere else ("Prince Faisal bin Farhan" keeps his).
+    fn without_title(&self, data: &FieldData<'_>, lowered: &str, hit: RawHit) -> RawHit {
+        let low = data.tokens.partition_point(|token| token.end <= hit.start);
+        let next = low + 1;
+        let regnal = data.text[..hit.end]
+            .rsplit(' ')
+            .next()
+            .is_some_and(|last| last.bytes().all(|byte| matches!(byte, b'I' | b'V' | b'X')));
+        if !regnal
+            || next >= data.tokens.len()
+            || data.tokens[next].start >= hit.end
+            || data.class(low, &self.lexicon) & TITLE == 0
+        {
+            return hit;
+        }
+        let entries = &self.gazetteer.aliases[hit.alias as usize].entries;
+        if entries
+            .iter()
+            .any(|&entry| self.gazetteer.entries[entry as usize].entity_type != EntityType::Person)
+        {
+            return hit;
+        }
+        let start = data.tokens[next].start;
+        self.gazetteer
+            .longest_at(lowered, start, |end, alias| {
+                end == hit.end
+                    && self.gazetteer.aliases[alias as usize]
+                        .entries
+                        .iter()
+                        .any(|entry| entries.contains(entry))
+            })
+            .unwrap_or(hit)
+    }
+
     fn club_short_name(&self, data: &FieldData<'_>, index: usize) -> bool {
         // Not a dateline ("LEEDS, England, May 2 -").
         if !self
@@ -1408,9 +1453,10 @@ impl Engine {
             return false;
         }
         let next = index + 1;
+        // "Liverpool Echo"; "the Edinburgh derby" is the city's.
         if next < data.tokens.len()
             && data.tokens[next].has(JOINED)
-            && data.tokens[next].has(CAPITALISED)
+            && (data.tokens[next].has(CAPITALISED) || data.word(next) == "derby")
         {
             return false;
         }
@@ -3210,7 +3256,18 @@ impl Engine {
         let institution = last_class & INSTITUTION_ADJECTIVE != 0
             && !titled
             && (start..end - 1).all(|index| data.class(index, lexicon) & TITLE == 0);
-        if last_class & ORG_HEAD != 0 || first_class & ORG_LEAD != 0 || bank_compound || institution
+        // "University College Cork", "Bank Negara Malaysia": an organisation's head word inside
+        // a longer name that no given name opens and no place word ends.
+        let inner_org_head = length >= 3
+            && !titled
+            && last_class & (PLACE_HEAD | TITLE) == 0
+            && (start..end).all(|index| data.class(index, lexicon) & FIRST_NAME == 0)
+            && (start..end - 1).any(|index| data.class(index, lexicon) & ORG_HEAD != 0);
+        if last_class & ORG_HEAD != 0
+            || first_class & ORG_LEAD != 0
+            || bank_compound
+            || institution
+            || inner_org_head
         {
             push_candidate(EntityType::Organisation, candidates);
             return;
@@ -3243,6 +3300,24 @@ impl Engine {
         {
             push_candidate(EntityType::Place, candidates);
             return;
+        }
+        // "Los Choneros", "Las Leonas": a Spanish plural article opens a group's name; "El
+        // Nino", "La Nina" and other singular ones no person's.
+        match data.word(start) {
+            "Los" | "Las" => {
+                push_candidate(EntityType::Organisation, candidates);
+                return;
+            }
+            "El" | "La" => {
+                pendings.push(Pending {
+                    field: field_index,
+                    token_low: start,
+                    token_high: end,
+                    fallback: None,
+                });
+                return;
+            }
+            _ => {}
         }
         let name_like = (start..end).all(|index| {
             let token = data.tokens[index];
@@ -3687,17 +3762,22 @@ fn looks_like_role_noun(word: &str) -> bool {
 
 /// Whether the run ending before token `high` is followed by a match score ("3-0", "2–1").
 fn followed_by_score(data: &FieldData<'_>, high: usize) -> bool {
-    high < data.tokens.len() && data.tokens[high].has(DIGIT) && data.tokens[high].has(JOINED) && {
-        let word = data.word(high);
-        word.split_once('-').is_some_and(|(home, away)| {
-            (1..=2).contains(&home.len())
-                && (1..=2).contains(&away.len())
-                && home
-                    .bytes()
-                    .chain(away.bytes())
-                    .all(|byte| byte.is_ascii_digit())
-        })
-    }
+    high < data.tokens.len()
+        && data.tokens[high].has(DIGIT)
+        && data.tokens[high].has(JOINED)
+        && is_score(data.word(high))
+}
+
+/// "2-1", "0-0": a match score.
+fn is_score(word: &str) -> bool {
+    word.split_once('-').is_some_and(|(home, away)| {
+        (1..=2).contains(&home.len())
+            && (1..=2).contains(&away.len())
+            && home
+                .bytes()
+                .chain(away.bytes())
+                .all(|byte| byte.is_ascii_digit())
+    })
 }
 
 /// Whether token `index` follows its predecessor across a lone ampersand ("Hollis & Garrow").
@@ -4480,6 +4560,15 @@ fn in_team_position(data: &FieldData<'_>, index: usize) -> bool {
                     data.word(index - 2),
                     "lost" | "losing" | "defeat" | "draw" | "drew" | "victory" | "win" | "loss"
                 )
+        }
+        // "held 0-0 by Motherwell", "beaten by Celtic".
+        "by" => {
+            index >= 2
+                && data.tokens[index - 1].has(JOINED)
+                && (matches!(
+                    data.word(index - 2),
+                    "beaten" | "held" | "defeated" | "thrashed" | "edged" | "stunned"
+                ) || is_score(data.word(index - 2)))
         }
         _ => false,
     }

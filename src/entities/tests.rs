@@ -1860,3 +1860,85 @@ fn an_organisations_possessive_before_another_organisation_is_two_names() {
         assert!(names.contains(&name), "{name}: {names:?}");
     }
 }
+
+#[test]
+fn an_organisation_head_word_inside_a_longer_name_makes_an_organisation() {
+    let entities = embedded_tagger().tag(
+        "",
+        "She studied at University College Wexcombe. Shares in gold producer Karri Minerals \
+         rose. Stranded passengers waited for Wings Air. The wounded were taken to Peermade \
+         and the Orvandi Medical College Hospital.",
+    );
+    for name in [
+        "University College Wexcombe",
+        "Karri Minerals",
+        "Wings Air",
+        "Orvandi Medical College Hospital",
+    ] {
+        assert_eq!(
+            type_of(&entities, name),
+            Some(EntityType::Organisation),
+            "{name}: {entities:#?}"
+        );
+    }
+    // "and the" joins no names.
+    assert!(
+        entities
+            .iter()
+            .all(|entity| !entity.name.contains(" and the "))
+    );
+}
+
+#[test]
+fn a_spanish_article_opens_no_persons_name() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Police said Los Choneros and Las Panteras fought inside the jail. Forecasters blamed \
+         El Nino for the rains.",
+    );
+    assert_eq!(
+        type_of(&entities, "Los Choneros"),
+        Some(EntityType::Organisation)
+    );
+    assert_eq!(
+        type_of(&entities, "Las Panteras"),
+        Some(EntityType::Organisation)
+    );
+    assert!(
+        entities
+            .iter()
+            .all(|entity| entity.entity_type != EntityType::Person),
+        "{entities:#?}"
+    );
+}
+
+#[test]
+fn a_monarchs_title_stays_out_of_the_mention() {
+    let entities = embedded_tagger().tag("", "King Mohammed VI ordered an inquiry.");
+    let king = entities
+        .iter()
+        .find(|entity| entity.entity_type == EntityType::Person);
+    assert_eq!(king.map(texts), Some(vec!["Mohammed VI"]), "{entities:#?}");
+}
+
+#[test]
+fn a_derby_and_the_dateline_name_the_city_in_a_match_report() {
+    let entities = embedded_tagger().tag(
+        "Hearts edge Hibernian in Edinburgh derby",
+        "EDINBURGH, Dec 2 - Hearts beat Hibernian 2-1 in a fierce Edinburgh derby on Tuesday, \
+         their striker scoring twice. Celtic were held 0-0 by Motherwell and stay top of the \
+         league.",
+    );
+    for mention in ["EDINBURGH", "Edinburgh"] {
+        assert_eq!(
+            type_of(&entities, mention),
+            Some(EntityType::Place),
+            "{mention}: {entities:#?}"
+        );
+    }
+    assert_eq!(
+        type_of(&entities, "Motherwell"),
+        Some(EntityType::Organisation),
+        "{entities:#?}"
+    );
+}
