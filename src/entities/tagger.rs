@@ -3203,7 +3203,11 @@ impl Engine {
             });
         };
         if length == 1 {
-            let fallback = if titled {
+            // "state power producer KenGen": a brand-like capital inside one word names a firm
+            // even after a word that can be a title.
+            let fallback = if titled && is_camel_case(data.word(start)) {
+                Some(EntityType::Organisation)
+            } else if titled {
                 Some(EntityType::Person)
             } else if data.tokens[start].has(ALL_CAPS)
                 && !(data.field == Field::Body && is_dateline(data, start, end))

@@ -1942,3 +1942,16 @@ fn a_derby_and_the_dateline_name_the_city_in_a_match_report() {
         "{entities:#?}"
     );
 }
+
+#[test]
+fn a_brand_like_word_after_a_title_word_is_a_firm() {
+    let entities = embedded_tagger().tag(
+        "",
+        "The dam began spilling, according to state power producer VoltGen.",
+    );
+    assert_eq!(
+        type_of(&entities, "VoltGen"),
+        Some(EntityType::Organisation),
+        "{entities:#?}"
+    );
+}
