@@ -4597,11 +4597,11 @@ fn locative_before(data: &FieldData<'_>, low: usize) -> bool {
         "on" => true,
         // "at Kaloma Ridge", "drove from Pine Hollow", "diverted through Wexcombe": a name with no
         // given name here is a place ("analysts at", "shares in" are typed before).
-        "at" | "from" | "through" => !data.tokens[low].has(POSSESSIVE),
+        "at" | "from" | "through" | "along" => !data.tokens[low].has(POSSESSIVE),
         "the" => {
             low >= 2
                 && data.tokens[low - 1].has(JOINED)
-                && matches!(data.word(low - 2), "on" | "at")
+                && matches!(data.word(low - 2), "on" | "at" | "along")
         }
         _ => false,
     }
@@ -4628,5 +4628,13 @@ fn place_noun_after(data: &FieldData<'_>, high: usize) -> bool {
                 | "suburb"
                 | "township"
                 | "settlement"
+                | "river"
+                | "riverbed"
+                | "valley"
+                | "basin"
+                | "catchment"
+                | "delta"
+                | "gorge"
+                | "stretch"
         )
 }

@@ -1955,3 +1955,17 @@ fn a_brand_like_word_after_a_title_word_is_a_firm() {
         "{entities:#?}"
     );
 }
+
+#[test]
+fn a_name_along_a_route_or_before_a_river_word_is_a_place() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Flows travelled along the Wesuk Tobokan river valley. Mining along the Wesuk Tobokan \
+         feeds villagers.",
+    );
+    assert_eq!(
+        type_of(&entities, "Wesuk Tobokan"),
+        Some(EntityType::Place),
+        "{entities:#?}"
+    );
+}
