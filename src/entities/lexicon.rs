@@ -71,7 +71,8 @@ bankers pantry shelter metro newswire wire dispatch chronicle courier mirror exp
 infirmary municipality shire recycling construction engineering properties developments interiors \
 aerospace automotive haulage freight fisheries textiles division divisions cement bancorp \
 minerals metals resources mines motor air aviation penitentiary prison prisons jail gendarmerie \
-correctional mobility forum \
+correctional mobility forum equities realty homes renovations mills packaging apparel apparels \
+aquaculture staffing ferries transport technology spirits squadron headquarters nation \
 bancorporation bancshares workers";
 
 /// First words that, followed by "of", make a capitalised run an organisation ("Bank of England").

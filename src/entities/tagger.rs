@@ -995,10 +995,20 @@ impl Engine {
                 }
                 // "the 12th Mechanised Division", "47th Mechanized Brigade": an ordinal opens
                 // a numbered unit's name.
+                // "103 Search and Rescue Squadron": so does a unit's number.
+                let numbered_unit = || {
+                    let number = data.word(low - 1);
+                    (1..=4).contains(&number.len())
+                        && number.bytes().all(|byte| byte.is_ascii_digit())
+                        && matches!(
+                            &*lower(data.word(high - 1)),
+                            "squadron" | "brigade" | "battalion" | "regiment" | "division"
+                        )
+                };
                 let low = if low > 0
                     && data.tokens[low].has(JOINED)
                     && data.claimed[low - 1].is_none()
-                    && is_ordinal(data.word(low - 1))
+                    && (is_ordinal(data.word(low - 1)) || numbered_unit())
                     && data.class(high - 1, lexicon) & ORG_HEAD != 0
                 {
                     low - 1
@@ -2674,9 +2684,14 @@ impl Engine {
                 lead_place_end += 1;
             }
         }
+        // A sector word before "and" ("National Transport and Safety Authority") ends no name.
+        let sector = matches!(
+            &*lower(data.word(and_index - 1)),
+            "transport" | "technology" | "aviation" | "air" | "mobility"
+        );
         (lead_place_end..and_index).all(|index| data.claimed[index].is_none())
             && data.class(low, lexicon) & FIRST_NAME == 0
-            && data.class(and_index - 1, lexicon) & (ORG_HEAD | PLACE_HEAD) == 0
+            && (sector || data.class(and_index - 1, lexicon) & (ORG_HEAD | PLACE_HEAD) == 0)
             && !data.tokens[and_index - 1].has(POSSESSIVE)
     }
 

@@ -1969,3 +1969,28 @@ fn a_name_along_a_route_or_before_a_river_word_is_a_place() {
         "{entities:#?}"
     );
 }
+
+#[test]
+fn sector_words_end_firm_names_but_join_public_bodies() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Buses of Asante Star Transport were checked by the National Transport and Safety \
+         Authority. Harrop Homes and Storm Bay Aquaculture hired staff from Allegheny Relief \
+         Staffing. A helicopter of the 103 Search and Rescue Squadron flew in.",
+    );
+    let names: Vec<&str> = entities.iter().map(|entity| entity.name.as_str()).collect();
+    for name in [
+        "Asante Star Transport",
+        "National Transport and Safety Authority",
+        "Harrop Homes",
+        "Storm Bay Aquaculture",
+        "Allegheny Relief Staffing",
+        "103 Search and Rescue Squadron",
+    ] {
+        assert_eq!(
+            type_of(&entities, name),
+            Some(EntityType::Organisation),
+            "{name}: {names:?}"
+        );
+    }
+}
