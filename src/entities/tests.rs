@@ -1994,3 +1994,24 @@ fn sector_words_end_firm_names_but_join_public_bodies() {
         );
     }
 }
+
+#[test]
+fn landform_and_settlement_heads_make_places() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Storms lashed Carrow Heads and the Marrin Downs, and rain fell on the Tolley Ranges \
+         and at Pellow Brook.",
+    );
+    for name in [
+        "Carrow Heads",
+        "Marrin Downs",
+        "Tolley Ranges",
+        "Pellow Brook",
+    ] {
+        assert_eq!(
+            type_of(&entities, name),
+            Some(EntityType::Place),
+            "{name}: {entities:#?}"
+        );
+    }
+}
