@@ -718,7 +718,8 @@ impl Engine {
                                 || surface.bytes().any(|byte| byte.is_ascii_lowercase()))
                     });
                 if let Some(hit) = found {
-                    raw.push((field_index, self.without_title(data, &lowered, hit)));
+                    let hit = without_generic_suffix(text, self.without_title(data, &lowered, hit));
+                    raw.push((field_index, hit));
                 }
             }
         }
@@ -4300,6 +4301,46 @@ impl DocBuilder {
         }
     }
 
+    /// "Iloilo province" and the city of Iloilo in one story: a region mentioned by its
+    /// namesake's name (its generic word left out) is one place with it, as editors read it.
+    fn merge_regions_into_namesakes(&mut self) {
+        fn is_region_name(name: &str) -> bool {
+            name.rsplit_once(' ').is_some_and(|(_, last)| {
+                matches!(
+                    &*lower(last),
+                    "region" | "province" | "district" | "oblast" | "prefecture" | "governorate"
+                )
+            })
+        }
+        for region in 0..self.entities.len() {
+            if self.entities[region].entity_type != EntityType::Place
+                || self.entities[region].mentions.is_empty()
+                || !is_region_name(&self.entities[region].name)
+            {
+                continue;
+            }
+            let target = self
+                .entities
+                .iter()
+                .enumerate()
+                .position(|(index, entity)| {
+                    index != region
+                        && entity.entity_type == EntityType::Place
+                        && !is_region_name(&entity.name)
+                        && entity.mentions.iter().any(|mention| {
+                            self.entities[region]
+                                .mentions
+                                .iter()
+                                .any(|other| other.text == mention.text)
+                        })
+                });
+            if let Some(namesake) = target {
+                let moved = std::mem::take(&mut self.entities[region].mentions);
+                self.entities[namesake].mentions.extend(moved);
+            }
+        }
+    }
+
     /// Whether an organisation of the story is named like a sports club ("... County Cricket
     /// Club", "... FC").
     fn has_club(&self) -> bool {
@@ -4363,6 +4404,7 @@ impl DocBuilder {
 
     fn finish(mut self) -> Vec<Entity> {
         self.merge_name_suffixes();
+        self.merge_regions_into_namesakes();
         self.merge_places_into_clubs();
         self.merge_people_into_organisations();
         let mut entities: Vec<Entity> = self
@@ -4590,6 +4632,27 @@ fn in_team_position(data: &FieldData<'_>, index: usize) -> bool {
                 ) || is_score(data.word(index - 2)))
         }
         _ => false,
+    }
+}
+
+/// "the Chernihiv region", "Iloilo province": a region's alias written with a lowercase generic
+/// word is mentioned without it, as a place name is everywhere else.
+fn without_generic_suffix(text: &str, hit: RawHit) -> RawHit {
+    let surface = &text[hit.start..hit.end];
+    match surface.rsplit_once(' ') {
+        Some((name, suffix))
+            if !name.is_empty()
+                && matches!(
+                    suffix,
+                    "region" | "province" | "district" | "oblast" | "prefecture" | "governorate"
+                ) =>
+        {
+            RawHit {
+                end: hit.start + name.len(),
+                ..hit
+            }
+        }
+        _ => hit,
     }
 }
 

@@ -2015,3 +2015,29 @@ fn landform_and_settlement_heads_make_places() {
         );
     }
 }
+
+#[test]
+fn a_region_is_mentioned_without_its_generic_word_and_joins_its_namesake() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Drones hit the Chernihiv region overnight. Floods swamped Iloilo province, and the \
+         city of Iloilo lost power.",
+    );
+    let chernihiv = entities.iter().find(|entity| {
+        entity
+            .mentions
+            .iter()
+            .any(|m| m.text.starts_with("Chernihiv"))
+    });
+    assert_eq!(
+        chernihiv.map(texts),
+        Some(vec!["Chernihiv"]),
+        "{entities:#?}"
+    );
+    let iloilo: Vec<&Entity> = entities
+        .iter()
+        .filter(|entity| entity.mentions.iter().any(|m| m.text == "Iloilo"))
+        .collect();
+    assert_eq!(iloilo.len(), 1, "{entities:#?}");
+    assert_eq!(iloilo[0].mentions.len(), 2, "{entities:#?}");
+}
