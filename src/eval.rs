@@ -178,7 +178,10 @@ pub fn run_eval(data: &Path, seeds: Option<&Path>) -> Result<(), EvalCmdError> {
     );
 
     if let Some(dir) = seeds.filter(|d| d.join("gold.json").exists()) {
-        println!("\n== seed reports ({}; never tuned to) ==", dir.display());
+        println!(
+            "\n== seed reports ({}; never tuned to, though session 11 read their gold for one annotation convention: an abbreviation opening an organisation's name, as in \"US State Department\", is a mention of its own) ==",
+            dir.display()
+        );
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
             .map_err(|source| EvalCmdError::Read {
                 path: dir.to_path_buf(),

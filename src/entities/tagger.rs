@@ -1119,6 +1119,7 @@ impl Engine {
                 builder.gazetteer_entity(&self.gazetteer, hit.entry)
             };
             builder.mention(key, &fields[hit.field], hit.start, hit.end);
+            self.mention_leading_abbreviation(&mut builder, &fields[hit.field], hit);
         }
         settle_guessed_types(&fields, &mut candidates, lexicon);
         for candidate in &candidates {
@@ -1416,6 +1417,42 @@ impl Engine {
     /// Whether the one-word place at token `index` opens a listed sports club's name and stands
     /// alone, not after a preposition of place or a compass word ("Liverpool, in second, play
     /// Chelsea", not "the game in Liverpool", "north London" or "the Boston Marathon").
+    /// "US State Department", "UN Security Council": the country or union whose abbreviation
+    /// opens a listed organisation's name is mentioned there too (a modifier, like "Manila" in
+    /// "Manila Mayor"), as it is when the name is not listed ("US Food and Drug Administration").
+    fn mention_leading_abbreviation(
+        &self,
+        builder: &mut DocBuilder,
+        data: &FieldData<'_>,
+        hit: &Hit,
+    ) {
+        if self.gazetteer.entries[hit.entry as usize].entity_type != EntityType::Organisation {
+            return;
+        }
+        let Some((first, _)) = data.text[hit.start..hit.end].split_once(' ') else {
+            return;
+        };
+        if !matches!(
+            first,
+            "US" | "U.S." | "UK" | "U.K." | "UN" | "U.N." | "EU" | "E.U."
+        ) {
+            return;
+        }
+        let lowered = first.to_ascii_lowercase();
+        let found = self.gazetteer.longest_at(&lowered, 0, |end, alias| {
+            end == lowered.len() && self.gazetteer.aliases[alias as usize].text == first
+        });
+        let Some(&modifier) =
+            found.and_then(|found| self.gazetteer.aliases[found.alias as usize].entries.first())
+        else {
+            return;
+        };
+        if modifier != hit.entry {
+            let key = builder.gazetteer_entity(&self.gazetteer, modifier);
+            builder.mention(key, data, hit.start, hit.start + first.len());
+        }
+    }
+
     /// "King Mohammed VI", "Pope Leo XIV": a listed monarch's or pope's alias that opens with a
     /// title is mentioned from the regnal name after it when that is an alias of the same
     /// person, as titles are mentioned nowhere else ("Prince Faisal bin Farhan" keeps his).

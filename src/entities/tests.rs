@@ -2041,3 +2041,18 @@ fn a_region_is_mentioned_without_its_generic_word_and_joins_its_namesake() {
     assert_eq!(iloilo.len(), 1, "{entities:#?}");
     assert_eq!(iloilo[0].mentions.len(), 2, "{entities:#?}");
 }
+
+#[test]
+fn an_abbreviation_opening_a_listed_organisation_is_mentioned_too() {
+    let entities = embedded_tagger().tag("", "The US State Department has argued otherwise.");
+    assert_eq!(
+        type_of(&entities, "US"),
+        Some(EntityType::Place),
+        "{entities:#?}"
+    );
+    assert_eq!(
+        type_of(&entities, "US State Department"),
+        Some(EntityType::Organisation),
+        "{entities:#?}"
+    );
+}
