@@ -4338,6 +4338,45 @@ impl DocBuilder {
         }
     }
 
+    /// "the Kenya Red Cross ... the Red Cross said": an organisation mentioned only by the end of
+    /// another organisation's name in the story is that organisation (not the listed "Red
+    /// Cross" the bare words would name elsewhere).
+    fn merge_bare_organisations(&mut self) {
+        for short in 0..self.entities.len() {
+            let entity = &self.entities[short];
+            let Some(first) = entity.mentions.first() else {
+                continue;
+            };
+            if entity.entity_type != EntityType::Organisation
+                || !first.text.contains(' ')
+                || entity
+                    .mentions
+                    .iter()
+                    .any(|mention| mention.text != first.text)
+            {
+                continue;
+            }
+            let bare = first.text.as_str();
+            let target = self
+                .entities
+                .iter()
+                .enumerate()
+                .position(|(long, candidate)| {
+                    long != short
+                        && candidate.entity_type == EntityType::Organisation
+                        && !candidate.mentions.is_empty()
+                        && candidate
+                            .name
+                            .strip_suffix(bare)
+                            .is_some_and(|head| head.ends_with(' '))
+                });
+            if let Some(long) = target {
+                let moved = std::mem::take(&mut self.entities[short].mentions);
+                self.entities[long].mentions.extend(moved);
+            }
+        }
+    }
+
     /// "Iloilo province" and the city of Iloilo in one story: a region mentioned by its
     /// namesake's name (its generic word left out) is one place with it, as editors read it.
     fn merge_regions_into_namesakes(&mut self) {
@@ -4441,6 +4480,7 @@ impl DocBuilder {
 
     fn finish(mut self) -> Vec<Entity> {
         self.merge_name_suffixes();
+        self.merge_bare_organisations();
         self.merge_regions_into_namesakes();
         self.merge_places_into_clubs();
         self.merge_people_into_organisations();

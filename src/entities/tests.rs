@@ -2056,3 +2056,21 @@ fn an_abbreviation_opening_a_listed_organisation_is_mentioned_too() {
         "{entities:#?}"
     );
 }
+
+#[test]
+fn a_bare_end_of_an_organisations_name_is_that_organisation() {
+    let entities = embedded_tagger().tag(
+        "",
+        "The Kenya Red Cross Society said 300 families were displaced. The Red Cross said it \
+         needed tents.",
+    );
+    let organisations: Vec<&Entity> = entities
+        .iter()
+        .filter(|entity| entity.entity_type == EntityType::Organisation)
+        .collect();
+    assert_eq!(organisations.len(), 1, "{entities:#?}");
+    assert!(
+        texts(organisations[0]).contains(&"Red Cross"),
+        "{entities:#?}"
+    );
+}
