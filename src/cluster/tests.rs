@@ -482,19 +482,19 @@ fn event_kinds_weigh_on_the_score() {
     assert!(score_with(1.4) > score_with(1.0) * 1.3);
 }
 
-/// A place entity with a mention wherever `text` occurs first in the headline and in the body.
+/// A place entity with a mention where `text` first occurs in the headline and in the body.
 fn named(id: &str, text: &str, headline: &str, body: &str) -> Entity {
     let mut entity = entity(id, text, body);
-    entity
-        .mentions
-        .retain(|mention| body[mention.start..].starts_with(text));
-    if let Some(start) = headline.find(text) {
-        entity.mentions.push(Mention {
-            field: Field::Headline,
-            start,
-            end: start + text.len(),
-            text: text.to_string(),
-        });
+    entity.mentions.clear();
+    for (field, field_text) in [(Field::Headline, headline), (Field::Body, body)] {
+        if let Some(start) = field_text.find(text) {
+            entity.mentions.push(Mention {
+                field,
+                start,
+                end: start + text.len(),
+                text: text.to_string(),
+            });
+        }
     }
     entity
 }

@@ -4381,12 +4381,8 @@ impl DocBuilder {
     /// namesake's name (its generic word left out) is one place with it, as editors read it.
     fn merge_regions_into_namesakes(&mut self) {
         fn is_region_name(name: &str) -> bool {
-            name.rsplit_once(' ').is_some_and(|(_, last)| {
-                matches!(
-                    &*lower(last),
-                    "region" | "province" | "district" | "oblast" | "prefecture" | "governorate"
-                )
-            })
+            name.rsplit_once(' ')
+                .is_some_and(|(_, last)| is_generic_region_word(&lower(last)))
         }
         for region in 0..self.entities.len() {
             if self.entities[region].entity_type != EntityType::Place
@@ -4717,20 +4713,20 @@ fn in_team_position(data: &FieldData<'_>, index: usize) -> bool {
 fn without_generic_suffix(text: &str, hit: RawHit) -> RawHit {
     let surface = &text[hit.start..hit.end];
     match surface.rsplit_once(' ') {
-        Some((name, suffix))
-            if !name.is_empty()
-                && matches!(
-                    suffix,
-                    "region" | "province" | "district" | "oblast" | "prefecture" | "governorate"
-                ) =>
-        {
-            RawHit {
-                end: hit.start + name.len(),
-                ..hit
-            }
-        }
+        Some((name, suffix)) if !name.is_empty() && is_generic_region_word(suffix) => RawHit {
+            end: hit.start + name.len(),
+            ..hit
+        },
         _ => hit,
     }
+}
+
+/// The lowercase word that names a kind of region after its name ("the Donetsk region").
+fn is_generic_region_word(word: &str) -> bool {
+    matches!(
+        word,
+        "region" | "province" | "district" | "oblast" | "prefecture" | "governorate"
+    )
 }
 
 /// Whether an organisation's name ends like a sports club's ("Somerset County Cricket Club",
