@@ -4332,10 +4332,16 @@ impl DocBuilder {
                     && entity.name.len() > self.entities[place].name.len()
             });
             if let Some(organisation) = target {
-                let moved = std::mem::take(&mut self.entities[place].mentions);
-                self.entities[organisation].mentions.extend(moved);
+                self.move_all_mentions(place, organisation);
             }
         }
+    }
+
+    /// Moves every mention of entity `from` to entity `to` (`from` is left without mentions and
+    /// dropped by `finish`).
+    fn move_all_mentions(&mut self, from: usize, to: usize) {
+        let moved = std::mem::take(&mut self.entities[from].mentions);
+        self.entities[to].mentions.extend(moved);
     }
 
     /// "the Kenya Red Cross ... the Red Cross said": an organisation mentioned only by the end of
@@ -4371,8 +4377,7 @@ impl DocBuilder {
                             .is_some_and(|head| head.ends_with(' '))
                 });
             if let Some(long) = target {
-                let moved = std::mem::take(&mut self.entities[short].mentions);
-                self.entities[long].mentions.extend(moved);
+                self.move_all_mentions(short, long);
             }
         }
     }
@@ -4407,8 +4412,7 @@ impl DocBuilder {
                         })
                 });
             if let Some(namesake) = target {
-                let moved = std::mem::take(&mut self.entities[region].mentions);
-                self.entities[namesake].mentions.extend(moved);
+                self.move_all_mentions(region, namesake);
             }
         }
     }
@@ -4442,8 +4446,7 @@ impl DocBuilder {
                         .is_some_and(|rest| rest.starts_with(' '))
             });
             if let Some(club) = target {
-                let moved = std::mem::take(&mut self.entities[short].mentions);
-                self.entities[club].mentions.extend(moved);
+                self.move_all_mentions(short, club);
             }
         }
     }
@@ -4468,8 +4471,7 @@ impl DocBuilder {
                         .eq_ignore_ascii_case(&self.entities[person].name)
             });
             if let Some(organisation) = target {
-                let moved = std::mem::take(&mut self.entities[person].mentions);
-                self.entities[organisation].mentions.extend(moved);
+                self.move_all_mentions(person, organisation);
             }
         }
     }
