@@ -73,7 +73,8 @@ aerospace automotive haulage freight fisheries textiles division divisions cemen
 minerals metals resources mines motor air aviation penitentiary prison prisons jail gendarmerie \
 correctional mobility forum equities realty homes renovations mills packaging apparel apparels \
 aquaculture staffing ferries transport technology spirits squadron headquarters nation \
-bancorporation bancshares workers";
+bancorporation bancshares workers hydro transit clan fashions knit knitwear garments \
+rugby cricket athletics netball";
 
 /// First words that, followed by "of", make a capitalised run an organisation ("Bank of England").
 const ORG_PREFIXES: &str = "ministry department bank university council court church office federation league \
@@ -127,7 +128,7 @@ within via";
 
 /// Lowercase words after a name that make it a place ("Sichuan province").
 const PLACE_AFTER: &str = "province region city county district oblast prefecture village town \
-municipality governorate area border valley department state regions areas provinces residents villagers";
+municipality governorate area border valley department state regions areas provinces residents villagers volcano";
 
 /// Lowercase words that, directly before a capitalised name, describe an organisation.
 const ORG_DESCRIPTORS: &str = "carmaker automaker company firm broadcaster newspaper daily magazine agency \
@@ -174,7 +175,7 @@ christmas easter today yesterday tomorrow";
 
 /// Lowercase connectors allowed inside a capitalised name ("Bank of England", "Ludwig van Beethoven").
 const CONNECTORS: &str = "of for de la le du des del della der den van von bin bint al el da dos das di y and & \
-upon the ap ibn ben zu ter dello dei degli";
+upon the ap ibn ben zu ter dello dei degli do los las";
 
 /// Cues after a name that suggest a person ("..., who", "... said").
 const PERSON_AFTER: &str = "said says told added wrote tweeted posted argued insisted denied admitted explained \
@@ -199,7 +200,7 @@ primary comprehensive polytechnic infirmary intermediate collegiate";
 const STRONG_PLACE_HEADS: &str = "county province region district avenue road boulevard way drive \
 street airport valley stadium bridge estate square oblast prefecture township borough \
 island islands canal highway motorway expressway crescent terrace gardens meadows reservoir estuary \
-governorate parish mountains peninsula";
+governorate parish mountains peninsula river volcano glacier";
 
 const FIRST_NAMES: &str = include_str!("first_names.txt");
 

@@ -536,12 +536,45 @@ impl FieldData<'_> {
         if computed == 0 && self.tokens[index].has(NON_ASCII) {
             computed = folded_classes(self.word(index), lexicon);
         }
+        if computed == 0 && self.tokens[index].has(HYPHENATED) {
+            computed = hyphenated_given_name(self.word(index), lexicon);
+        }
         self.classes[index].set(computed);
         computed
     }
     fn span_text(&self, low: usize, high: usize) -> &str {
         &self.text[self.tokens[low].start..self.tokens[high - 1].end]
     }
+}
+
+/// Whether a listed name ending at `end` goes on with a Romance connector and a capitalised
+/// word: "San Martín de los Andes", "Santo Domingo de los Colorados" are longer names the list
+/// does not know, not the listed "San Martín".
+fn continues_with_romance_connector(text: &str, end: usize) -> bool {
+    let mut rest = &text[end..];
+    let mut connectors = 0;
+    while let Some(after) = rest.strip_prefix(' ') {
+        let word_end = after.find(' ').unwrap_or(after.len());
+        let word = &after[..word_end];
+        if matches!(
+            word,
+            "de" | "del" | "do" | "da" | "dos" | "das" | "los" | "las" | "la"
+        ) && connectors < 2
+        {
+            connectors += 1;
+            rest = &after[word_end..];
+            continue;
+        }
+        return connectors > 0 && word.starts_with(char::is_uppercase);
+    }
+    false
+}
+
+/// Whether the text before `start` ends with a comma or an opening bracket: where a dotted
+/// state abbreviation stands ("Reading, Md.", "(Calif.)"), unlike a name's abbreviation
+/// ("Md. Tajul Islam", Bangladesh's short form of Mohammad).
+fn follows_comma(text: &str, start: usize) -> bool {
+    text[..start].trim_end().ends_with([',', '('])
 }
 
 fn is_word_char(character: char) -> bool {
@@ -711,13 +744,18 @@ impl Engine {
                         (on_word_boundary(text, token.start, end)
                             || (token.has(PAIR_HALF) && end == token.end))
                             && case_acceptable(alias, surface)
+                            && (alias.acronym
+                                || !alias.text.ends_with('.')
+                                || follows_comma(text, token.start))
                             && (dateline
                                 || alias.acronym
                                 || surface.len() > 4
                                 || surface == alias.text
                                 || surface.bytes().any(|byte| byte.is_ascii_lowercase()))
                     });
-                if let Some(hit) = found {
+                if let Some(hit) = found
+                    && !continues_with_romance_connector(text, hit.end)
+                {
                     let hit = without_generic_suffix(text, self.without_title(data, &lowered, hit));
                     raw.push((field_index, hit));
                 }
@@ -1780,6 +1818,9 @@ impl Engine {
         if based_before(data, low, lexicon) {
             return Some(EntityType::Organisation);
         }
+        if plural_team_name(data, low, high, lexicon) && is_sports_story(data) {
+            return Some(EntityType::Organisation);
+        }
         let joined = data.tokens[low].has(JOINED);
         if data.tokens[low].has(SENTENCE_START) {
             // Cues do not reach across a sentence boundary.
@@ -1998,6 +2039,10 @@ impl Engine {
                     )
             }
             && data.field == Field::Body
+            // "midfielder Rodgers Kabwe": a player's role names a person.
+            && !(low > 0
+                && data.tokens[low].has(JOINED)
+                && data.class(low - 1, lexicon) & TITLE != 0)
             && is_sports_story(data)
         {
             candidates.push(Candidate::replacing(
@@ -2591,7 +2636,9 @@ impl Engine {
                 && self.gazetteer.entries[hit.entry as usize].entity_type
                     == EntityType::Organisation
         });
-        (headed || structured || listed).then_some(prefix_end)
+        // "Chief of Defence General X": a title with its complement names no organisation.
+        let title_first = data.class(low, lexicon) & TITLE != 0 && data.word(low + 1) == "of";
+        ((headed || structured || listed) && !title_first).then_some(prefix_end)
     }
 
     /// Whether a run containing "and" at `and_index` names one organisation: an organisation
@@ -3703,6 +3750,10 @@ fn appositive_org(data: &FieldData<'_>, high: usize, lexicon: &Lexicon) -> bool 
     while index < count && index <= high + 6 && data.tokens[index].has(JOINED) {
         let token = data.tokens[index];
         let class = data.class(index, lexicon);
+        // ", a 32-year-old sewing operator": an age describes a person.
+        if data.word(index).ends_with("-old") {
+            return false;
+        }
         if token.has(LOWERCASE) && class & ORG_DESCRIPTOR != 0 {
             // The descriptor must head the phrase: punctuation or a function word follows.
             let next = index + 1;
@@ -3800,6 +3851,27 @@ fn folded_classes(word: &str, lexicon: &Lexicon) -> u32 {
         // English adjectives and common words carry no accents: "Germán" is a given name, not
         // "German"; "Unión" no "union".
         lexicon.classes(&folded) & !(DEMONYM | DEMONYM_HEAD | COMMON)
+    } else {
+        0
+    }
+}
+
+/// [`FIRST_NAME`] for a hyphenated given name whose parts are all given names ("Marc-André",
+/// "Anne-Marie"), else nothing.
+#[cold]
+#[inline(never)]
+fn hyphenated_given_name(word: &str, lexicon: &Lexicon) -> u32 {
+    let given = |part: &str| {
+        let classes = lexicon.classes(part);
+        let classes = if classes == 0 && !part.is_ascii() {
+            folded_classes(part, lexicon)
+        } else {
+            classes
+        };
+        classes & FIRST_NAME != 0
+    };
+    if word.split('-').count() >= 2 && word.split('-').all(given) {
+        FIRST_NAME
     } else {
         0
     }
@@ -4417,6 +4489,34 @@ impl DocBuilder {
         }
     }
 
+    /// Folds a bare peak's name into the mountain of the story named with it ("the Semeru
+    /// volcano" into "Mount Semeru").
+    fn merge_peaks_into_mountains(&mut self) {
+        for peak in 0..self.entities.len() {
+            // Only a name no list knows ("Kenya" stays the country beside "Mount Kenya").
+            if self.entities[peak].entity_type != EntityType::Place
+                || self.entities[peak].mentions.is_empty()
+                || self.entities[peak].id
+                    != wiredesk_id(EntityType::Place, &self.entities[peak].name)
+            {
+                continue;
+            }
+            let name = &self.entities[peak].name;
+            let target = self.entities.iter().position(|entity| {
+                entity.entity_type == EntityType::Place
+                    && ["Mount ", "Mt ", "Mt. "].iter().any(|prefix| {
+                        entity
+                            .name
+                            .strip_prefix(prefix)
+                            .is_some_and(|rest| rest == name)
+                    })
+            });
+            if let Some(mountain) = target {
+                self.move_all_mentions(peak, mountain);
+            }
+        }
+    }
+
     /// Whether an organisation of the story is named like a sports club ("... County Cricket
     /// Club", "... FC").
     fn has_club(&self) -> bool {
@@ -4480,6 +4580,7 @@ impl DocBuilder {
         self.merge_name_suffixes();
         self.merge_bare_organisations();
         self.merge_regions_into_namesakes();
+        self.merge_peaks_into_mountains();
         self.merge_places_into_clubs();
         self.merge_people_into_organisations();
         let mut entities: Vec<Entity> = self
@@ -4604,6 +4705,56 @@ fn has_cue_words(body: &FieldData<'_>, is_cue: impl Fn(&str) -> bool) -> bool {
         .filter(|token| token.has(LOWERCASE) && is_cue(&body.text[token.start..token.end]))
         .nth(2)
         .is_some()
+}
+
+/// Whether the name `low..high` reads as a team's plural nickname in a team's place: "the
+/// Black Caps", "away to Red Arrows", "Power Dynamos, who drew", "Green Buffaloes 2-1". Two
+/// or three words, no given name or title first, the last a plural ("Eagles", "Caps").
+fn plural_team_name(data: &FieldData<'_>, low: usize, high: usize, lexicon: &Lexicon) -> bool {
+    let count = data.tokens.len();
+    let last = data.word(high - 1);
+    if !(2..=3).contains(&(high - low))
+        || last.len() < 4
+        || !last.ends_with('s')
+        || last.ends_with("ss")
+        || data.tokens[high - 1].has(POSSESSIVE)
+        || data.class(low, lexicon) & (FIRST_NAME | TITLE) != 0
+        || data.class(high - 1, lexicon) & FIRST_NAME != 0
+        || !data.tokens[low].has(JOINED)
+    {
+        return false;
+    }
+    let before = (low > 0 && data.tokens[low - 1].has(LOWERCASE)).then(|| data.word(low - 1));
+    let after_word = |index: usize| {
+        (index < count && data.tokens[index].has(LOWERCASE)).then(|| data.word(index))
+    };
+    // ", who drew 0-0": the clause after a comma.
+    let after = match after_word(high) {
+        Some("who") => after_word(high + 1),
+        other => other,
+    };
+    matches!(
+        before,
+        Some(
+            "the"
+                | "to"
+                | "against"
+                | "v"
+                | "vs"
+                | "beat"
+                | "beating"
+                | "over"
+                | "host"
+                | "hosts"
+                | "hosting"
+                | "face"
+                | "faces"
+                | "facing"
+        )
+    ) || matches!(
+        after,
+        Some("drew" | "beat" | "won" | "lost" | "host" | "hosted" | "play" | "played" | "face")
+    ) || followed_by_score(data, high)
 }
 
 /// Whether the one-word name at token `index` stands where a match report puts a team: before
@@ -4789,5 +4940,9 @@ fn place_noun_after(data: &FieldData<'_>, high: usize) -> bool {
                 | "delta"
                 | "gorge"
                 | "stretch"
+                | "volcano"
+                | "crater"
+                | "lagoon"
+                | "wetlands"
         )
 }

@@ -2074,3 +2074,105 @@ fn a_bare_end_of_an_organisations_name_is_that_organisation() {
         "{entities:#?}"
     );
 }
+
+#[test]
+fn a_plural_nickname_in_a_teams_place_is_a_team() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Kestrel Rovers stayed top of the league after a late goal. They lead Silver Hornets, \
+         who drew 1-1 away to Copper Falcons on Sunday, and meet the Iron Badgers in the cup. \
+         The coach praised his striker and said the season was long.",
+    );
+    for team in ["Silver Hornets", "Copper Falcons", "Iron Badgers"] {
+        assert_eq!(
+            type_of(&entities, team),
+            Some(EntityType::Organisation),
+            "{team}: {entities:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_hyphenated_given_name_opens_a_person() {
+    let entities =
+        embedded_tagger().tag("", "The report drew on interviews by Marc-André Vautrin.");
+    assert_eq!(
+        type_of(&entities, "Marc-André Vautrin"),
+        Some(EntityType::Person),
+        "{entities:#?}"
+    );
+}
+
+#[test]
+fn an_age_in_the_appositive_names_a_person() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Shirin Akhter Moni, a 29-year-old machine operator, said the stairs were blocked.",
+    );
+    assert_eq!(
+        type_of(&entities, "Shirin Akhter Moni"),
+        Some(EntityType::Person),
+        "{entities:#?}"
+    );
+}
+
+#[test]
+fn a_dotted_state_abbreviation_needs_its_comma() {
+    let entities =
+        embedded_tagger().tag("", "Md. Rafiqul Hasan Talukder said the gate was locked.");
+    assert_eq!(
+        type_of(&entities, "Md. Rafiqul Hasan Talukder"),
+        Some(EntityType::Person),
+        "{entities:#?}"
+    );
+    assert!(
+        entities.iter().all(|e| e.name != "Maryland"),
+        "{entities:#?}"
+    );
+    let entities = embedded_tagger().tag("", "Nurses in Frederick, Md., walked out.");
+    let maryland: Vec<&str> = entities
+        .iter()
+        .filter(|entity| entity.name == "Maryland")
+        .flat_map(texts)
+        .collect();
+    assert_eq!(maryland, ["Md."], "{entities:#?}");
+}
+
+#[test]
+fn a_players_role_keeps_a_place_named_surname_a_person() {
+    // Kabwe is a Zambian city; after "midfielder" it is a player's surname.
+    let entities = embedded_tagger().tag(
+        "",
+        "Mufulira Stars went ahead through midfielder Chanda Kabwe. The league match ended 1-1 \
+         and the coach praised the goal and the defence for the rest of the season.",
+    );
+    assert_eq!(
+        type_of(&entities, "Chanda Kabwe"),
+        Some(EntityType::Person),
+        "{entities:#?}"
+    );
+}
+
+#[test]
+fn rivers_volcanoes_and_romance_connectors_make_places() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Ash fell near the Quetrupillan volcano as the Thu Bon River rose. Trains to San Isidro \
+         de las Lomas ran late.",
+    );
+    assert_eq!(
+        type_of(&entities, "Quetrupillan"),
+        Some(EntityType::Place),
+        "{entities:#?}"
+    );
+    assert_eq!(
+        type_of(&entities, "Thu Bon River"),
+        Some(EntityType::Place),
+        "{entities:#?}"
+    );
+    assert_eq!(
+        type_of(&entities, "San Isidro de las Lomas"),
+        Some(EntityType::Place),
+        "{entities:#?}"
+    );
+}

@@ -363,6 +363,13 @@ pub(crate) fn tokenize(text: &str, tokens: &mut Vec<Token>) {
                 last.end - last.start == 1 && bytes[last.start].is_ascii_uppercase()
             })
             && !SENTENCE_OPENERS.contains(&&text[start..end]);
+        // "Md. Tajul Islam", "Mohd. Najib": an abbreviation of Mohammad is part of the name.
+        let after_name_abbreviation = gap == ". "
+            && flags & CAPITALISED != 0
+            && tokens.last().is_some_and(|last: &Token| {
+                matches!(&text[last.start..last.end], "Md" | "Mohd" | "Muhd")
+            });
+        let after_initial = after_initial || after_name_abbreviation;
         if tokens.is_empty() || (sentence && !after_abbreviation && !after_initial) {
             flags |= SENTENCE_START;
         }
