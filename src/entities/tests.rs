@@ -2176,3 +2176,18 @@ fn rivers_volcanoes_and_romance_connectors_make_places() {
         "{entities:#?}"
     );
 }
+
+#[test]
+fn an_unlisted_organisations_leading_words_are_its_short_form() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Orders at Vellmar Brake Systems AG rose 12%. Vellmar Brake said it would hire 300 \
+         workers.",
+    );
+    let organisations: Vec<&Entity> = entities
+        .iter()
+        .filter(|entity| entity.entity_type == EntityType::Organisation)
+        .collect();
+    assert_eq!(organisations.len(), 1, "{entities:#?}");
+    assert_eq!(organisations[0].mentions.len(), 2, "{entities:#?}");
+}
