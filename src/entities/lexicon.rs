@@ -120,7 +120,7 @@ neighboring";
 /// First words that make a capitalised run a place ("Mount Fuji", "Lake Geneva").
 const PLACE_PREFIXES: &str = "mount mt loch lake port fort cape gulf sea isle isla san santa st. sao são river rio río \
 monte puerto porto bahia bahía lac lago ciudad pico sierra cerro wadi jebel jabal ras tel kfar \
-ilha ile île estadio estádio stade stadio";
+ilha ile île estadio estádio stade stadio avenida rua calle carrera jalan rue";
 
 /// Lowercase words that, directly before a capitalised name, suggest a place.
 const PLACE_PREPOSITIONS: &str = "in near outside across throughout towards toward into inside around \

@@ -4773,6 +4773,12 @@ fn plural_team_name(data: &FieldData<'_>, low: usize, high: usize, lexicon: &Lex
         after,
         Some("drew" | "beat" | "won" | "lost" | "host" | "hosted" | "play" | "played" | "face")
     ) || followed_by_score(data, high)
+        // "... the Eagles host Nkana": the story names the team by its plural with "the".
+        || (1..count).any(|index| {
+            data.word(index) == last
+                && data.tokens[index].has(JOINED)
+                && data.word(index - 1).eq_ignore_ascii_case("the")
+        })
 }
 
 /// Whether the one-word name at token `index` stands where a match report puts a team: before

@@ -2191,3 +2191,23 @@ fn an_unlisted_organisations_leading_words_are_its_short_form() {
     assert_eq!(organisations.len(), 1, "{entities:#?}");
     assert_eq!(organisations[0].mentions.len(), 2, "{entities:#?}");
 }
+
+#[test]
+fn a_plural_nickname_the_story_uses_with_the_is_a_team_and_avenida_opens_a_street() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Kestrel Rovers knocked Golden Jackals out of the cup on Tuesday. The Jackals scored \
+         first, and the coach said the league season was long. Fans walked down Avenida \
+         Pereira Lima after the match.",
+    );
+    assert_eq!(
+        type_of(&entities, "Golden Jackals"),
+        Some(EntityType::Organisation),
+        "{entities:#?}"
+    );
+    assert_eq!(
+        type_of(&entities, "Avenida Pereira Lima"),
+        Some(EntityType::Place),
+        "{entities:#?}"
+    );
+}
