@@ -4418,22 +4418,15 @@ impl DocBuilder {
 
     /// "the Kenya Red Cross ... the Red Cross said": an organisation mentioned only by the end of
     /// another organisation's name in the story is that organisation (not the listed "Red
-    /// Cross" the bare words would name elsewhere). Likewise an unlisted organisation named only
-    /// by the start of another's name is its short form ("Hollis Rail" for Hollis Rail
-    /// Components AG).
+    /// Cross" the bare words would name elsewhere).
     fn merge_bare_organisations(&mut self) {
-        let listed: FastSet<usize> = self.by_entry.values().copied().collect();
         for short in 0..self.entities.len() {
             let entity = &self.entities[short];
             let Some(first) = entity.mentions.first() else {
                 continue;
             };
-            let unlisted = !listed.contains(&short);
-            // An unknown bare name typed a person for want of cues can be a firm's short form
-            // too ("Vellmar Brake said"), when it is never shortened further.
-            let typed = entity.entity_type == EntityType::Organisation
-                || (entity.entity_type == EntityType::Person && unlisted);
-            if !typed
+            if entity.entity_type != EntityType::Organisation
+                || !first.text.contains(' ')
                 || entity
                     .mentions
                     .iter()
@@ -4442,20 +4435,6 @@ impl DocBuilder {
                 continue;
             }
             let bare = first.text.as_str();
-            let is_organisation = entity.entity_type == EntityType::Organisation;
-            let starts = |name: &str| {
-                unlisted
-                    && name
-                        .strip_prefix(bare)
-                        .is_some_and(|tail| tail.starts_with(' '))
-            };
-            let ends = |name: &str| {
-                is_organisation
-                    && bare.contains(' ')
-                    && name
-                        .strip_suffix(bare)
-                        .is_some_and(|head| head.ends_with(' '))
-            };
             let target = self
                 .entities
                 .iter()
@@ -4464,7 +4443,10 @@ impl DocBuilder {
                     long != short
                         && candidate.entity_type == EntityType::Organisation
                         && !candidate.mentions.is_empty()
-                        && (ends(&candidate.name) || starts(&candidate.name))
+                        && candidate
+                            .name
+                            .strip_suffix(bare)
+                            .is_some_and(|head| head.ends_with(' '))
                 });
             if let Some(long) = target {
                 self.move_all_mentions(short, long);

@@ -2178,21 +2178,6 @@ fn rivers_volcanoes_and_romance_connectors_make_places() {
 }
 
 #[test]
-fn an_unlisted_organisations_leading_words_are_its_short_form() {
-    let entities = embedded_tagger().tag(
-        "",
-        "Orders at Vellmar Brake Systems AG rose 12%. Vellmar Brake said it would hire 300 \
-         workers.",
-    );
-    let organisations: Vec<&Entity> = entities
-        .iter()
-        .filter(|entity| entity.entity_type == EntityType::Organisation)
-        .collect();
-    assert_eq!(organisations.len(), 1, "{entities:#?}");
-    assert_eq!(organisations[0].mentions.len(), 2, "{entities:#?}");
-}
-
-#[test]
 fn a_plural_nickname_the_story_uses_with_the_is_a_team_and_avenida_opens_a_street() {
     let entities = embedded_tagger().tag(
         "",
