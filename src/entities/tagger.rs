@@ -269,6 +269,22 @@ pub fn wiredesk_id(entity_type: EntityType, name: &str) -> String {
         _ => name,
     };
     push_slug(name, &mut id);
+    // "Araucanía Region", "Ukerewe Island", "County Westmeath": a place no list knows is the
+    // same place whether or not the story writes its generic word, so the word stays out of
+    // the id.
+    if entity_type == EntityType::Place {
+        if let Some(rest) = id[prefix..].strip_prefix("county-") {
+            let rest = rest.to_string();
+            id.truncate(prefix);
+            id.push_str(&rest);
+        }
+        if let Some((rest, last)) = id[prefix..].rsplit_once('-')
+            && (is_generic_region_word(last) || matches!(last, "county" | "island"))
+            && !rest.is_empty()
+        {
+            id.truncate(prefix + rest.len());
+        }
+    }
     if entity_type == EntityType::Organisation {
         while let Some((rest, last)) = id[prefix..].rsplit_once('-') {
             if ORG_ID_SUFFIXES.contains(&last) && !rest.is_empty() {

@@ -2196,3 +2196,24 @@ fn a_plural_nickname_the_story_uses_with_the_is_a_team_and_avenida_opens_a_stree
         "{entities:#?}"
     );
 }
+
+#[test]
+fn an_unlisted_places_generic_word_stays_out_of_its_id() {
+    for (long, short) in [
+        ("Quellon Region", "Quellon"),
+        ("Nakatumba Island", "Nakatumba"),
+        ("County Ardmullen", "Ardmullen"),
+        ("Korimako Coast District", "Korimako Coast"),
+    ] {
+        assert_eq!(
+            wiredesk_id(EntityType::Place, long),
+            wiredesk_id(EntityType::Place, short),
+            "{long}"
+        );
+    }
+    // Only places: an organisation's kind is part of its name.
+    assert_ne!(
+        wiredesk_id(EntityType::Organisation, "Quellon Region"),
+        wiredesk_id(EntityType::Organisation, "Quellon")
+    );
+}
