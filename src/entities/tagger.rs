@@ -1119,9 +1119,11 @@ impl Engine {
             }
         }
         for pending in pendings.iter_mut() {
+            // "Ulster survived": a listed club's opening word that no list knows as a place.
             if pending.fallback.is_none()
                 && pending.token_high - pending.token_low == 1
-                && in_team_position(&fields[pending.field], pending.token_low)
+                && (in_team_position(&fields[pending.field], pending.token_low)
+                    || self.club_short_name(&fields[pending.field], pending.token_low))
                 && *sports.get_or_insert_with(|| is_sports_story(&fields[1]))
             {
                 pending.fallback = Some(EntityType::Organisation);

@@ -2217,3 +2217,17 @@ fn an_unlisted_places_generic_word_stays_out_of_its_id() {
         wiredesk_id(EntityType::Organisation, "Quellon")
     );
 }
+
+#[test]
+fn a_listed_clubs_opening_word_no_list_knows_is_the_team_in_a_match_report() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Munster survived a late fightback to win 21-19 on Saturday, with two tries and a \
+         penalty in the league match. Munster held on for the rest of the season's derby.",
+    );
+    assert_eq!(
+        type_of(&entities, "Munster"),
+        Some(EntityType::Organisation),
+        "{entities:#?}"
+    );
+}
