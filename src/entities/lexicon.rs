@@ -74,7 +74,7 @@ minerals metals resources mines motor air aviation penitentiary prison prisons j
 correctional mobility forum equities realty homes renovations mills packaging apparel apparels \
 aquaculture staffing ferries transport technology spirits squadron headquarters nation \
 bancorporation bancshares workers hydro transit clan fashions knit knitwear garments \
-rugby cricket athletics netball";
+rugby cricket athletics netball marathon";
 
 /// First words that, followed by "of", make a capitalised run an organisation ("Bank of England").
 const ORG_PREFIXES: &str = "ministry department bank university council court church office federation league \

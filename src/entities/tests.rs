@@ -2231,3 +2231,13 @@ fn a_listed_clubs_opening_word_no_list_knows_is_the_team_in_a_match_report() {
         "{entities:#?}"
     );
 }
+
+#[test]
+fn a_city_marathon_is_the_race_not_the_city() {
+    let entities = embedded_tagger().tag("", "She was third at the Lisbon Marathon in October.");
+    assert_eq!(
+        type_of(&entities, "Lisbon Marathon"),
+        Some(EntityType::Organisation),
+        "{entities:#?}"
+    );
+}
