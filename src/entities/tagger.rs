@@ -2031,6 +2031,51 @@ impl Engine {
                 return;
             }
         }
+        // "Fraport Brasil", "FNV Metaal", "Tata Steel Nederland": a listed organisation and one
+        // more name word no list knows is its subsidiary or branch, an organisation of its own.
+        if data.field == Field::Body
+            && high - low >= 2
+            && data.claimed[high - 1].is_none()
+            && let Some(claim) = data.claimed[low]
+            && hits[claim as usize].token_low == low
+            && hits[claim as usize].token_high == high - 1
+            && self.gazetteer.entries[hits[claim as usize].entry as usize].entity_type
+                == EntityType::Organisation
+            && {
+                // Not a product ("Embraer E2", "Vega-C") nor a site of a firm's ("BAE
+                // Systems' Govan").
+                let last = data.tokens[high - 1];
+                last.has(JOINED)
+                    && last.has(CAPITALISED)
+                    && !last.has(ALL_CAPS)
+                    && !data.tokens[high - 2].has(POSSESSIVE)
+                    && data
+                        .word(high - 1)
+                        .bytes()
+                        .all(|byte| !byte.is_ascii_digit() && byte != b'-')
+                    && data.class(high - 1, lexicon)
+                        & (TITLE
+                            | TITLE_MODIFIER
+                            | TIME
+                            | NOT_NAME
+                            | COMMON
+                            | DEMONYM
+                            | FIRST_NAME
+                            | ORG_HEAD
+                            | PLACE_HEAD)
+                        == 0
+            }
+        {
+            candidates.push(Candidate::replacing(
+                data,
+                field_index,
+                low..high,
+                low..high,
+                EntityType::Organisation,
+                hits,
+            ));
+            return;
+        }
         // "Górnik Zabrze", "Legia Warsaw", "Piast Gliwice": in a sports story, an unlisted name
         // before a city the gazetteer knows is a club named after its city (not a first name).
         if high - low == 2

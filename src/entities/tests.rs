@@ -2241,3 +2241,18 @@ fn a_city_marathon_is_the_race_not_the_city() {
         "{entities:#?}"
     );
 }
+
+#[test]
+fn a_listed_organisation_and_one_more_name_word_is_its_branch() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Workers at Fraport Slovenija said they would strike. Embraer E2 jets were grounded.",
+    );
+    assert_eq!(
+        type_of(&entities, "Fraport Slovenija"),
+        Some(EntityType::Organisation),
+        "{entities:#?}"
+    );
+    // A model number is no branch.
+    assert_eq!(type_of(&entities, "Embraer E2"), None, "{entities:#?}");
+}
