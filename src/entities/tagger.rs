@@ -273,10 +273,8 @@ pub fn wiredesk_id(entity_type: EntityType, name: &str) -> String {
     // same place whether or not the story writes its generic word, so the word stays out of
     // the id.
     if entity_type == EntityType::Place {
-        if let Some(rest) = id[prefix..].strip_prefix("county-") {
-            let rest = rest.to_string();
-            id.truncate(prefix);
-            id.push_str(&rest);
+        if id[prefix..].starts_with("county-") {
+            id.replace_range(prefix..prefix + "county-".len(), "");
         }
         if let Some((rest, last)) = id[prefix..].rsplit_once('-')
             && (is_generic_region_word(last) || matches!(last, "county" | "island"))
