@@ -479,6 +479,17 @@ struct Candidate {
 }
 
 impl Candidate {
+    /// The whole run `run` as one entity, replacing every gazetteer hit inside it.
+    fn whole_run(
+        data: &FieldData<'_>,
+        field: usize,
+        run: std::ops::Range<usize>,
+        entity_type: EntityType,
+        hits: &mut [Hit],
+    ) -> Self {
+        Self::replacing(data, field, run.clone(), run, entity_type, hits)
+    }
+
     /// The span of tokens `span` as one entity, replacing the gazetteer hits claimed over
     /// `replaced` (a part of the span).
     fn replacing(
@@ -1990,10 +2001,9 @@ impl Engine {
                     != EntityType::Organisation
             })
         {
-            candidates.push(Candidate::replacing(
+            candidates.push(Candidate::whole_run(
                 data,
                 field_index,
-                low..high,
                 low..high,
                 EntityType::Organisation,
                 hits,
@@ -2013,10 +2023,9 @@ impl Engine {
             let entry = &self.gazetteer.entries[hits[claim as usize].entry as usize];
             if entry.entity_type == EntityType::Place && !entry.is_country {
                 if matches!(entry.country.as_deref(), Some("GB" | "IE")) {
-                    candidates.push(Candidate::replacing(
+                    candidates.push(Candidate::whole_run(
                         data,
                         field_index,
-                        low..high,
                         low..high,
                         EntityType::Organisation,
                         hits,
@@ -2064,10 +2073,9 @@ impl Engine {
                         == 0
             }
         {
-            candidates.push(Candidate::replacing(
+            candidates.push(Candidate::whole_run(
                 data,
                 field_index,
-                low..high,
                 low..high,
                 EntityType::Organisation,
                 hits,
@@ -2106,10 +2114,9 @@ impl Engine {
                 && data.class(low - 1, lexicon) & TITLE != 0)
             && is_sports_story(data)
         {
-            candidates.push(Candidate::replacing(
+            candidates.push(Candidate::whole_run(
                 data,
                 field_index,
-                low..high,
                 low..high,
                 EntityType::Organisation,
                 hits,
@@ -2126,10 +2133,9 @@ impl Engine {
                 .iter()
                 .all(|claim| claim.is_some() && *claim == data.claimed[low])
         {
-            candidates.push(Candidate::replacing(
+            candidates.push(Candidate::whole_run(
                 data,
                 field_index,
-                low..high,
                 low..high,
                 EntityType::Place,
                 hits,
@@ -2153,10 +2159,9 @@ impl Engine {
                     && !entry.is_country
             })
         {
-            candidates.push(Candidate::replacing(
+            candidates.push(Candidate::whole_run(
                 data,
                 field_index,
-                low..high,
                 low..high,
                 EntityType::Place,
                 hits,
@@ -2219,10 +2224,9 @@ impl Engine {
         // "Fire and Emergency New Zealand (FENZ)": an acronym spelling the initials of the
         // whole run makes it one organisation, whatever gazetteer names lie inside it.
         if and_at.is_some() && acronym_spells_run(data, low, high) {
-            candidates.push(Candidate::replacing(
+            candidates.push(Candidate::whole_run(
                 data,
                 field_index,
-                low..high,
                 low..high,
                 EntityType::Organisation,
                 hits,
@@ -2478,10 +2482,9 @@ impl Engine {
         // "University Hospital Southampton", "Euronext Dublin": an organisation's name, then the
         // place of the branch it names.
         if self.org_then_place(data, low, high, hits) {
-            candidates.push(Candidate::replacing(
+            candidates.push(Candidate::whole_run(
                 data,
                 field_index,
-                low..high,
                 low..high,
                 EntityType::Organisation,
                 hits,
@@ -2521,10 +2524,9 @@ impl Engine {
                     && self.gazetteer.entries[hit.entry as usize].entity_type == EntityType::Place
             })
         {
-            candidates.push(Candidate::replacing(
+            candidates.push(Candidate::whole_run(
                 data,
                 field_index,
-                low..high,
                 low..high,
                 EntityType::Organisation,
                 hits,
