@@ -2010,6 +2010,28 @@ impl Engine {
             ));
             return;
         }
+        // "the City of Brandon said", "the Port of Durban": a town's or port's administration
+        // named as "X of <Name>" is an organisation (a listed whole name such as "Port of Spain"
+        // or "City of London" keeps its entry).
+        let body_low = low + usize::from(data.word(low) == "The");
+        if high >= body_low + 3
+            && matches!(
+                data.word(body_low),
+                "City" | "Town" | "Port" | "Municipality"
+            )
+            && data.word(body_low + 1) == "of"
+            && (body_low + 2..high).all(|index| data.tokens[index].has(CAPITALISED))
+            && !data.claimed[body_low].is_some_and(|claim| hits[claim as usize].token_high >= high)
+        {
+            candidates.push(Candidate::whole_run(
+                data,
+                field_index,
+                body_low..high,
+                EntityType::Organisation,
+                hits,
+            ));
+            return;
+        }
         // "Iloilo City", "ILOILO CITY": a city the gazetteer knows, then "City", is that city;
         // in Britain and Ireland, whose cities are not named so, a club ("Exeter City").
         if high - low == 2

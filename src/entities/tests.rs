@@ -2256,3 +2256,25 @@ fn a_listed_organisation_and_one_more_name_word_is_its_branch() {
     // A model number is no branch.
     assert_eq!(type_of(&entities, "Embraer E2"), None, "{entities:#?}");
 }
+
+#[test]
+fn a_town_or_port_administration_named_with_of_is_an_organisation() {
+    let body = "The City of Brackenfold said bins would be collected on Friday. Cranes at the \
+Port of Oskeby stood idle, and the Town of Harwick Mills closed its library. Tourists visited \
+Brindlecombe.";
+    let entities = tagger().tag("", body);
+    for name in [
+        "City of Brackenfold",
+        "Port of Oskeby",
+        "Town of Harwick Mills",
+    ] {
+        assert_eq!(
+            type_of(&entities, name),
+            Some(EntityType::Organisation),
+            "{name}: {entities:#?}"
+        );
+    }
+    // The place inside the name is no mention of its own; a listed place elsewhere still is.
+    assert!(type_of(&entities, "Oskeby").is_none(), "{entities:#?}");
+    assert_eq!(type_of(&entities, "Brindlecombe"), Some(EntityType::Place));
+}
