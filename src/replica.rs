@@ -449,6 +449,7 @@ impl Index {
             // Records do not carry event kinds: no conflict is ever found with them.
             event_kinds: 0,
             lead_places: Vec::new(),
+            scores: Vec::new(),
         };
         let weight = if root.is_some() {
             self.clusters.config().duplicate_weight

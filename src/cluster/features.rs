@@ -117,6 +117,65 @@ pub struct DocFeatures {
     pub event_kinds: u32,
     /// Keys of the places named in its headline or lead (where it happened), sorted.
     pub lead_places: Vec<u64>,
+    /// Scores ("2-1", "0-0") its headline and lead give, each as its two numbers, smaller
+    /// first, sorted and unique: two match reports with different scores are two matches.
+    pub scores: Vec<(u8, u8)>,
+}
+
+/// The scores ("2-1", "3–0", "6-4") `text` writes: one or two digits, a hyphen or en dash, one
+/// or two digits, standing alone (not inside "1.5-2", "2026-12-09", "3-2-1" or "9-11am"); each
+/// as its two numbers, smaller first, sorted and unique.
+pub fn scores(text: &str) -> Vec<(u8, u8)> {
+    let bytes = text.as_bytes();
+    let digits_at = |start: usize| {
+        bytes[start..]
+            .iter()
+            .take_while(|byte| byte.is_ascii_digit())
+            .count()
+    };
+    let mut found = Vec::new();
+    let mut index = 0;
+    while index < bytes.len() {
+        if !bytes[index].is_ascii_digit() {
+            index += 1;
+            continue;
+        }
+        let left_len = digits_at(index);
+        let after_left = index + left_len;
+        let standalone_start = index == 0
+            || !(bytes[index - 1].is_ascii_alphanumeric()
+                || matches!(bytes[index - 1], b'.' | b',' | b'-'));
+        let dash_len = if bytes[after_left..].starts_with(b"-") {
+            1
+        } else if bytes[after_left..].starts_with("\u{2013}".as_bytes()) {
+            3
+        } else {
+            0
+        };
+        if standalone_start && left_len <= 2 && dash_len > 0 {
+            let right = after_left + dash_len;
+            let right_len = digits_at(right);
+            let end = right + right_len;
+            let standalone_end = bytes
+                .get(end)
+                .is_none_or(|byte| !(byte.is_ascii_alphanumeric() || *byte == b'-'))
+                && !(bytes.get(end) == Some(&b'.')
+                    && bytes.get(end + 1).is_some_and(u8::is_ascii_digit));
+            if (1..=2).contains(&right_len) && standalone_end {
+                let number = |from: usize, len: usize| {
+                    text[from..from + len].parse::<u8>().unwrap_or(u8::MAX)
+                };
+                let (a, b) = (number(index, left_len), number(right, right_len));
+                found.push((a.min(b), a.max(b)));
+                index = end;
+                continue;
+            }
+        }
+        index = after_left;
+    }
+    found.sort_unstable();
+    found.dedup();
+    found
 }
 
 /// The dateline's outlet credit: `CITY, May 12 (Outlet) -` within the first 240 bytes.
@@ -881,6 +940,9 @@ const EVENT_KIND_WORDS: &[(u32, &str)] = &[
 /// (elections, courts, earnings, matches, rates, budgets) with other subjects every day.
 pub const NATURAL_KINDS: u32 = 0b0110_0000_0011;
 
+/// The match kind of [`EVENT_KIND_WORDS`] (match, goal, beat, draw, league...).
+pub const MATCH_KIND: u32 = 1 << 8;
+
 /// Event-kind bits per stemmed word hash (see [`EVENT_KIND_WORDS`]), sorted by hash.
 #[derive(Debug, Clone)]
 struct EventKinds {
@@ -1017,6 +1079,13 @@ impl Extractor {
             outlet: dateline.and_then(|span| outlet_key(&body[span.start..span.end])),
             event_kinds,
             lead_places,
+            scores: {
+                let mut both = scores(headline);
+                both.extend(scores(&body[..lead_bytes]));
+                both.sort_unstable();
+                both.dedup();
+                both
+            },
         }
     }
 

@@ -221,6 +221,7 @@ struct Prepared {
     headline_entities: Vec<u64>,
     event_kinds: u32,
     lead_places: Vec<u64>,
+    scores: Vec<(u8, u8)>,
 }
 
 #[derive(Debug)]
@@ -247,6 +248,8 @@ struct Cluster {
     event_kinds: u32,
     /// Places the members' headlines and leads name, sorted (capped).
     lead_places: Vec<u64>,
+    /// Scores the members' headlines and leads give, sorted (capped).
+    scores: Vec<(u8, u8)>,
     /// The first story's uri and outlet, when it was assigned here (not learnt from a record).
     first: Option<(Arc<str>, u64)>,
 }
@@ -619,6 +622,7 @@ impl StoryClusterer {
             headline_entities: raw.headline_entities.clone(),
             event_kinds: raw.event_kinds,
             lead_places: raw.lead_places.clone(),
+            scores: raw.scores.clone(),
         }
     }
 
@@ -769,9 +773,19 @@ impl StoryClusterer {
         } else {
             combined
         };
-        let event_conflict = doc.event_kinds != 0
-            && cluster.event_kinds != 0
-            && doc.event_kinds & cluster.event_kinds == 0;
+        // Two match reports giving different scores are two matches, whatever league, city and
+        // teams' names they share.
+        let score_conflict = doc.event_kinds & cluster.event_kinds & features::MATCH_KIND != 0
+            && !doc.scores.is_empty()
+            && !cluster.scores.is_empty()
+            && !doc
+                .scores
+                .iter()
+                .any(|score| cluster.scores.contains(score));
+        let event_conflict = score_conflict
+            || (doc.event_kinds != 0
+                && cluster.event_kinds != 0
+                && doc.event_kinds & cluster.event_kinds == 0);
         let event_agreement = doc.event_kinds & cluster.event_kinds & features::NATURAL_KINDS != 0
             && sorted_intersection_len(&doc.lead_places, &cluster.lead_places) >= 2;
         let combined = if event_conflict {
@@ -828,6 +842,7 @@ impl StoryClusterer {
             headline_entities: doc.headline_entities.clone(),
             event_kinds: doc.event_kinds,
             lead_places: doc.lead_places.clone(),
+            scores: doc.scores.clone(),
             first,
         };
         self.expiry.insert((cluster.last_time, seq, slot));
@@ -926,6 +941,13 @@ impl StoryClusterer {
         cluster.norms = kind_norms(&kept);
         cluster.features = kept;
         cluster.event_kinds |= doc.event_kinds;
+        for score in &doc.scores {
+            if cluster.scores.len() < MAX_CLUSTER_SCORES
+                && let Err(position) = cluster.scores.binary_search(score)
+            {
+                cluster.scores.insert(position, *score);
+            }
+        }
         insert_sorted_capped(
             &mut cluster.lead_places,
             &doc.lead_places,
@@ -1012,6 +1034,9 @@ fn insert_sorted_capped(set: &mut Vec<u64>, keys: &[u64], cap: usize) {
 /// Salience of an entity named in the headline or lead (1 + 0.5 for the lead; see
 /// `features::entity_features`): a name only in a closing background paragraph weighs less.
 const PROMINENT_ENTITY_WEIGHT: f32 = 1.5;
+
+/// Scores kept per cluster (a match's reports give its final score and a few interim ones).
+const MAX_CLUSTER_SCORES: usize = 8;
 
 /// Whether `features` (sorted by key) name any of `keys` prominently (headline or lead).
 fn names_prominently(features: &[Weighted], keys: &[u64]) -> bool {

@@ -565,3 +565,57 @@ fn subject_named_in_the_other_lead_is_no_conflict() {
     assert!(!other_subject.is_empty());
     assert!(other_subject.iter().all(|c| c.breakdown.subject_conflict));
 }
+
+#[test]
+fn scores_are_read_only_where_they_stand_alone() {
+    use super::features::scores;
+    assert_eq!(
+        scores("Rovers beat Ashcombe 2-1; a 0–0 draw at home, then 1-2 away"),
+        vec![(0, 0), (1, 2)]
+    );
+    for text in [
+        "on 2026-12-09",
+        "a 21-year-old",
+        "1.5-2 metres",
+        "a 3-2-1 formation",
+        "from 9-11am",
+        "between 100-150 people",
+        "no score at all",
+    ] {
+        assert!(scores(text).is_empty(), "{text}");
+    }
+}
+
+#[test]
+fn match_reports_with_different_scores_are_two_matches() {
+    let league = ("wiredesk:org:northern-league", "Northern League");
+    let city = ("wiredesk:place:harwick", "Harwick");
+    let report =
+        |uri: &str, headline: &str, body: &str| story(uri, 0, headline, body, &[league, city]);
+    let first = report(
+        "urn:t:m1",
+        "Harwick Rovers beat Oskeby 2-1 to go top of the Northern League",
+        "Harwick Rovers went top of the Northern League on Wednesday with a 2-1 win over Oskeby \
+         Town in Harwick, the league's leaders after a late goal.",
+    );
+    let other_match = report(
+        "urn:t:m2",
+        "Harwick City held 0-0 by Brackenfold in the Northern League",
+        "Harwick City dropped two points in the Northern League title race on Wednesday, held \
+         to a 0-0 draw by Brackenfold in Harwick, where the league's leaders were watching.",
+    );
+    let same_match = report(
+        "urn:t:m3",
+        "Late goal sends Rovers top of the Northern League",
+        "A stoppage-time goal gave Harwick Rovers a 2-1 win over Oskeby Town in Harwick on \
+         Wednesday and first place in the Northern League.",
+    );
+    let mut clusterer = clusterer();
+    clusterer.assign(&doc(&first));
+    let against_other = clusterer.candidates(&doc(&other_match));
+    assert!(!against_other.is_empty());
+    assert!(against_other.iter().all(|c| c.breakdown.event_conflict));
+    let against_same = clusterer.candidates(&doc(&same_match));
+    assert!(!against_same.is_empty());
+    assert!(against_same.iter().all(|c| !c.breakdown.event_conflict));
+}

@@ -2021,7 +2021,7 @@ impl Engine {
             )
             && data.word(body_low + 1) == "of"
             && (body_low + 2..high).all(|index| data.tokens[index].has(CAPITALISED))
-            && !data.claimed[body_low].is_some_and(|claim| hits[claim as usize].token_high >= high)
+            && data.claimed[body_low].is_none_or(|claim| hits[claim as usize].token_high < high)
         {
             candidates.push(Candidate::whole_run(
                 data,
