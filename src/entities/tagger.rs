@@ -2597,6 +2597,39 @@ impl Engine {
             ));
             return;
         }
+        // "Quito Mayor Pabel Muñoz": a title, a word no list knows, then a one-word place that
+        // ends the run: the place is the surname of the titled person.
+        if high - low >= 3
+            && data.class(high - 3, lexicon) & TITLE != 0
+            && data.claimed[high - 3].is_none()
+            && data.claimed[high - 2].is_none()
+            && place_word(high - 1)
+            && data.tokens[high - 2..high]
+                .iter()
+                .all(|token| token.has(CAPITALISED) && !token.has(ALL_CAPS))
+            && data.class(high - 2, lexicon) & (PLACE_HEAD | ORG_HEAD | TITLE | COMMON | TIME) == 0
+        {
+            candidates.push(Candidate::whole_run(
+                data,
+                field_index,
+                high - 2..high,
+                EntityType::Person,
+                hits,
+            ));
+            if high - 2 > low {
+                self.process_run(
+                    data,
+                    field_index,
+                    low,
+                    high - 2,
+                    hits,
+                    lowercase_words,
+                    candidates,
+                    pendings,
+                );
+            }
+            return;
+        }
         // Split at gazetteer hits and at "and"/"&".
         let mut sub_low = low;
         let mut position = low;

@@ -2278,3 +2278,16 @@ Brindlecombe.";
     assert!(type_of(&entities, "Oskeby").is_none(), "{entities:#?}");
     assert_eq!(type_of(&entities, "Brindlecombe"), Some(EntityType::Place));
 }
+
+#[test]
+fn a_titled_name_ending_in_a_place_word_is_a_person() {
+    let body = "Marlshire Mayor Tavo Brindlecombe said the road would reopen. Brindlecombe \
+residents were relieved.";
+    let entities = tagger().tag("", body);
+    assert_eq!(
+        type_of(&entities, "Tavo Brindlecombe"),
+        Some(EntityType::Person),
+        "{entities:#?}"
+    );
+    assert_eq!(type_of(&entities, "Marlshire"), Some(EntityType::Place));
+}
