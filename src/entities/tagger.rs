@@ -2513,6 +2513,19 @@ impl Engine {
             ));
             return;
         }
+        // "Ghana Premier League", "Kenya Red Cross": a country, then a listed organisation of
+        // another country or of none, is that country's own body (the UK's "UK Met Office" or
+        // "US Federal Reserve" stays the listed one).
+        if self.national_body(data, low, high, hits) {
+            candidates.push(Candidate::whole_run(
+                data,
+                field_index,
+                low..high,
+                EntityType::Organisation,
+                hits,
+            ));
+            return;
+        }
         // "Age UK", "Police Scotland", "Tourism Northern Ireland": capitalised nouns before the
         // country an organisation serves.
         if let Some(place_start) = self.country_served(data, low, high, hits) {
@@ -2942,6 +2955,27 @@ impl Engine {
     /// For a run of one or two capitalised nouns followed by a country, a nation of the UK or a
     /// region that ends the run ("Cycling UK", "Statistics Canada", "Energy Queensland"), the
     /// token where the country starts.
+    fn national_body(&self, data: &FieldData<'_>, low: usize, high: usize, hits: &[Hit]) -> bool {
+        let entry_of = |index: usize, from: usize, to: usize| {
+            let hit = &hits[data.claimed[index]? as usize];
+            (hit.token_low == from && (to == 0 || hit.token_high == to))
+                .then(|| (hit.token_high, &self.gazetteer.entries[hit.entry as usize]))
+        };
+        let Some((country_end, country)) = entry_of(low, low, 0) else {
+            return false;
+        };
+        if country_end >= high || !country.is_country || !data.tokens[low].has(CAPITALISED) {
+            return false;
+        }
+        let Some((_, body)) = entry_of(country_end, country_end, high) else {
+            return false;
+        };
+        body.entity_type == EntityType::Organisation
+            && body.country != country.country
+            && data.tokens[country_end].has(JOINED)
+            && !data.tokens[low].has(POSSESSIVE)
+    }
+
     fn country_served(
         &self,
         data: &FieldData<'_>,
@@ -4155,6 +4189,18 @@ fn is_title_case(data: &FieldData<'_>) -> bool {
 }
 
 /// Whether an acronym could abbreviate `name` (first letters agree).
+/// Whether two names share a word of four letters or more (case-insensitive).
+fn share_a_word(a: &str, b: &str) -> bool {
+    let words = |name: &str| -> Vec<String> {
+        name.split(|c: char| !c.is_alphanumeric())
+            .filter(|word| word.chars().count() >= 4)
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let theirs = words(b);
+    words(a).iter().any(|word| theirs.contains(word))
+}
+
 fn initials_compatible(acronym: &str, name: &str) -> bool {
     let first_letter = acronym.chars().next();
     name.split_whitespace()
@@ -4371,7 +4417,9 @@ impl DocBuilder {
         }
         let listed = |key: usize| self.by_entry.values().any(|&entity| entity == key);
         // "Philippine Atmospheric, ... Administration (PAGASA)": a long form no list knows takes
-        // the identity of the listed acronym defined by it.
+        // the identity of the listed acronym defined by it, when the list knows it by the
+        // acronym alone or the two names share a word ("Ghana Premier League (GPL)" is not the
+        // listed GPL, Guyana Power and Light).
         let adopt: Vec<(usize, usize)> = moved
             .iter()
             .filter(|(target, source, _)| {
@@ -4379,6 +4427,8 @@ impl DocBuilder {
                     && !listed(*target)
                     && self.entities[*source].mentions.is_empty()
                     && self.entities[*source].entity_type == self.entities[*target].entity_type
+                    && (!self.entities[*source].name.contains(' ')
+                        || share_a_word(&self.entities[*source].name, &self.entities[*target].name))
             })
             .map(|(target, source, _)| (*target, *source))
             .collect();

@@ -2291,3 +2291,38 @@ residents were relieved.";
     );
     assert_eq!(type_of(&entities, "Marlshire"), Some(EntityType::Place));
 }
+
+#[test]
+fn a_country_before_another_countrys_body_names_its_own_and_acronyms_follow_the_text() {
+    let gazetteer = format!(
+        "{GAZETTEER}https://sws.geonames.org/3/\tplace\tGhana\tGhana\tcountry,country=GH,pop=30000000\n\
+wiredesk:org:premier-league\torganisation\tPremier League\tPremier League\tsports,country=GB,rank=2\n\
+wiredesk:org:federal-reserve\torganisation\tFederal Reserve\tFederal Reserve\tcentral-bank,country=US,rank=2\n\
+wiredesk:org:guyana-power-and-light\torganisation\tGuyana Power and Light\tGuyana Power and Light|GPL\tcompany,country=GY,rank=4\n"
+    );
+    let tagger = match EntityTagger::from_sources(&gazetteer, DEMONYMS) {
+        Ok(tagger) => tagger,
+        Err(error) => panic!("test gazetteer must parse: {error}"),
+    };
+    let body = "Kotoko went top of the Ghana Premier League (GPL) on Wednesday. The GPL resumes in \
+January. Markets watched the US Federal Reserve.";
+    let entities = tagger.tag("", body);
+    let league = entities
+        .iter()
+        .find(|entity| entity.name == "Ghana Premier League");
+    assert_eq!(
+        league.map(|entity| (entity.entity_type, texts(entity))),
+        Some((
+            EntityType::Organisation,
+            vec!["Ghana Premier League", "GPL", "GPL"]
+        )),
+        "{entities:#?}"
+    );
+    assert!(find(&entities, "wiredesk:org:premier-league").is_none());
+    assert!(find(&entities, "wiredesk:org:guyana-power-and-light").is_none());
+    // The same country's own listed body stays the listed one.
+    assert!(
+        find(&entities, "wiredesk:org:federal-reserve").is_some(),
+        "{entities:#?}"
+    );
+}
