@@ -1209,7 +1209,7 @@ impl Engine {
         for data in &fields {
             for (index, token) in data.tokens.iter().enumerate() {
                 if index == 0
-                    || !token.has(ALL_CAPS)
+                    || !(token.has(ALL_CAPS) || is_mixed_case_acronym(data.word(index)))
                     || !token.has(PAREN_BEFORE)
                     || !token.has(PAREN_AFTER)
                 {
@@ -4199,6 +4199,15 @@ fn share_a_word(a: &str, b: &str) -> bool {
     };
     let theirs = words(b);
     words(a).iter().any(|word| theirs.contains(word))
+}
+
+/// "BoM", "DfE", "MoD": an acronym keeping a lowercase letter for a small word (two to six
+/// ASCII letters, the first and at least one more in upper case).
+fn is_mixed_case_acronym(word: &str) -> bool {
+    (2..=6).contains(&word.len())
+        && word.bytes().all(|byte| byte.is_ascii_alphabetic())
+        && word.starts_with(|c: char| c.is_ascii_uppercase())
+        && word.bytes().filter(u8::is_ascii_uppercase).count() >= 2
 }
 
 fn initials_compatible(acronym: &str, name: &str) -> bool {

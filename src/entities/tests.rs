@@ -2326,3 +2326,18 @@ January. Markets watched the US Federal Reserve.";
         "{entities:#?}"
     );
 }
+
+#[test]
+fn mixed_case_acronyms_defined_in_text_join_their_long_form() {
+    let body = "The Bureau of Meteorology (BoM) warned of hail. A BoM forecaster said storms \
+would reach Brindlecombe by noon.";
+    let entities = tagger().tag("", body);
+    let bureau = entities
+        .iter()
+        .find(|entity| entity.name == "Bureau of Meteorology");
+    assert_eq!(
+        bureau.map(texts),
+        Some(vec!["Bureau of Meteorology", "BoM", "BoM"]),
+        "{entities:#?}"
+    );
+}
