@@ -23,7 +23,8 @@ captain full-back centre-back fly-half scrum-half cllr boxer \
 cyclist runner sprinter swimmer golfer batsman bowler jockey trainer president-elect secretary-general \
 minister secretary treasurer economist strategist commentator presenter anchor blogger influencer \
 designer architect engineer physician psychologist historian chancellor provost headteacher principal \
-councillor councilman councilwoman alderman assemblyman assemblywoman magistrate sheriff deputy marshal \
+councillor councilman councilwoman councilmember councilor councilperson alderman alderwoman \
+assemblyman assemblywoman assemblymember legislator selectman selectwoman supervisor magistrate sheriff deputy marshal \
 warden chaplain monk nun priest pastor patriarch metropolitan lama guru collector speaker solicitor \
 barrister counsel coroner referee umpire firefighter paramedic brigadier commandant taoiseach tanaiste \
 tánaiste superintendent midwife pharmacist consul postmaster accountant procurator advocate garda \
@@ -43,7 +44,7 @@ commercial medical legal communications operations station watch area divisional
 nursing clinical scientific technical sales investment strategy policy";
 
 /// Last words that make a capitalised run an organisation.
-const ORG_HEADS: &str = "ministry council agency university inc inc. ltd ltd. llc plc corp corp. corporation co \
+const ORG_HEADS: &str = "ministry council agency university refining refinery refineries inc inc. ltd ltd. llc plc corp corp. corporation co \
 company companies fc afc cf sc party hospital police bank group association union committee commission court \
 institute institution foundation service services department authority organisation organization federation \
 league club airlines airways airline museum school college academy church times news post journal herald \
@@ -109,7 +110,7 @@ commissione agência agencia agenzia policía polícia polizia confederación co
 confédération federación federação fédération federazione sindicato syndicat empresa \
 scoil gaelscoil coláiste colaiste unión união frente movimiento movimento alianza aliança \
 secretaría secretaria fiscalía tribunal corte cámara câmara camara congreso senado servicio serviço \
-compañía companhía centrale caisse caja";
+compañía companhía centrale caisse caja air universiti";
 
 /// Plural or area nouns that, before "of", make the next name a place ("parts of Oromia").
 const PLACE_OF: &str = "capital people residents heart centre center edge east west north south \

@@ -2423,8 +2423,32 @@ impl Engine {
         let team = last_class & PLACE_HEAD != 0
             && followed_by_score(data, high)
             && data.claimed[low..high].iter().all(Option::is_none);
-        let org_headed =
-            last_class & ORG_HEAD != 0 || org_prefixed || bank_compound || org_led || team;
+        // "Imperial Irrigation District", "Metropolitan Water District of Southern California":
+        // a district that runs a service is a body, not a place.
+        let service_district = (low + 1..high).any(|index| {
+            data.word(index) == "District"
+                && matches!(
+                    &*lower(data.word(index - 1)),
+                    "water"
+                        | "irrigation"
+                        | "school"
+                        | "sanitation"
+                        | "utility"
+                        | "hospital"
+                        | "fire"
+                        | "conservation"
+                        | "transit"
+                        | "drainage"
+                        | "sewer"
+                        | "levee"
+                )
+        });
+        let org_headed = last_class & ORG_HEAD != 0
+            || org_prefixed
+            || bank_compound
+            || org_led
+            || team
+            || service_district;
         // "Gulf of Mexico", "Democratic Republic of the Congo", "Isle of Wight".
         let place_prefixed = high - low >= 3
             && (low..high - 2).any(|index| {

@@ -2341,3 +2341,28 @@ would reach Brindlecombe by noon.";
         "{entities:#?}"
     );
 }
+
+#[test]
+fn firms_bodies_and_councilmembers_are_typed_by_their_words() {
+    let body = "Councilmember Dolores Varga-Lind said Oskeby Refining and the regional carrier \
+Air Tavora had joined talks with the Harwick Irrigation District and Universiti Teknologi \
+Marlshire.";
+    let entities = tagger().tag("", body);
+    assert_eq!(
+        type_of(&entities, "Dolores Varga-Lind"),
+        Some(EntityType::Person),
+        "{entities:#?}"
+    );
+    for name in [
+        "Oskeby Refining",
+        "Air Tavora",
+        "Harwick Irrigation District",
+        "Universiti Teknologi Marlshire",
+    ] {
+        assert_eq!(
+            type_of(&entities, name),
+            Some(EntityType::Organisation),
+            "{name}: {entities:#?}"
+        );
+    }
+}
