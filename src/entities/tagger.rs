@@ -1189,7 +1189,20 @@ impl Engine {
         settle_guessed_types(&fields, &mut candidates, lexicon);
         for candidate in &candidates {
             let data = &fields[candidate.field];
-            let surface = &data.text[candidate.start..candidate.end];
+            let mut start = candidate.start;
+            // "the U.S. Bureau of Reclamation": an organisation no list knows, opened by a
+            // country's or union's abbreviation, is named from the word after it (one id with
+            // and without the abbreviation), which is a mention of its own.
+            if candidate.entity_type == EntityType::Organisation
+                && let Some((len, modifier)) =
+                    self.leading_abbreviation(&data.text[candidate.start..candidate.end])
+                && data.text[start + len + 1..candidate.end].contains(' ')
+            {
+                let key = builder.gazetteer_entity(&self.gazetteer, modifier);
+                builder.mention(key, data, start, start + len);
+                start += len + 1;
+            }
+            let surface = &data.text[start..candidate.end];
             let surface_key = (name_key(surface), candidate.entity_type);
             let key = match builder.by_surface.get(&surface_key) {
                 Some(&key) => key,
@@ -1201,7 +1214,7 @@ impl Engine {
                     key
                 }
             };
-            builder.mention(key, data, candidate.start, candidate.end);
+            builder.mention(key, data, start, candidate.end);
         }
 
         // Acronyms defined in the text: "Workers' Party of Korea (WPK)".
@@ -1494,28 +1507,32 @@ impl Engine {
         if self.gazetteer.entries[hit.entry as usize].entity_type != EntityType::Organisation {
             return;
         }
-        let Some((first, _)) = data.text[hit.start..hit.end].split_once(' ') else {
-            return;
-        };
+        if let Some((len, modifier)) = self.leading_abbreviation(&data.text[hit.start..hit.end])
+            && modifier != hit.entry
+        {
+            let key = builder.gazetteer_entity(&self.gazetteer, modifier);
+            builder.mention(key, data, hit.start, hit.start + len);
+        }
+    }
+
+    /// The country or union abbreviation opening an organisation's name ("US", "U.S.", "UK",
+    /// "UN", "EU"...) and the gazetteer entry it names: its length in bytes and the entry.
+    fn leading_abbreviation(&self, name: &str) -> Option<(usize, u32)> {
+        let (first, _) = name.split_once(' ')?;
         if !matches!(
             first,
             "US" | "U.S." | "UK" | "U.K." | "UN" | "U.N." | "EU" | "E.U."
         ) {
-            return;
+            return None;
         }
         let lowered = first.to_ascii_lowercase();
         let found = self.gazetteer.longest_at(&lowered, 0, |end, alias| {
             end == lowered.len() && self.gazetteer.aliases[alias as usize].text == first
-        });
-        let Some(&modifier) =
-            found.and_then(|found| self.gazetteer.aliases[found.alias as usize].entries.first())
-        else {
-            return;
-        };
-        if modifier != hit.entry {
-            let key = builder.gazetteer_entity(&self.gazetteer, modifier);
-            builder.mention(key, data, hit.start, hit.start + first.len());
-        }
+        })?;
+        let entry = *self.gazetteer.aliases[found.alias as usize]
+            .entries
+            .first()?;
+        Some((first.len(), entry))
     }
 
     /// "King Mohammed VI", "Pope Leo XIV": a listed monarch's or pope's alias that opens with a

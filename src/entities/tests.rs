@@ -2366,3 +2366,20 @@ Marlshire.";
         );
     }
 }
+
+#[test]
+fn an_unlisted_body_opened_by_a_country_abbreviation_is_named_without_it() {
+    let body = "The U.S. Bureau of Land Tenure said cuts would deepen. Later the Bureau of Land \
+Tenure said talks would resume.";
+    let entities = tagger().tag("", body);
+    let bureau = entities
+        .iter()
+        .find(|entity| entity.name == "Bureau of Land Tenure");
+    assert_eq!(
+        bureau.map(texts),
+        Some(vec!["Bureau of Land Tenure", "Bureau of Land Tenure"]),
+        "{entities:#?}"
+    );
+    let us = find(&entities, "https://sws.geonames.org/6252001/");
+    assert_eq!(us.map(texts), Some(vec!["U.S."]));
+}
