@@ -2485,6 +2485,21 @@ impl Engine {
             && !dateline_credit;
         // "the Lagos-Ibadan Expressway": the road is named by the whole pair, not by its half.
         let pair_half = data.tokens[low].has(PAIR_HALF);
+        // "the Russian Black Sea port": a nationality adjective before a listed place is no
+        // part of the place's name.
+        if place_headed
+            && !org_headed
+            && data.class(low, lexicon) & DEMONYM != 0
+            && data.claimed[low].is_none()
+            && data.claimed[low + 1].is_some_and(|claim| {
+                let hit = &hits[claim as usize];
+                hit.token_low == low + 1
+                    && hit.token_high == high
+                    && self.gazetteer.entries[hit.entry as usize].entity_type == EntityType::Place
+            })
+        {
+            return;
+        }
         if (org_headed || place_headed) && high - low >= 2 && !pair_half {
             let last_hit_is_org = last_claim.is_some_and(|hit| {
                 self.gazetteer.entries[hits[hit as usize].entry as usize].entity_type
@@ -2682,6 +2697,35 @@ impl Engine {
                     pendings,
                 );
             }
+            return;
+        }
+        // "said Edison Huamaní Quispe": after a speech verb, a one-word place followed by names
+        // no list knows is the speaker's given name.
+        if (2..=3).contains(&(high - low))
+            && low > 0
+            && data.class(low - 1, lexicon) & SPEECH_VERB != 0
+            && data.tokens[low - 1].has(LOWERCASE)
+            && data.tokens[low].has(JOINED)
+            && place_word(low)
+            && data.claimed[low].is_some_and(|claim| {
+                !self.gazetteer.entries[hits[claim as usize].entry as usize].is_country
+            })
+            && (low + 1..high).all(|index| {
+                data.claimed[index].is_none()
+                    && data.tokens[index].has(CAPITALISED)
+                    && !data.tokens[index].has(ALL_CAPS)
+                    && data.class(index, lexicon)
+                        & (PLACE_HEAD | ORG_HEAD | TITLE | COMMON | TIME | DEMONYM)
+                        == 0
+            })
+        {
+            candidates.push(Candidate::whole_run(
+                data,
+                field_index,
+                low..high,
+                EntityType::Person,
+                hits,
+            ));
             return;
         }
         // Split at gazetteer hits and at "and"/"&".

@@ -2383,3 +2383,24 @@ Tenure said talks would resume.";
     let us = find(&entities, "https://sws.geonames.org/6252001/");
     assert_eq!(us.map(texts), Some(vec!["U.S."]));
 }
+
+#[test]
+fn adjectives_before_places_and_speakers_named_like_places() {
+    let body = "\"We are left with the dust,\" said Brindlecombe Huaraca Tito, a farmer. Grain \
+left through the Russian Marlshire port.";
+    let entities = tagger().tag("", body);
+    assert_eq!(
+        type_of(&entities, "Brindlecombe Huaraca Tito"),
+        Some(EntityType::Person),
+        "{entities:#?}"
+    );
+    let marlshire = find(&entities, "wiredesk:place:marlshire");
+    assert_eq!(
+        marlshire.map(texts),
+        Some(vec!["Marlshire"]),
+        "{entities:#?}"
+    );
+    // Regional adjectives are in the shipped list of demonyms.
+    let valley = embedded_tagger().tag("", "The city sits in a narrow Andean valley.");
+    assert!(type_of(&valley, "Andean").is_none(), "{valley:#?}");
+}
