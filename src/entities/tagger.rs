@@ -1191,11 +1191,13 @@ impl Engine {
             let data = &fields[candidate.field];
             let mut start = candidate.start;
             // "the U.S. Bureau of Reclamation": an organisation no list knows, opened by a
-            // country's or union's abbreviation, is named from the word after it (one id with
-            // and without the abbreviation), which is a mention of its own.
+            // country's abbreviation, is named from the word after it (one id with and without
+            // the abbreviation), which is a mention of its own. ("UN Support and Logistics
+            // Agency" keeps its "UN": the United Nations' bodies are named with it.)
             if candidate.entity_type == EntityType::Organisation
                 && let Some((len, modifier)) =
                     self.leading_abbreviation(&data.text[candidate.start..candidate.end])
+                && self.gazetteer.entries[modifier as usize].is_country
                 && data.text[start + len + 1..candidate.end].contains(' ')
             {
                 let key = builder.gazetteer_entity(&self.gazetteer, modifier);
