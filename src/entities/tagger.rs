@@ -211,7 +211,16 @@ const BUSINESS_OR_CLUB_HEADS: [&str; 44] = [
 
 /// Legal-form and club suffixes left out of organisation ids, so "Trewin Travel Ltd" and
 /// "Trewin Travel" get one id.
-const ORG_ID_SUFFIXES: [&str; 30] = [
+const ORG_ID_SUFFIXES: [&str; 39] = [
+    "oyj",
+    "oy",
+    "abp",
+    "berhad",
+    "tbk",
+    "pjsc",
+    "jsc",
+    "pte",
+    "sas",
     "ltd",
     "ltda",
     "saa",
