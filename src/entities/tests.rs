@@ -2404,3 +2404,24 @@ left through the Russian Marlshire port.";
     let valley = embedded_tagger().tag("", "The city sits in a narrow Andean valley.");
     assert!(type_of(&valley, "Andean").is_none(), "{valley:#?}");
 }
+
+#[test]
+fn a_firms_first_word_alone_is_that_firm() {
+    let headline = "Palm oil prices lift plantation profits";
+    let body = "Tavorin Plantations Bhd said on Thursday that quarterly profit rose. Tavorin \
+said exports had fallen. Shares in Tavorin were up 4 percent, analysts at Selat Capital Research \
+said.";
+    let entities = tagger().tag(headline, body);
+    let firm = entities
+        .iter()
+        .find(|entity| entity.name == "Tavorin Plantations Bhd");
+    assert_eq!(
+        firm.map(texts),
+        Some(vec!["Tavorin Plantations Bhd", "Tavorin", "Tavorin"]),
+        "{entities:#?}"
+    );
+    assert_eq!(
+        firm.map(|entity| entity.id.as_str()),
+        Some("wiredesk:org:tavorin-plantations")
+    );
+}
