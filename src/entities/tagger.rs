@@ -2365,8 +2365,13 @@ impl Engine {
                     .iter()
                     .all(|token| token.has(CAPITALISED) && !token.has(ALL_CAPS));
             let tail_is_org = data.class(high - 1, lexicon) & ORG_HEAD != 0;
-            let titled =
-                titled || (low..of_index).any(|index| data.class(index, lexicon) & TITLE != 0);
+            // Not "General Confederation of Moroccan Enterprises": a title word opening a body's
+            // name ("Confederation of") titles no one.
+            let body_before_of = data.class(of_index - 1, lexicon) & (ORG_PREFIX | ORG_HEAD) != 0
+                && data.class(of_index - 1, lexicon) & TITLE == 0;
+            let titled = (titled
+                || (low..of_index).any(|index| data.class(index, lexicon) & TITLE != 0))
+                && !body_before_of;
             // "Mei Tanabe of Japan": a name, then "of" and a place the gazetteer knows.
             let head_structured = (low..of_index).any(|index| {
                 data.class(index, lexicon) & (ORG_PREFIX | ORG_HEAD | PLACE_HEAD) != 0

@@ -2425,3 +2425,25 @@ said.";
         Some("wiredesk:org:tavorin-plantations")
     );
 }
+
+#[test]
+fn a_title_word_opening_a_bodys_name_titles_no_one() {
+    let body = "The General Confederation of Oskeby Enterprises welcomed the decision, and the \
+General Directorate of Meteorology issued a warning.";
+    let entities = tagger().tag("", body);
+    for name in [
+        "General Confederation of Oskeby Enterprises",
+        "General Directorate of Meteorology",
+    ] {
+        assert_eq!(
+            type_of(&entities, name),
+            Some(EntityType::Organisation),
+            "{name}: {entities:#?}"
+        );
+    }
+    assert!(
+        entities
+            .iter()
+            .all(|entity| entity.entity_type != EntityType::Person)
+    );
+}
