@@ -991,6 +991,13 @@ impl Engine {
                         high += 1;
                         continue;
                     }
+                    // "Union des consommateurs", "Office de la protection du consommateur": a
+                    // French body's name goes on through "de"/"des"/"du" (and "la") and one
+                    // lowercase word.
+                    if let Some(end) = french_complement_end(data, low, high) {
+                        high = end;
+                        continue;
+                    }
                     // "Nakuru Level 5 Hospital": a short number inside a name, right before
                     // the organisation head word that ends it.
                     if next.has(JOINED)
@@ -2477,6 +2484,7 @@ impl Engine {
                 )
         });
         let org_headed = last_class & ORG_HEAD != 0
+            || opens_french_body(data, low)
             || org_prefixed
             || bank_compound
             || org_led
@@ -4300,6 +4308,80 @@ fn share_a_word(a: &str, b: &str) -> bool {
     };
     let theirs = words(b);
     words(a).iter().any(|word| theirs.contains(word))
+}
+
+/// First words of French bodies' names ("Union des consommateurs", "Régie de l'énergie").
+const FRENCH_BODY_LEADS: &[&str] = &[
+    "union",
+    "office",
+    "fonds",
+    "régie",
+    "regroupement",
+    "société",
+    "conseil",
+    "commission",
+    "ministère",
+    "caisse",
+    "centre",
+    "association",
+    "fédération",
+    "syndicat",
+    "confédération",
+    "institut",
+    "agence",
+    "autorité",
+    "banque",
+    "mouvement",
+    "comité",
+    "collectif",
+    "ordre",
+    "direction",
+    "chambre",
+    "compagnie",
+    "rassemblement",
+    "coalition",
+    "observatoire",
+    "secrétariat",
+    "tribunal",
+    "bureau",
+];
+
+/// Whether the run at `low` opens with a French body's lead word followed by "de", "des" or
+/// "du" ("Union des", "Régie de").
+fn opens_french_body(data: &FieldData<'_>, low: usize) -> bool {
+    // "The Union des consommateurs": a sentence's "The" before the name.
+    let lead = low + usize::from(data.word(low) == "The");
+    lead + 1 < data.tokens.len()
+        && FRENCH_BODY_LEADS.contains(&&*lower(data.word(lead)))
+        && matches!(data.word(lead + 1), "de" | "des" | "du")
+}
+
+/// The end of "de (la) <word>" or "du <word>" continuing a French body's name at `high`: a
+/// lowercase word of three letters or more after the connector (and an optional "la").
+fn french_complement_end(data: &FieldData<'_>, low: usize, high: usize) -> Option<usize> {
+    if !opens_french_body(data, low) || high + 1 >= data.tokens.len() {
+        return None;
+    }
+    if !matches!(data.word(high), "de" | "des" | "du") || !data.tokens[high].has(JOINED) {
+        return None;
+    }
+    let mut word = high + 1;
+    if data.word(word) == "la" && word + 1 < data.tokens.len() {
+        word += 1;
+    }
+    let token = data.tokens[word];
+    // "de l'énergie": an elided article opens the word.
+    let text = data.word(word);
+    let text = ["l'", "l\u{2019}", "d'", "d\u{2019}"]
+        .iter()
+        .find_map(|elision| text.strip_prefix(elision))
+        .unwrap_or(text);
+    (token.has(JOINED)
+        && token.has(LOWERCASE)
+        && !token.has(DIGIT)
+        && text.chars().count() >= 3
+        && text.chars().all(char::is_alphabetic))
+    .then_some(word + 1)
 }
 
 /// "BoM", "DfE", "MoD": an acronym keeping a lowercase letter for a small word (two to six

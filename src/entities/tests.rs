@@ -2447,3 +2447,24 @@ General Directorate of Meteorology issued a warning.";
             .all(|entity| entity.entity_type != EntityType::Person)
     );
 }
+
+#[test]
+fn french_bodies_keep_their_lowercase_words() {
+    let body = "The Union des locataires and the Office de la protection du voyageur said fees \
+were too high, as did the Regroupement des cyclistes de Brindlecombe and the Régie de \
+l'énergie. Union members and the office of the mayor were not consulted.";
+    let entities = tagger().tag("", body);
+    for name in [
+        "Union des locataires",
+        "Office de la protection du voyageur",
+        "Regroupement des cyclistes de Brindlecombe",
+        "Régie de l'énergie",
+    ] {
+        assert_eq!(
+            type_of(&entities, name),
+            Some(EntityType::Organisation),
+            "{name}: {entities:#?}"
+        );
+    }
+    assert!(type_of(&entities, "Union").is_none(), "{entities:#?}");
+}
