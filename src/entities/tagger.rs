@@ -4936,48 +4936,9 @@ impl DocBuilder {
         }
     }
 
-    /// "Sempurna profit jumps ... Sempurna Plantations Bhd said": an organisation no list
-    /// knows, named only by one word that opens exactly one other organisation's name in the
-    /// story, is that organisation.
-    fn merge_first_words_of_organisations(&mut self) {
-        for short in 0..self.entities.len() {
-            let entity = &self.entities[short];
-            if entity.entity_type != EntityType::Organisation
-                || entity.mentions.is_empty()
-                || entity.name.contains(' ')
-                || self.by_entry.values().any(|&listed| listed == short)
-                || entity
-                    .mentions
-                    .iter()
-                    .any(|mention| !mention.text.eq_ignore_ascii_case(&entity.name))
-            {
-                continue;
-            }
-            let opens = |long: usize, candidate: &DocEntity| {
-                long != short
-                    && candidate.entity_type == EntityType::Organisation
-                    && !candidate.mentions.is_empty()
-                    && candidate
-                        .name
-                        .strip_prefix(entity.name.as_str())
-                        .is_some_and(|rest| rest.starts_with(' '))
-            };
-            let mut targets = self
-                .entities
-                .iter()
-                .enumerate()
-                .filter(|(long, candidate)| opens(*long, candidate))
-                .map(|(long, _)| long);
-            if let (Some(long), None) = (targets.next(), targets.next()) {
-                self.move_all_mentions(short, long);
-            }
-        }
-    }
-
     fn finish(mut self) -> Vec<Entity> {
         self.merge_name_suffixes();
         self.merge_bare_organisations();
-        self.merge_first_words_of_organisations();
         self.merge_regions_into_namesakes();
         self.merge_peaks_into_mountains();
         self.merge_places_into_clubs();

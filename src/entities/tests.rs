@@ -2406,27 +2406,6 @@ left through the Russian Marlshire port.";
 }
 
 #[test]
-fn a_firms_first_word_alone_is_that_firm() {
-    let headline = "Palm oil prices lift plantation profits";
-    let body = "Tavorin Plantations Bhd said on Thursday that quarterly profit rose. Tavorin \
-said exports had fallen. Shares in Tavorin were up 4 percent, analysts at Selat Capital Research \
-said.";
-    let entities = tagger().tag(headline, body);
-    let firm = entities
-        .iter()
-        .find(|entity| entity.name == "Tavorin Plantations Bhd");
-    assert_eq!(
-        firm.map(texts),
-        Some(vec!["Tavorin Plantations Bhd", "Tavorin", "Tavorin"]),
-        "{entities:#?}"
-    );
-    assert_eq!(
-        firm.map(|entity| entity.id.as_str()),
-        Some("wiredesk:org:tavorin-plantations")
-    );
-}
-
-#[test]
 fn a_title_word_opening_a_bodys_name_titles_no_one() {
     let body = "The General Confederation of Oskeby Enterprises welcomed the decision, and the \
 General Directorate of Meteorology issued a warning.";
