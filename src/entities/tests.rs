@@ -49,6 +49,17 @@ fn assert_no_organisation(entities: &[Entity]) {
     );
 }
 
+/// Asserts that each of `names` is tagged as an organisation.
+fn assert_organisations(entities: &[Entity], names: &[&str]) {
+    for name in names {
+        assert_eq!(
+            type_of(entities, name),
+            Some(EntityType::Organisation),
+            "{name}: {entities:#?}"
+        );
+    }
+}
+
 fn texts(entity: &Entity) -> Vec<&str> {
     entity
         .mentions
@@ -1701,17 +1712,14 @@ fn a_kind_of_firm_before_an_unknown_name_makes_it_an_organisation() {
          bought steelmaker Corvane in 2007, and refiner Teldrick Energy followed. City manager \
          Ken Marlowe told reporters the plant would stay open.",
     );
-    for name in [
-        "Harvane Institutional Equities",
-        "Corvane",
-        "Teldrick Energy",
-    ] {
-        assert_eq!(
-            type_of(&entities, name),
-            Some(EntityType::Organisation),
-            "{name}: {entities:#?}"
-        );
-    }
+    assert_organisations(
+        &entities,
+        &[
+            "Harvane Institutional Equities",
+            "Corvane",
+            "Teldrick Energy",
+        ],
+    );
     assert_eq!(
         type_of(&entities, "Ken Marlowe"),
         Some(EntityType::Person),
@@ -1869,18 +1877,15 @@ fn an_organisation_head_word_inside_a_longer_name_makes_an_organisation() {
          rose. Stranded passengers waited for Wings Air. The wounded were taken to Peermade \
          and the Orvandi Medical College Hospital.",
     );
-    for name in [
-        "University College Wexcombe",
-        "Karri Minerals",
-        "Wings Air",
-        "Orvandi Medical College Hospital",
-    ] {
-        assert_eq!(
-            type_of(&entities, name),
-            Some(EntityType::Organisation),
-            "{name}: {entities:#?}"
-        );
-    }
+    assert_organisations(
+        &entities,
+        &[
+            "University College Wexcombe",
+            "Karri Minerals",
+            "Wings Air",
+            "Orvandi Medical College Hospital",
+        ],
+    );
     // "and the" joins no names.
     assert!(
         entities
@@ -2263,17 +2268,14 @@ fn a_town_or_port_administration_named_with_of_is_an_organisation() {
 Port of Oskeby stood idle, and the Town of Harwick Mills closed its library. Tourists visited \
 Brindlecombe.";
     let entities = tagger().tag("", body);
-    for name in [
-        "City of Brackenfold",
-        "Port of Oskeby",
-        "Town of Harwick Mills",
-    ] {
-        assert_eq!(
-            type_of(&entities, name),
-            Some(EntityType::Organisation),
-            "{name}: {entities:#?}"
-        );
-    }
+    assert_organisations(
+        &entities,
+        &[
+            "City of Brackenfold",
+            "Port of Oskeby",
+            "Town of Harwick Mills",
+        ],
+    );
     // The place inside the name is no mention of its own; a listed place elsewhere still is.
     assert!(type_of(&entities, "Oskeby").is_none(), "{entities:#?}");
     assert_eq!(type_of(&entities, "Brindlecombe"), Some(EntityType::Place));
@@ -2353,18 +2355,15 @@ Marlshire.";
         Some(EntityType::Person),
         "{entities:#?}"
     );
-    for name in [
-        "Oskeby Refining",
-        "Air Tavora",
-        "Harwick Irrigation District",
-        "Universiti Teknologi Marlshire",
-    ] {
-        assert_eq!(
-            type_of(&entities, name),
-            Some(EntityType::Organisation),
-            "{name}: {entities:#?}"
-        );
-    }
+    assert_organisations(
+        &entities,
+        &[
+            "Oskeby Refining",
+            "Air Tavora",
+            "Harwick Irrigation District",
+            "Universiti Teknologi Marlshire",
+        ],
+    );
 }
 
 #[test]
@@ -2410,16 +2409,13 @@ fn a_title_word_opening_a_bodys_name_titles_no_one() {
     let body = "The General Confederation of Oskeby Enterprises welcomed the decision, and the \
 General Directorate of Meteorology issued a warning.";
     let entities = tagger().tag("", body);
-    for name in [
-        "General Confederation of Oskeby Enterprises",
-        "General Directorate of Meteorology",
-    ] {
-        assert_eq!(
-            type_of(&entities, name),
-            Some(EntityType::Organisation),
-            "{name}: {entities:#?}"
-        );
-    }
+    assert_organisations(
+        &entities,
+        &[
+            "General Confederation of Oskeby Enterprises",
+            "General Directorate of Meteorology",
+        ],
+    );
     assert!(
         entities
             .iter()
@@ -2433,17 +2429,14 @@ fn french_bodies_keep_their_lowercase_words() {
 were too high, as did the Regroupement des cyclistes de Brindlecombe and the Régie de \
 l'énergie. Union members and the office of the mayor were not consulted.";
     let entities = tagger().tag("", body);
-    for name in [
-        "Union des locataires",
-        "Office de la protection du voyageur",
-        "Regroupement des cyclistes de Brindlecombe",
-        "Régie de l'énergie",
-    ] {
-        assert_eq!(
-            type_of(&entities, name),
-            Some(EntityType::Organisation),
-            "{name}: {entities:#?}"
-        );
-    }
+    assert_organisations(
+        &entities,
+        &[
+            "Union des locataires",
+            "Office de la protection du voyageur",
+            "Regroupement des cyclistes de Brindlecombe",
+            "Régie de l'énergie",
+        ],
+    );
     assert!(type_of(&entities, "Union").is_none(), "{entities:#?}");
 }
