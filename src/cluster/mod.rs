@@ -941,13 +941,7 @@ impl StoryClusterer {
         cluster.norms = kind_norms(&kept);
         cluster.features = kept;
         cluster.event_kinds |= doc.event_kinds;
-        for score in &doc.scores {
-            if cluster.scores.len() < MAX_CLUSTER_SCORES
-                && let Err(position) = cluster.scores.binary_search(score)
-            {
-                cluster.scores.insert(position, *score);
-            }
-        }
+        insert_sorted_capped(&mut cluster.scores, &doc.scores, MAX_CLUSTER_SCORES);
         insert_sorted_capped(
             &mut cluster.lead_places,
             &doc.lead_places,
@@ -1020,7 +1014,7 @@ fn top_by<T>(
 
 /// Whether two sorted slices share an element.
 /// Adds `keys` to the sorted set `set` while it holds fewer than `cap`.
-fn insert_sorted_capped(set: &mut Vec<u64>, keys: &[u64], cap: usize) {
+fn insert_sorted_capped<T: Ord + Copy>(set: &mut Vec<T>, keys: &[T], cap: usize) {
     for &key in keys {
         if set.len() >= cap {
             break;
@@ -1065,15 +1059,7 @@ fn sorted_intersection_len(a: &[u64], b: &[u64]) -> usize {
 }
 
 fn sorted_intersect(a: &[u64], b: &[u64]) -> bool {
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => return true,
-        }
-    }
-    false
+    sorted_intersection_len(a, b) > 0
 }
 
 /// Squared norm of `weight x idf` per feature kind.
