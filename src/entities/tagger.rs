@@ -3064,25 +3064,28 @@ impl Engine {
     /// For a run of one or two capitalised nouns followed by a country, a nation of the UK or a
     /// region that ends the run ("Cycling UK", "Statistics Canada", "Energy Queensland"), the
     /// token where the country starts.
+    /// Whether tokens `low..high` are a listed country, then a listed organisation of another
+    /// country (or of none) that ends the run: "Ghana Premier League".
     fn national_body(&self, data: &FieldData<'_>, low: usize, high: usize, hits: &[Hit]) -> bool {
-        let entry_of = |index: usize, from: usize, to: usize| {
+        // The hit claiming `index` when it starts there: its end and its entry.
+        let hit_from = |index: usize| {
             let hit = &hits[data.claimed[index]? as usize];
-            (hit.token_low == from && (to == 0 || hit.token_high == to))
+            (hit.token_low == index)
                 .then(|| (hit.token_high, &self.gazetteer.entries[hit.entry as usize]))
         };
-        let Some((country_end, country)) = entry_of(low, low, 0) else {
+        let Some((country_end, country)) = hit_from(low) else {
             return false;
         };
         if country_end >= high || !country.is_country || !data.tokens[low].has(CAPITALISED) {
             return false;
         }
-        let Some((_, body)) = entry_of(country_end, country_end, high) else {
-            return false;
-        };
-        body.entity_type == EntityType::Organisation
-            && body.country != country.country
-            && data.tokens[country_end].has(JOINED)
-            && !data.tokens[low].has(POSSESSIVE)
+        hit_from(country_end).is_some_and(|(body_end, body)| {
+            body_end == high
+                && body.entity_type == EntityType::Organisation
+                && body.country != country.country
+                && data.tokens[country_end].has(JOINED)
+                && !data.tokens[low].has(POSSESSIVE)
+        })
     }
 
     fn country_served(
