@@ -122,10 +122,20 @@ pub struct DocFeatures {
     pub scores: Vec<(u8, u8)>,
 }
 
-/// The scores ("2-1", "3–0", "6-4") `text` writes: one or two digits, a hyphen or en dash, one
+/// The scores ("2-1", "3–0", "6-4") `texts` write: one or two digits, a hyphen or en dash, one
 /// or two digits, standing alone (not inside "1.5-2", "2026-12-09", "3-2-1" or "9-11am"); each
 /// as its two numbers, smaller first, sorted and unique.
-pub fn scores(text: &str) -> Vec<(u8, u8)> {
+pub fn scores(texts: &[&str]) -> Vec<(u8, u8)> {
+    let mut found = Vec::new();
+    for text in texts {
+        push_scores(text, &mut found);
+    }
+    found.sort_unstable();
+    found.dedup();
+    found
+}
+
+fn push_scores(text: &str, found: &mut Vec<(u8, u8)>) {
     let bytes = text.as_bytes();
     let digits_at = |start: usize| {
         bytes[start..]
@@ -133,7 +143,6 @@ pub fn scores(text: &str) -> Vec<(u8, u8)> {
             .take_while(|byte| byte.is_ascii_digit())
             .count()
     };
-    let mut found = Vec::new();
     let mut index = 0;
     while index < bytes.len() {
         if !bytes[index].is_ascii_digit() {
@@ -173,9 +182,6 @@ pub fn scores(text: &str) -> Vec<(u8, u8)> {
         }
         index = after_left;
     }
-    found.sort_unstable();
-    found.dedup();
-    found
 }
 
 /// The dateline's outlet credit: `CITY, May 12 (Outlet) -` within the first 240 bytes.
@@ -1079,13 +1085,7 @@ impl Extractor {
             outlet: dateline.and_then(|span| outlet_key(&body[span.start..span.end])),
             event_kinds,
             lead_places,
-            scores: {
-                let mut both = scores(headline);
-                both.extend(scores(&body[..lead_bytes]));
-                both.sort_unstable();
-                both.dedup();
-                both
-            },
+            scores: scores(&[headline, &body[..lead_bytes]]),
         }
     }
 

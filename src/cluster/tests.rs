@@ -570,7 +570,7 @@ fn subject_named_in_the_other_lead_is_no_conflict() {
 fn scores_are_read_only_where_they_stand_alone() {
     use super::features::scores;
     assert_eq!(
-        scores("Rovers beat Ashcombe 2-1; a 0–0 draw at home, then 1-2 away"),
+        scores(&["Rovers beat Ashcombe 2-1; a 0–0 draw at home, then 1-2 away"]),
         vec![(0, 0), (1, 2)]
     );
     for text in [
@@ -582,7 +582,7 @@ fn scores_are_read_only_where_they_stand_alone() {
         "between 100-150 people",
         "no score at all",
     ] {
-        assert!(scores(text).is_empty(), "{text}");
+        assert!(scores(&[text]).is_empty(), "{text}");
     }
 }
 

@@ -4354,18 +4354,20 @@ const FRENCH_BODY_LEADS: &[&str] = &[
 fn opens_french_body(data: &FieldData<'_>, low: usize) -> bool {
     // "The Union des consommateurs": a sentence's "The" before the name.
     let lead = low + usize::from(data.word(low) == "The");
+    // The connector first: it rules out nearly every run before the word list is searched.
     lead + 1 < data.tokens.len()
-        && FRENCH_BODY_LEADS.contains(&&*lower(data.word(lead)))
         && matches!(data.word(lead + 1), "de" | "des" | "du")
+        && FRENCH_BODY_LEADS.contains(&&*lower(data.word(lead)))
 }
 
 /// The end of "de (la) <word>" or "du <word>" continuing a French body's name at `high`: a
 /// lowercase word of three letters or more after the connector (and an optional "la").
 fn french_complement_end(data: &FieldData<'_>, low: usize, high: usize) -> Option<usize> {
-    if !opens_french_body(data, low) || high + 1 >= data.tokens.len() {
-        return None;
-    }
-    if !matches!(data.word(high), "de" | "des" | "du") || !data.tokens[high].has(JOINED) {
+    if high + 1 >= data.tokens.len()
+        || !matches!(data.word(high), "de" | "des" | "du")
+        || !data.tokens[high].has(JOINED)
+        || !opens_french_body(data, low)
+    {
         return None;
     }
     let mut word = high + 1;
