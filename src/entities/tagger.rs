@@ -901,7 +901,8 @@ impl Engine {
             {
                 continue;
             }
-            // "Rodrigo Pacheco Lins": a small place name ending a run that starts with a first name.
+            // "Rodrigo Pacheco Lins", "Sharifah Aini Syed Hassan": a small place name after at
+            // most three words of a run that starts with a first name.
             let low = hit.token_low;
             if entry.prominence < 30.0 && low >= 2 && data.tokens[low].has(JOINED) {
                 let mut run_start = low;
@@ -915,7 +916,7 @@ impl Engine {
                     run_start -= 1;
                 }
                 if run_start < low
-                    && low - run_start <= 2
+                    && low - run_start <= 3
                     && data.class(run_start, lexicon) & FIRST_NAME != 0
                 {
                     released.push(hit_index);
@@ -3531,7 +3532,11 @@ impl Engine {
         // Context before the run (the original run start, before stripping).
         if !titled && start > 0 {
             let previous_token = data.tokens[start - 1];
-            if previous_token.has(LOWERCASE) && data.class(start - 1, lexicon) & TITLE != 0 {
+            // "spokesman Ali Reza", not "thanked the speaker. Housing costs rose".
+            if previous_token.has(LOWERCASE)
+                && data.tokens[start].has(JOINED)
+                && data.class(start - 1, lexicon) & TITLE != 0
+            {
                 titled = true;
             }
         }
@@ -4713,7 +4718,9 @@ impl DocBuilder {
     }
 
     /// Folds a person whose whole name ends another person's longer name in the same story
-    /// ("Van Damme" into "Ilse Van Damme", "Miller" into "Matthew Miller").
+    /// ("Van Damme" into "Ilse Van Damme", "Miller" into "Matthew Miller"), or whose name of two
+    /// words or more opens it ("Syed Saddiq" into "Syed Saddiq Syed Abdul Rahman", "Tengku
+    /// Zafrul" into "Tengku Zafrul Aziz").
     fn merge_name_suffixes(&mut self) {
         let count = self.entities.len();
         for short in 0..count {
@@ -4729,14 +4736,24 @@ impl DocBuilder {
                 let candidate = &self.entities[long];
                 let long_name = candidate.name.as_str();
                 let split = long_name.len().wrapping_sub(short_name.len());
+                let ends_it = || {
+                    long_name.as_bytes()[split - 1] == b' '
+                        && long_name
+                            .get(split..)
+                            .is_some_and(|tail| tail.eq_ignore_ascii_case(short_name))
+                };
+                let opens_it = || {
+                    short_name.contains(' ')
+                        && long_name.as_bytes()[short_name.len()] == b' '
+                        && long_name
+                            .get(..short_name.len())
+                            .is_some_and(|head| head.eq_ignore_ascii_case(short_name))
+                };
                 long != short
                     && candidate.entity_type == EntityType::Person
                     && !candidate.mentions.is_empty()
                     && long_name.len() > short_name.len() + 1
-                    && long_name.as_bytes()[split - 1] == b' '
-                    && long_name
-                        .get(split..)
-                        .is_some_and(|tail| tail.eq_ignore_ascii_case(short_name))
+                    && (ends_it() || opens_it())
             });
             if let Some(long) = target {
                 let moved = std::mem::take(&mut self.entities[short].mentions);

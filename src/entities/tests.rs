@@ -2440,3 +2440,51 @@ l'énergie. Union members and the office of the mayor were not consulted.";
     );
     assert!(type_of(&entities, "Union").is_none(), "{entities:#?}");
 }
+
+#[test]
+fn malay_names_open_with_their_name_prefixes_and_keep_their_short_forms() {
+    let body = "The plan was defended by Nik Amran Nik Yusri, the works minister, and by Wan \
+Faizal Tuanku Rashid, the speaker. Consumer advocate Sharifah Adlina Syed Hassan said prices had \
+risen. Nik Amran later said the plan would pass, and Tengku Hafiz Omar agreed. Tengku Hafiz spoke \
+last.";
+    let entities = embedded_tagger().tag("", body);
+    for (name, short) in [
+        ("Nik Amran Nik Yusri", Some("Nik Amran")),
+        ("Wan Faizal Tuanku Rashid", None),
+        ("Sharifah Adlina Syed Hassan", None),
+        ("Tengku Hafiz Omar", Some("Tengku Hafiz")),
+    ] {
+        let person = entities
+            .iter()
+            .find(|entity| entity.name == name && entity.entity_type == EntityType::Person);
+        let Some(person) = person else {
+            panic!("{name} is no person: {entities:#?}");
+        };
+        if let Some(short) = short {
+            assert!(texts(person).contains(&short), "{person:#?}");
+        }
+    }
+    assert!(type_of(&entities, "Hassan").is_none(), "{entities:#?}");
+    assert_eq!(
+        entities
+            .iter()
+            .filter(|entity| entity.entity_type == EntityType::Person)
+            .count(),
+        4,
+        "{entities:#?}"
+    );
+}
+
+#[test]
+fn a_title_ending_a_sentence_titles_no_word_of_the_next() {
+    let body = "He thanked the speaker. Housing costs had risen, and he thanked the minister.\n\n\
+Consumer prices rose too, spokesman Orvel Kanta said.";
+    let entities = tagger().tag("", body);
+    assert!(type_of(&entities, "Housing").is_none(), "{entities:#?}");
+    assert!(type_of(&entities, "Consumer").is_none(), "{entities:#?}");
+    assert_eq!(
+        type_of(&entities, "Orvel Kanta"),
+        Some(EntityType::Person),
+        "{entities:#?}"
+    );
+}
