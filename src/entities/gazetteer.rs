@@ -224,9 +224,34 @@ fn is_acronym(alias: &str) -> bool {
 
 /// Removes combining marks after NFD decomposition ("Zürich" -> "Zurich").
 pub(crate) fn strip_diacritics(text: &str) -> String {
-    text.nfd()
-        .filter(|character| !unicode_normalization::char::is_combining_mark(*character))
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    for character in text.nfd() {
+        if unicode_normalization::char::is_combining_mark(character) {
+            continue;
+        }
+        // Letters that carry their stroke or dot in the letter itself, not as a combining mark
+        // ("Łódź", "Bayraklı", "Ødegaard", "Đoković"), fold to the letter writers use without it.
+        match character {
+            'ł' => out.push('l'),
+            'Ł' => out.push('L'),
+            'ı' => out.push('i'),
+            'ø' => out.push('o'),
+            'Ø' => out.push('O'),
+            'đ' | 'ð' => out.push('d'),
+            'Đ' | 'Ð' => out.push('D'),
+            'ħ' => out.push('h'),
+            'Ħ' => out.push('H'),
+            'ß' => out.push_str("ss"),
+            'æ' => out.push_str("ae"),
+            'Æ' => out.push_str("Ae"),
+            'œ' => out.push_str("oe"),
+            'Œ' => out.push_str("Oe"),
+            'þ' => out.push_str("th"),
+            'Þ' => out.push_str("Th"),
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// The first space-separated word of an alias without trailing punctuation ("Workers'" ->

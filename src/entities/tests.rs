@@ -274,6 +274,11 @@ fn slugs_fold_case_accents_and_punctuation() {
         "wiredesk:person:ana-co"
     );
     assert_eq!(slug("Zürich  Airport"), "zurich-airport");
+    // Letters whose stroke or dot is no combining mark fold too: one id with or without them.
+    assert_eq!(slug("Paweł Grabski"), slug("Pawel Grabski"));
+    assert_eq!(slug("Łódź Regional Court"), "lodz-regional-court");
+    assert_eq!(slug("Bayraklı"), "bayrakli");
+    assert_eq!(slug("Ødegaard Straße"), "odegaard-strasse");
     assert_eq!(slug("Workers' Party of Korea"), "workers-party-of-korea");
     assert_eq!(
         wiredesk_id(EntityType::Organisation, "Kestrava Holdings"),
