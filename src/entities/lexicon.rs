@@ -67,7 +67,7 @@ symphony opera ballet collective cooperative syndicate consortium taskforce task
 assn dept govt ministries agencies councils commissions committees tribunals courts rangers \
 hotspur harriers gaels holding gruppe gruppen konzern werke verlag sparkasse \
 versicherung forvaltning fondsforvaltning rederi kapital invest finans juweliers jewellery oy oyj se kg kgaa \
-branch s.a. s.p.a. n.v. b.v. s.l. s.r.l. s.a.s. s.a.c. s.a.a. c.a. sarl sas srl ltda pty bhd tbk jsc pjsc ojsc llp lp sons bros brothers brewers growers producers manufacturers exporters employers \
+branch s.a. a.ş. a/s sp s.p.a. n.v. b.v. s.l. s.r.l. s.a.s. s.a.c. s.a.a. c.a. sarl sas srl ltda pty bhd tbk jsc pjsc ojsc llp lp sons bros brothers brewers growers producers manufacturers exporters employers \
 bankers pantry shelter metro newswire wire dispatch chronicle courier mirror express \
 infirmary municipality shire recycling construction engineering properties developments interiors \
 aerospace automotive haulage freight fisheries textiles division divisions cement bancorp \

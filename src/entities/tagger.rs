@@ -211,8 +211,9 @@ const BUSINESS_OR_CLUB_HEADS: [&str; 44] = [
 
 /// Legal-form and club suffixes left out of organisation ids, so "Trewin Travel Ltd" and
 /// "Trewin Travel" get one id.
-const ORG_ID_SUFFIXES: [&str; 39] = [
+const ORG_ID_SUFFIXES: [&str; 40] = [
     "oyj",
+    "aş",
     "oy",
     "abp",
     "berhad",
@@ -266,16 +267,20 @@ pub fn wiredesk_id(entity_type: EntityType, name: &str) -> String {
     id.push_str(type_slug);
     id.push(':');
     let prefix = id.len();
-    // "Austral Datos S.A.": a dotted legal form is left out like an undotted one.
-    let name = match name.rsplit_once(' ') {
-        Some((rest, last))
-            if entity_type == EntityType::Organisation
-                && last.contains('.')
-                && is_company_suffix(last) =>
-        {
-            rest
+    // "Austral Datos S.A.", "Nordhavn Lines A/S", "Budomex Sp. z o.o.": a dotted or
+    // slashed legal form is left out like an undotted one.
+    let name = if entity_type == EntityType::Organisation {
+        let name = name.strip_suffix(POLISH_LIMITED).unwrap_or(name);
+        match name.rsplit_once(' ') {
+            Some((rest, last))
+                if (last.contains('.') && is_company_suffix(last)) || last == "A/S" =>
+            {
+                rest
+            }
+            _ => name,
         }
-        _ => name,
+    } else {
+        name
     };
     push_slug(name, &mut id);
     // "Araucanía Region", "Ukerewe Island", "County Westmeath": a place no list knows is the
@@ -1221,19 +1226,28 @@ impl Engine {
                 builder.mention(key, data, start, start + len);
                 start += len + 1;
             }
-            let surface = &data.text[start..candidate.end];
+            let end = if candidate.entity_type == EntityType::Organisation {
+                legal_form_end(data.text, candidate.end)
+            } else {
+                candidate.end
+            };
+            let surface = &data.text[start..end];
             let surface_key = (name_key(surface), candidate.entity_type);
             let key = match builder.by_surface.get(&surface_key) {
                 Some(&key) => key,
                 None => {
-                    let name = canonical_from_surface(surface);
-                    let id = wiredesk_id(candidate.entity_type, &name);
-                    let key = builder.entity(id, candidate.entity_type, name);
+                    let key = if let Some(entry) = self.listed_with_legal_form(candidate, surface) {
+                        builder.gazetteer_entity(&self.gazetteer, entry)
+                    } else {
+                        let name = canonical_from_surface(surface);
+                        let id = wiredesk_id(candidate.entity_type, &name);
+                        builder.entity(id, candidate.entity_type, name)
+                    };
                     builder.by_surface.insert(surface_key, key);
                     key
                 }
             };
-            builder.mention(key, data, start, candidate.end);
+            builder.mention(key, data, start, end);
         }
 
         // Acronyms defined in the text: "Workers' Party of Korea (WPK)".
@@ -1517,6 +1531,33 @@ impl Engine {
     /// "US State Department", "UN Security Council": the country or union whose abbreviation
     /// opens a listed organisation's name is mentioned there too (a modifier, like "Manila" in
     /// "Manila Mayor"), as it is when the name is not listed ("US Food and Drug Administration").
+    /// The listed organisation an unknown organisation's name is with a legal form after it
+    /// ("Hyundai Motor Co." for the listed Hyundai Motor).
+    fn listed_with_legal_form(&self, candidate: &Candidate, surface: &str) -> Option<u32> {
+        if candidate.entity_type != EntityType::Organisation {
+            return None;
+        }
+        let stem = surface
+            .strip_suffix(POLISH_LIMITED)
+            .or_else(|| {
+                surface
+                    .rsplit_once(' ')
+                    .filter(|(_, last)| is_company_suffix(last) || *last == "A/S")
+                    .map(|(stem, _)| stem)
+            })?
+            .trim_end_matches(',');
+        let lowered = stem.to_lowercase();
+        let hit = self.gazetteer.longest_at(&lowered, 0, |end, alias_index| {
+            let alias = &self.gazetteer.aliases[alias_index as usize];
+            end == lowered.len()
+                && alias.entries.len() == 1
+                && case_acceptable(alias, stem)
+                && self.gazetteer.entries[alias.entries[0] as usize].entity_type
+                    == EntityType::Organisation
+        })?;
+        Some(self.gazetteer.aliases[hit.alias as usize].entries[0])
+    }
+
     fn mention_leading_abbreviation(
         &self,
         builder: &mut DocBuilder,
@@ -3853,9 +3894,37 @@ fn is_company_suffix(word: &str) -> bool {
     let folded: String = word
         .chars()
         .filter(|c| *c != '.')
-        .map(|c| c.to_ascii_lowercase())
+        .flat_map(char::to_lowercase)
         .collect();
     ORG_ID_SUFFIXES.contains(&folded.as_str())
+}
+
+/// Poland's limited company, written after the name.
+const POLISH_LIMITED: &str = " Sp. z o.o.";
+
+/// Legal forms abbreviated with a full stop ("Inc.", "Co.").
+const ABBREVIATED_LEGAL_FORMS: [&str; 11] = [
+    "Inc", "Co", "Corp", "Ltd", "Bhd", "Pty", "Cos", "Pte", "Bros", "Mfg", "Intl",
+];
+
+/// End of an organisation's name that ends at `end`, with its legal form's full stop: "Hanbit
+/// Securities Co." before a lowercase word, a comma or a bracket (before a new sentence's
+/// capital or at a paragraph's end the full stop is the sentence's), and Poland's "Sp. z o.o.".
+fn legal_form_end(text: &str, end: usize) -> usize {
+    let last = text[..end].rsplit([' ', '-']).next().unwrap_or_default();
+    let rest = &text[end..];
+    if last == "Sp" && rest.starts_with(&POLISH_LIMITED[3..]) {
+        return end + POLISH_LIMITED.len() - 3;
+    }
+    if !ABBREVIATED_LEGAL_FORMS.contains(&last) || !rest.starts_with('.') {
+        return end;
+    }
+    let after = &rest[1..];
+    let next_word = after.trim_start_matches([' ', '"', '\u{201C}', '\'', '\u{2018}']);
+    let sentence_ends = after.is_empty()
+        || after.starts_with(['\n', '\r'])
+        || (after.starts_with(' ') && next_word.starts_with(char::is_uppercase));
+    if sentence_ends { end } else { end + 1 }
 }
 
 /// Whether the words before token `low` make it the object of an organisation phrase: "shares

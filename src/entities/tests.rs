@@ -2493,3 +2493,53 @@ Consumer prices rose too, spokesman Orvel Kanta said.";
         "{entities:#?}"
     );
 }
+
+#[test]
+fn legal_forms_keep_their_full_stops_and_foreign_spellings() {
+    let body = "Shares of Orlavent Semiconductor Inc. fell, and analysts at Kelbrook Securities \
+Co. in Seoul cut their targets. The contractor, Vostrana-Brindlecombe Sp. z o.o., will appeal, \
+said Ayla Demir of Kestane Menkul Değerler A.Ş. She expects more. Tarnvik Container Lines A/S \
+said ships would wait. The unit was sold to Marlow Holdings Ltd. The deal closed on Monday.";
+    let entities = tagger().tag("", body);
+    assert_organisations(
+        &entities,
+        &[
+            "Orlavent Semiconductor Inc.",
+            "Kelbrook Securities Co.",
+            "Vostrana-Brindlecombe Sp. z o.o.",
+            "Kestane Menkul Değerler A.Ş.",
+            "Tarnvik Container Lines A/S",
+            // A full stop before a new sentence is the sentence's.
+            "Marlow Holdings Ltd",
+        ],
+    );
+    let id_of = |name: &str| {
+        entities
+            .iter()
+            .find(|entity| entity.name == name)
+            .map(|entity| entity.id.as_str())
+    };
+    assert_eq!(
+        id_of("Vostrana-Brindlecombe Sp. z o.o."),
+        Some("wiredesk:org:vostrana-brindlecombe")
+    );
+    assert_eq!(
+        id_of("Tarnvik Container Lines A/S"),
+        Some("wiredesk:org:tarnvik-container-lines")
+    );
+}
+
+#[test]
+fn a_listed_company_with_its_legal_form_is_the_listed_company() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Hyundai Motor Co. rose 2.4%, and Hyundai Motor Co \
+closed higher.",
+    );
+    let hyundai: Vec<_> = entities
+        .iter()
+        .filter(|entity| entity.entity_type == EntityType::Organisation)
+        .collect();
+    assert_eq!(hyundai.len(), 1, "{entities:#?}");
+    assert_eq!(hyundai[0].id, "wiredesk:org:hyundai");
+}

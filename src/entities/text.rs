@@ -214,22 +214,36 @@ pub(crate) fn tokenize(text: &str, tokens: &mut Vec<Token>) {
         // needs at least two letters, all upper case.
         let mut letters = 0usize;
         let mut non_upper = false;
-        // Dotted acronyms: U.S., U.N., E.U.
+        // Dotted acronyms: U.S., U.N., E.U., and legal forms such as Turkey's A.Ş.
         if byte.is_ascii_uppercase() && bytes.get(position + 1) == Some(&b'.') {
             let mut probe = position;
             let mut dotted = 0;
-            while probe + 1 < length
-                && bytes[probe].is_ascii_uppercase()
-                && bytes[probe + 1] == b'.'
+            while let Some(letter) = char_at(text, probe)
+                && letter.is_uppercase()
+                && bytes.get(probe + letter.len_utf8()) == Some(&b'.')
             {
                 dotted += 1;
-                probe += 2;
+                probe += letter.len_utf8() + 1;
             }
             if dotted >= 2 {
                 end = probe;
                 cursor = probe;
                 letters = dotted;
+                if !text[start..end].is_ascii() {
+                    flags |= NON_ASCII;
+                }
             }
+        } else if byte.is_ascii_uppercase()
+            && bytes.get(position + 1) == Some(&b'/')
+            && bytes.get(position + 2).is_some_and(u8::is_ascii_uppercase)
+            && !bytes
+                .get(position + 3)
+                .is_some_and(u8::is_ascii_alphanumeric)
+        {
+            // Nordic legal forms: "A/S", "I/S".
+            end = position + 3;
+            cursor = end;
+            letters = 2;
         }
         if end == start {
             while cursor < length {
@@ -370,13 +384,21 @@ pub(crate) fn tokenize(text: &str, tokens: &mut Vec<Token>) {
                 matches!(&text[last.start..last.end], "Md" | "Mohd" | "Muhd")
             });
         let after_initial = after_initial || after_name_abbreviation;
-        if tokens.is_empty() || (sentence && !after_abbreviation && !after_initial) {
+        // "... Menkul Değerler A.Ş. She said": a dotted abbreviation's own full stop ends the
+        // sentence when a sentence opener follows.
+        let after_dotted = gap == " "
+            && tokens
+                .last()
+                .is_some_and(|last: &Token| bytes[last.end - 1] == b'.')
+            && SENTENCE_OPENERS.contains(&&text[start..end]);
+        if tokens.is_empty() || (sentence && !after_abbreviation && !after_initial) || after_dotted
+        {
             flags |= SENTENCE_START;
         }
         if let Some(last) = tokens.last_mut() {
             let plural_possessive =
                 bytes[last.end - 1] == b's' && (gap == "' " || gap == "\u{2019} ");
-            if spaces_only || plural_possessive || after_initial {
+            if (spaces_only && !after_dotted) || plural_possessive || after_initial {
                 flags |= JOINED;
             }
             if paren {
