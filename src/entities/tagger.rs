@@ -3735,7 +3735,27 @@ impl Engine {
         }
         let name_like = (start..end).all(|index| {
             let token = data.tokens[index];
-            (token.has(CAPITALISED) && !token.has(ALL_CAPS)) || is_name_particle(data.word(index))
+            (token.has(CAPITALISED) && !token.has(ALL_CAPS))
+                || is_name_particle(data.word(index))
+                // "Joost van Leeuwen", "Gabriela Montes de Oca": a surname's lowercase particle
+                // (those that also join places' and bodies' names, as "Portage la Prairie",
+                // "Transportes Sol del Misti" and "the Cruz del Cóndor viewpoint" do, only after
+                // a given name that follows neither a capitalised word nor "the").
+                || (index > start
+                    && index + 1 < end
+                    && token.has(LOWERCASE)
+                    && data.class(index, lexicon) & CONNECTOR != 0
+                    && match data.word(index) {
+                        "van" | "von" | "ter" | "ten" | "bin" | "binti" | "ibn" | "ap" => true,
+                        "of" | "for" | "and" | "the" | "upon" | "y" | "&" => false,
+                        _ => {
+                            data.class(start, lexicon) & FIRST_NAME != 0
+                                && !(start > 0
+                                    && data.tokens[start].has(JOINED)
+                                    && (data.tokens[start - 1].has(CAPITALISED)
+                                        || data.word(start - 1) == "the"))
+                        }
+                    })
         }) && (start..end).all(|index| data.class(index, lexicon) & NOT_NAME == 0);
         let followed_by_speech = end < data.tokens.len()
             && data.tokens[end].has(LOWERCASE)

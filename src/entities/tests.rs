@@ -2543,3 +2543,31 @@ closed higher.",
     assert_eq!(hyundai.len(), 1, "{entities:#?}");
     assert_eq!(hyundai[0].id, "wiredesk:org:hyundai");
 }
+
+#[test]
+fn surname_particles_stay_inside_unknown_peoples_names() {
+    let body = "The strike was called by Joost van Kerkhoven, a union leader, and backed by \
+Gabriela Montes de Ortuzar. \"We will fight,\" said Sanne de Wolters. Van Kerkhoven said talks \
+had failed. Buses of Transportes Luz del Valle were stopped near Portage la Prairie.";
+    let entities = tagger().tag("", body);
+    for name in [
+        "Joost van Kerkhoven",
+        "Gabriela Montes de Ortuzar",
+        "Sanne de Wolters",
+    ] {
+        assert_eq!(
+            type_of(&entities, name),
+            Some(EntityType::Person),
+            "{name}: {entities:#?}"
+        );
+    }
+    assert!(
+        type_of(&entities, "Luz del Valle").is_none(),
+        "{entities:#?}"
+    );
+    assert_ne!(
+        type_of(&entities, "Portage la Prairie"),
+        Some(EntityType::Person),
+        "{entities:#?}"
+    );
+}
