@@ -29,7 +29,8 @@ warden chaplain monk nun priest pastor patriarch metropolitan lama guru collecto
 barrister counsel coroner referee umpire firefighter paramedic brigadier commandant taoiseach tanaiste \
 tánaiste superintendent midwife pharmacist consul postmaster accountant procurator advocate garda \
 passenger resident villager shopkeeper trader vendor fisherman haji hajji alhaji alhaja hajiya mallam \
-datuk dato datin ustaz";
+datuk dato datin ustaz regent bupati seismologist volcanologist meteorologist \
+epidemiologist virologist geologist climatologist forecaster";
 
 /// Modifiers that may precede a title inside a capitalised run ("Foreign Minister", "Deputy Prime Minister").
 const TITLE_MODIFIERS: &str = "foreign defence defense finance interior health prime deputy vice former acting chief \
@@ -51,7 +52,7 @@ league club airlines airways airline museum school college academy church times 
 tribune telegraph gazette network bureau press army navy forces force guard office board trust fund parliament \
 assembly senate congress cabinet government administration tribunal chamber exchange holdings industries \
 motors library libraries hospice ambulance constabulary travel tours coaches \
-solutions catering institutet system systems technologies labs laboratories pharmaceuticals pharma media broadcasting tv radio \
+solutions catering institutet system systems technologies labs laboratories pharmaceuticals pharma media broadcasting tv radio pharmacy pharmacies drugstore rescue \
 society alliance coalition movement brigade brigades battalion regiment corps command secretariat directorate \
 inspectorate unit team united rovers securities advisors advisers advisory commodities markets \
 management research registry survey surveys consultants consulting associates brokers \
@@ -95,7 +96,7 @@ marshes wetlands estuary fjord fjords headland moor moors heath fen fens glen pa
 suburb parish commune arrondissement prefecture atoll cays keys mesa bayou sound firth loch lough \
 waterfront riverside seafront corniche circuit racecourse speedway velodrome ground grounds \
 tunnel interchange junction bypass underpass flyover causeway heads head downs rim ranges brook hut \
-market khola green";
+market khola green parkway freeway turnpike thruway beltway";
 
 /// First words that make a capitalised run an organisation without "of" ("Banque Lemoine").
 const ORG_LEADS: &str = "banque banco banca grupo groupe compagnie compania companhia societe société \
@@ -110,7 +111,7 @@ commissione agência agencia agenzia policía polícia polizia confederación co
 confédération federación federação fédération federazione sindicato syndicat empresa \
 scoil gaelscoil coláiste colaiste unión união frente movimiento movimento alianza aliança \
 secretaría secretaria fiscalía tribunal corte cámara câmara camara congreso senado servicio serviço \
-compañía companhía centrale caisse caja air universiti";
+compañía companhía centrale caisse caja air universiti radio";
 
 /// Plural or area nouns that, before "of", make the next name a place ("parts of Oromia").
 const PLACE_OF: &str = "capital people residents heart centre center edge east west north south \
@@ -153,7 +154,9 @@ something everything anything none neither either whatever whoever whichever let
 today yesterday tomorrow tonight overall further furthermore moreover nevertheless nonetheless finally \
 initially currently recently previously additionally separately similarly likewise elsewhere here's there's \
 it's that's what's we're they're i'm he's she's don't doesn't didn't can't won't isn't aren't wasn't weren't \
-one two three four five six seven eight nine ten hundreds thousands millions dozens officials police \
+one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen \
+seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand dozen \
+hundreds thousands millions dozens officials police \
 authorities critics experts analysts residents witnesses sources observers lawmakers investors voters \
 under-fire breaking update updated exclusive watch read listen analysis opinion editorial comment live \
 photo video graphic factbox explainer timeline reporting writing editing additional sign subscribe \
@@ -201,7 +204,8 @@ primary comprehensive polytechnic infirmary intermediate collegiate";
 const STRONG_PLACE_HEADS: &str = "county province region district avenue road boulevard way drive \
 street airport valley stadium bridge estate square oblast prefecture township borough \
 island islands canal highway motorway expressway crescent terrace gardens meadows reservoir estuary \
-governorate parish mountains peninsula river volcano glacier";
+governorate parish mountains peninsula river volcano glacier parkway freeway turnpike thruway \
+beltway";
 
 const FIRST_NAMES: &str = include_str!("first_names.txt");
 

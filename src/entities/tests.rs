@@ -2571,3 +2571,32 @@ had failed. Buses of Transportes Luz del Valle were stopped near Portage la Prai
         "{entities:#?}"
     );
 }
+
+#[test]
+fn regents_radio_stations_pharmacies_parkways_and_number_words() {
+    let body = "Regent Hendrik Sulaiman said rescuers were digging. Fourteen residents were \
+missing, the Marlshire Fire Rescue department said. The suspect walked into Kessler Pharmacy and \
+fled along the Lincoln Alexander Parkway, the minister told Radio Mitre. Seismologist Prof. Selin \
+Kaymak said the quake was shallow.";
+    let entities = tagger().tag("", body);
+    assert_eq!(
+        type_of(&entities, "Hendrik Sulaiman"),
+        Some(EntityType::Person),
+        "{entities:#?}"
+    );
+    assert_eq!(
+        type_of(&entities, "Selin Kaymak"),
+        Some(EntityType::Person),
+        "{entities:#?}"
+    );
+    assert_organisations(
+        &entities,
+        &["Marlshire Fire Rescue", "Kessler Pharmacy", "Radio Mitre"],
+    );
+    assert!(type_of(&entities, "Fourteen").is_none(), "{entities:#?}");
+    assert_ne!(
+        type_of(&entities, "Lincoln Alexander Parkway"),
+        Some(EntityType::Person),
+        "{entities:#?}"
+    );
+}
