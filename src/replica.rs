@@ -450,6 +450,8 @@ impl Index {
             event_kinds: 0,
             lead_places: Vec::new(),
             scores: Vec::new(),
+            lead_days: 0,
+            days: 0,
         };
         let weight = if root.is_some() {
             self.clusters.config().duplicate_weight

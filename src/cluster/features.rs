@@ -120,6 +120,40 @@ pub struct DocFeatures {
     /// Scores ("2-1", "0-0") its headline and lead give, each as its two numbers, smaller
     /// first, sorted and unique: two match reports with different scores are two matches.
     pub scores: Vec<(u8, u8)>,
+    /// Days of the week its headline and lead name ("on Wednesday", "Thursday's"), bit 0 for
+    /// Monday; 0 when none. Reports of one event, and follow-ups recalling its day, share one.
+    pub lead_days: u8,
+    /// Days of the week the whole story names (a follow-up recalls the first day's events).
+    pub days: u8,
+}
+
+/// The days of the week `texts` name as capitalised words ("Friday", "Friday's"), bit 0 for
+/// Monday.
+pub fn weekdays(texts: &[&str]) -> u8 {
+    const STEMS: [&[u8]; 7] = [
+        b"Mon", b"Tues", b"Wednes", b"Thurs", b"Fri", b"Satur", b"Sun",
+    ];
+    let mut days = 0;
+    for text in texts {
+        let bytes = text.as_bytes();
+        for at in memchr::memmem::find_iter(bytes, b"day") {
+            let after = bytes.get(at + 3);
+            if after.is_some_and(u8::is_ascii_alphanumeric) {
+                continue;
+            }
+            for (bit, stem) in STEMS.iter().enumerate() {
+                let Some(start) = at.checked_sub(stem.len()) else {
+                    continue;
+                };
+                if &bytes[start..at] == *stem
+                    && (start == 0 || !bytes[start - 1].is_ascii_alphanumeric())
+                {
+                    days |= 1 << bit;
+                }
+            }
+        }
+    }
+    days
 }
 
 /// The scores ("2-1", "3–0", "6-4") `texts` write: one or two digits, a hyphen or en dash, one
@@ -1086,6 +1120,8 @@ impl Extractor {
             event_kinds,
             lead_places,
             scores: scores(&[headline, &body[..lead_bytes]]),
+            lead_days: weekdays(&[headline, &body[..lead_bytes]]),
+            days: weekdays(&[headline, body]),
         }
     }
 

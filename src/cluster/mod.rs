@@ -222,6 +222,8 @@ struct Prepared {
     event_kinds: u32,
     lead_places: Vec<u64>,
     scores: Vec<(u8, u8)>,
+    lead_days: u8,
+    days: u8,
 }
 
 #[derive(Debug)]
@@ -250,6 +252,10 @@ struct Cluster {
     lead_places: Vec<u64>,
     /// Scores the members' headlines and leads give, sorted (capped).
     scores: Vec<(u8, u8)>,
+    /// Days of the week the members' headlines and leads name (union).
+    lead_days: u8,
+    /// Days of the week the members name anywhere (union).
+    days: u8,
     /// The first story's uri and outlet, when it was assigned here (not learnt from a record).
     first: Option<(Arc<str>, u64)>,
 }
@@ -623,6 +629,8 @@ impl StoryClusterer {
             event_kinds: raw.event_kinds,
             lead_places: raw.lead_places.clone(),
             scores: raw.scores.clone(),
+            lead_days: raw.lead_days,
+            days: raw.days,
         }
     }
 
@@ -782,7 +790,16 @@ impl StoryClusterer {
                 .scores
                 .iter()
                 .any(|score| cluster.scores.contains(score));
+        // Two reports of one kind of event whose leads name different days ("on Wednesday"
+        // against "on Friday") and neither of which recalls the other's day anywhere: two
+        // landslides in one province, not a landslide and the next day's search.
+        let day_conflict = doc.event_kinds & cluster.event_kinds != 0
+            && doc.lead_days != 0
+            && cluster.lead_days != 0
+            && doc.days & cluster.lead_days == 0
+            && cluster.days & doc.lead_days == 0;
         let event_conflict = score_conflict
+            || day_conflict
             || (doc.event_kinds != 0
                 && cluster.event_kinds != 0
                 && doc.event_kinds & cluster.event_kinds == 0);
@@ -843,6 +860,8 @@ impl StoryClusterer {
             event_kinds: doc.event_kinds,
             lead_places: doc.lead_places.clone(),
             scores: doc.scores.clone(),
+            lead_days: doc.lead_days,
+            days: doc.days,
             first,
         };
         self.expiry.insert((cluster.last_time, seq, slot));
@@ -941,6 +960,8 @@ impl StoryClusterer {
         cluster.norms = kind_norms(&kept);
         cluster.features = kept;
         cluster.event_kinds |= doc.event_kinds;
+        cluster.lead_days |= doc.lead_days;
+        cluster.days |= doc.days;
         insert_sorted_capped(&mut cluster.scores, &doc.scores, MAX_CLUSTER_SCORES);
         insert_sorted_capped(
             &mut cluster.lead_places,

@@ -619,3 +619,51 @@ fn match_reports_with_different_scores_are_two_matches() {
     assert!(!against_same.is_empty());
     assert!(against_same.iter().all(|c| !c.breakdown.event_conflict));
 }
+
+#[test]
+fn weekdays_are_read_as_capitalised_whole_words() {
+    assert_eq!(features::weekdays(&["on Monday and Tuesday's vote"]), 0b11);
+    assert_eq!(
+        features::weekdays(&["Sundays", "someday", "monday", "Today"]),
+        0
+    );
+    assert_eq!(features::weekdays(&["late on Sunday"]), 1 << 6);
+}
+
+#[test]
+fn same_kind_of_event_on_another_day_is_another_event() {
+    let region = ("wiredesk:place:west-marl", "West Marl");
+    let country = ("wiredesk:place:oskeland", "Oskeland");
+    let landslide = |uri: &str, hours: i64, headline: &str, body: &str| {
+        story(uri, hours, headline, body, &[region, country])
+    };
+    let first = landslide(
+        "urn:t:l1",
+        0,
+        "Landslide buries homes in Oskeland's West Marl, nine dead",
+        "A landslide buried homes in a village in Oskeland's West Marl province before dawn on \
+         Wednesday, killing nine people, disaster officials said.",
+    );
+    let another = landslide(
+        "urn:t:l2",
+        47,
+        "Landslide in Oskeland's West Marl kills four",
+        "A landslide struck a village in Oskeland's West Marl province early on Friday, killing \
+         four people and cutting a road, disaster officials said.",
+    );
+    let search = landslide(
+        "urn:t:l3",
+        30,
+        "Rescuers dig for missing after West Marl landslide",
+        "Rescuers in Oskeland's West Marl province dug through mud on Thursday for five people \
+         still missing.\n\nWednesday's landslide buried homes and killed nine, officials said.",
+    );
+    let mut clusterer = clusterer();
+    clusterer.assign(&doc(&first));
+    let against_another = clusterer.candidates(&doc(&another));
+    assert!(!against_another.is_empty());
+    assert!(against_another.iter().all(|c| c.breakdown.event_conflict));
+    let against_search = clusterer.candidates(&doc(&search));
+    assert!(!against_search.is_empty());
+    assert!(against_search.iter().all(|c| !c.breakdown.event_conflict));
+}
