@@ -617,4 +617,37 @@ mod tests {
             assert_eq!(second.dedup.duplicate_of.as_deref(), duplicate_of);
         }
     }
+
+    /// A write-through its outlet reworded throughout (dev set M, written blind), in a story
+    /// another outlet opened: flagged "WRITETHRU-", it repeats its own outlet's first report of
+    /// the story, not the other outlet's.
+    #[test]
+    fn a_flagged_write_through_repeats_its_outlets_report_in_a_story_another_outlet_opened() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/devset/stories-m.jsonl");
+        let feed = std::fs::read_to_string(path).unwrap();
+        let line = |uri: &str| {
+            feed.lines()
+                .find(|line| line.contains(&format!("\"{uri}\"")))
+                .unwrap()
+                .to_string()
+        };
+        let mut state = State::with_defaults().unwrap();
+        let parse = |raw: &str| parse_story(raw.as_bytes(), 1 << 20).unwrap();
+        let other = enrich(&mut state, parse(&line("urn:devset:m:29")), ctx(1));
+        let first = enrich(&mut state, parse(&line("urn:devset:m:31")), ctx(2));
+        let rewrite = line("urn:devset:m:32");
+        assert!(rewrite.contains("WRITETHRU-"));
+        let second = enrich(&mut state, parse(&rewrite), ctx(3));
+        assert_eq!(first.dedup.story_id, other.dedup.story_id);
+        assert_eq!(
+            second.dedup.verdict,
+            Verdict::Duplicate,
+            "{:?}",
+            second.dedup
+        );
+        assert_eq!(
+            second.dedup.duplicate_of.as_deref(),
+            Some("urn:devset:m:31")
+        );
+    }
 }

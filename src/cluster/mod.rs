@@ -256,9 +256,13 @@ struct Cluster {
     lead_days: u8,
     /// Days of the week the members name anywhere (union).
     days: u8,
-    /// The first story's uri and outlet, when it was assigned here (not learnt from a record).
-    first: Option<(Arc<str>, u64)>,
+    /// Each outlet's first story here (uri and outlet), in arrival order, for the first
+    /// [`MAX_OUTLET_FIRSTS`] outlets; stories learnt from a record are not known.
+    firsts: Vec<(Arc<str>, u64)>,
 }
+
+/// Outlets whose first story a cluster remembers (an outlet's later flagged version repeats it).
+const MAX_OUTLET_FIRSTS: usize = 4;
 
 /// The online clusterer. Not thread-safe by itself; one instance per partition.
 pub struct StoryClusterer {
@@ -382,11 +386,20 @@ impl StoryClusterer {
         match best {
             Some((slot, breakdown)) if breakdown.score >= self.cfg.threshold => {
                 self.merge(slot, &prepared, event_time_ms, 1.0);
+                let mut same_outlet_first = None;
+                if let Some(outlet) = features.outlet
+                    && let Some(Some(cluster)) = self.slots.get_mut(slot as usize)
+                {
+                    same_outlet_first = cluster
+                        .firsts
+                        .iter()
+                        .find(|(_, first_outlet)| *first_outlet == outlet)
+                        .map(|(first_uri, _)| first_uri.clone());
+                    if same_outlet_first.is_none() && cluster.firsts.len() < MAX_OUTLET_FIRSTS {
+                        cluster.firsts.push((Arc::from(uri), outlet));
+                    }
+                }
                 let cluster = self.cluster(slot);
-                let same_outlet_first = cluster
-                    .and_then(|c| c.first.as_ref())
-                    .filter(|(_, outlet)| Some(*outlet) == features.outlet)
-                    .map(|(first_uri, _)| first_uri.clone());
                 ClusterDecision {
                     story_id: cluster.map_or(0, |c| c.story_id),
                     joined: true,
@@ -862,7 +875,7 @@ impl StoryClusterer {
             scores: doc.scores.clone(),
             lead_days: doc.lead_days,
             days: doc.days,
-            first,
+            firsts: first.into_iter().collect(),
         };
         self.expiry.insert((cluster.last_time, seq, slot));
         // Should two first stories share a uri, the newer cluster answers for the id.

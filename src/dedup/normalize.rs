@@ -176,6 +176,8 @@ pub const HEADLINE_FLAGS: &[&str] = &[
     "REPEAT",
     "WRAPUP",
     "BRIEF",
+    "WRITETHRU",
+    "TOPWRAP",
     "URGENT",
     "EXCLUSIVE",
     "FLASH",
@@ -337,7 +339,7 @@ pub const SNAP_FLAGS: &[&str] = &[
 /// Flags of a new version of a story the outlet sent before: an update, a correction, a
 /// repeat, a write-through or a brief cut from it.
 pub const VERSION_FLAGS: &[&str] = HEADLINE_FLAGS.split_at(VERSION_FLAG_COUNT).0;
-const VERSION_FLAG_COUNT: usize = 9;
+const VERSION_FLAG_COUNT: usize = 11;
 
 /// Whether `text` opens with one of `flags` among its leading wire flags.
 fn has_leading_flag(text: &str, flags: &[&str]) -> bool {
