@@ -1531,6 +1531,31 @@ impl Engine {
     /// "US State Department", "UN Security Council": the country or union whose abbreviation
     /// opens a listed organisation's name is mentioned there too (a modifier, like "Manila" in
     /// "Manila Mayor"), as it is when the name is not listed ("US Food and Drug Administration").
+    /// "Bala Town", "Haverfordwest County", "Stoke City" in a match report: a club named after
+    /// its town (not "in Bala Town", nor a person's name).
+    fn club_named_after_town(
+        &self,
+        data: &FieldData<'_>,
+        hits: &[Hit],
+        low: usize,
+        high: usize,
+    ) -> bool {
+        // The town itself may be listed ("Aberystwyth Town"); the head word is not.
+        let town_words = data.claimed[low..high - 1].iter().all(|claim| {
+            claim.is_none_or(|claim| {
+                self.gazetteer.entries[hits[claim as usize].entry as usize].entity_type
+                    == EntityType::Place
+            })
+        });
+        high - low >= 2
+            && matches!(data.word(high - 1), "Town" | "County" | "City")
+            && data.claimed[high - 1].is_none()
+            && town_words
+            && data.class(low, &self.lexicon) & (FIRST_NAME | TITLE) == 0
+            && !(low > 0 && data.tokens[low].has(JOINED) && data.word(low - 1) == "in")
+            && is_sports_story(data)
+    }
+
     /// The listed organisation an unknown organisation's name is with a legal form after it
     /// ("Hyundai Motor Co." for the listed Hyundai Motor).
     fn listed_with_legal_form(&self, candidate: &Candidate, surface: &str) -> Option<u32> {
@@ -2503,8 +2528,9 @@ impl Engine {
         // "beat Ashcombe Town 3-0": a team's name before a score; only a place-like name (not
         // the player in "Tereza Hronkova 6-3").
         let team = last_class & PLACE_HEAD != 0
-            && followed_by_score(data, high)
-            && data.claimed[low..high].iter().all(Option::is_none);
+            && ((data.claimed[low..high].iter().all(Option::is_none)
+                && followed_by_score(data, high))
+                || self.club_named_after_town(data, hits, low, high));
         // "Imperial Irrigation District", "Metropolitan Water District of Southern California":
         // a district that runs a service is a body, not a place.
         let service_district = (low + 1..high).any(|index| {
@@ -3776,7 +3802,13 @@ impl Engine {
             push_candidate(EntityType::Place, candidates);
             return;
         }
-        if name_like && !common_phrase && (first_is_given_name || length <= 3 || followed_by_speech)
+        // "Cymru Premier": a title ends no one's name (but "Nick Pope" has a given name).
+        let ends_with_title =
+            last_class & TITLE != 0 && last_class & FIRST_NAME == 0 && !first_is_given_name;
+        if name_like
+            && !common_phrase
+            && !ends_with_title
+            && (first_is_given_name || length <= 3 || followed_by_speech)
         {
             // "the longliner Sea Harvester", "the Sea Harvester, a 12-metre trawler": a vessel's
             // name is no person (nor any entity of ours).
@@ -4868,11 +4900,17 @@ impl DocBuilder {
             let Some(slug) = self.entities[place].id.strip_prefix(PLACE_PREFIX) else {
                 continue;
             };
+            // "Bala Town" in a headline, which no sports cue reaches, is the body's club.
+            let place_name = self.entities[place].name.as_str();
+            let club_like = place_name.ends_with(" Town")
+                || place_name.ends_with(" County")
+                || place_name.ends_with(" City");
             let target = self.entities.iter().position(|entity| {
                 entity.entity_type == EntityType::Organisation
                     && !entity.mentions.is_empty()
                     && entity.id.strip_prefix(ORG_PREFIX) == Some(slug)
-                    && entity.name.len() > self.entities[place].name.len()
+                    && (entity.name.len() > place_name.len()
+                        || (club_like && entity.name == place_name))
             });
             if let Some(organisation) = target {
                 self.move_all_mentions(place, organisation);

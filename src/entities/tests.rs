@@ -2600,3 +2600,31 @@ Kaymak said the quake was shallow.";
         "{entities:#?}"
     );
 }
+
+#[test]
+fn clubs_named_after_their_towns_in_match_reports() {
+    let headline = "Late goal gives Bala Town win";
+    let body = "Bala Town beat Caernarfon Town 2-1 in the league on Saturday, the striker \
+scoring a late goal. Haverfordwest County drew 0-0 with Aberystwyth Town, and a midfielder was \
+sent off at half-time. Fans in Bala Town celebrated. The Cymru Premier resumes after Christmas.";
+    let entities = embedded_tagger().tag(headline, body);
+    assert_organisations(
+        &entities,
+        &[
+            "Bala Town",
+            "Caernarfon Town",
+            "Haverfordwest County",
+            "Aberystwyth Town",
+        ],
+    );
+    let bala: Vec<_> = entities
+        .iter()
+        .filter(|entity| entity.name == "Bala Town")
+        .collect();
+    assert_eq!(bala.len(), 1, "{entities:#?}");
+    assert_ne!(
+        type_of(&entities, "Cymru Premier"),
+        Some(EntityType::Person),
+        "{entities:#?}"
+    );
+}
