@@ -2663,12 +2663,13 @@ impl Engine {
         }
         // "Ghana Premier League", "Kenya Red Cross": a country, then a listed organisation of
         // another country or of none, is that country's own body (the UK's "UK Met Office" or
-        // "US Federal Reserve" stays the listed one).
-        if self.national_body(data, low, high, hits) {
+        // "US Federal Reserve" stays the listed one); "the Texas Department of Transportation",
+        // a state's own.
+        if self.national_body(data, body_low, high, hits) {
             candidates.push(Candidate::whole_run(
                 data,
                 field_index,
-                low..high,
+                body_low..high,
                 EntityType::Organisation,
                 hits,
             ));
@@ -3129,11 +3130,9 @@ impl Engine {
         org_hit || headed_words
     }
 
-    /// For a run of one or two capitalised nouns followed by a country, a nation of the UK or a
-    /// region that ends the run ("Cycling UK", "Statistics Canada", "Energy Queensland"), the
-    /// token where the country starts.
     /// Whether tokens `low..high` are a listed country, then a listed organisation of another
-    /// country (or of none) that ends the run: "Ghana Premier League".
+    /// country (or of none) that ends the run ("Ghana Premier League"), or a listed state or
+    /// province, then a listed body of its own country ("Texas Department of Transportation").
     fn national_body(&self, data: &FieldData<'_>, low: usize, high: usize, hits: &[Hit]) -> bool {
         // The hit claiming `index` when it starts there: its end and its entry.
         let hit_from = |index: usize| {
@@ -3144,18 +3143,31 @@ impl Engine {
         let Some((country_end, country)) = hit_from(low) else {
             return false;
         };
-        if country_end >= high || !country.is_country || !data.tokens[low].has(CAPITALISED) {
+        if country_end >= high
+            || !(country.is_country || country.is_region)
+            || !data.tokens[low].has(CAPITALISED)
+        {
             return false;
         }
         hit_from(country_end).is_some_and(|(body_end, body)| {
             body_end == high
                 && body.entity_type == EntityType::Organisation
-                && body.country != country.country
+                // A country with another country's body (or a world body's name); a state or
+                // province with its own country's ("Texas Department of Transportation",
+                // "Ontario Liberal Party").
+                && if country.is_country {
+                    body.country != country.country
+                } else {
+                    body.country.is_some() && body.country == country.country
+                }
                 && data.tokens[country_end].has(JOINED)
                 && !data.tokens[low].has(POSSESSIVE)
         })
     }
 
+    /// For a run of one or two capitalised nouns followed by a country, a nation of the UK or a
+    /// region that ends the run ("Cycling UK", "Statistics Canada", "Energy Queensland"), the
+    /// token where the country starts.
     fn country_served(
         &self,
         data: &FieldData<'_>,

@@ -2628,3 +2628,25 @@ sent off at half-time. Fans in Bala Town celebrated. The Cymru Premier resumes a
         "{entities:#?}"
     );
 }
+
+#[test]
+fn a_state_before_its_countrys_listed_body_is_the_states_own_body() {
+    let body = "The Texas Department of Transportation closed Interstate 40, and the US \
+Department of Transportation said it would help. The Ghana Premier League resumes in May.";
+    let entities = embedded_tagger().tag("", body);
+    assert_organisations(
+        &entities,
+        &[
+            "Texas Department of Transportation",
+            "US Department of Transportation",
+            "Ghana Premier League",
+        ],
+    );
+    let texas_dot = entities
+        .iter()
+        .find(|entity| entity.name == "Texas Department of Transportation");
+    assert!(
+        texas_dot.is_some_and(|entity| entity.id.starts_with("wiredesk:org:texas")),
+        "{entities:#?}"
+    );
+}
