@@ -2061,6 +2061,16 @@ impl Engine {
         pendings: &mut Vec<Pending>,
     ) {
         let lexicon = &self.lexicon;
+        // "the Youth Criminal Justice Act", "the Clean Air Act": a law's name names no person,
+        // organisation or place (nor its words a title and a person).
+        if high - low >= 2
+            && matches!(
+                data.word(high - 1),
+                "Act" | "Bill" | "Law" | "Code" | "Decree" | "Ordinance" | "Statute" | "Directive"
+            )
+        {
+            return;
+        }
         // "Storm Ciarán", "Hurricane Melissa", "Tropical Storm Erin": a named weather system is
         // no person, organisation or place.
         // ("Storm Bay", "Storm Bay Aquaculture" are a place and a firm.)
@@ -3817,9 +3827,12 @@ impl Engine {
         // "Cymru Premier": a title ends no one's name (but "Nick Pope" has a given name).
         let ends_with_title =
             last_class & TITLE != 0 && last_class & FIRST_NAME == 0 && !first_is_given_name;
+        // "Orthodox Christians", "Ethnic Hungarians": a group of people is no one.
+        let ends_with_group = last_class & DEMONYM != 0 && last_class & FIRST_NAME == 0;
         if name_like
             && !common_phrase
             && !ends_with_title
+            && !ends_with_group
             && (first_is_given_name || length <= 3 || followed_by_speech)
         {
             // "the longliner Sea Harvester", "the Sea Harvester, a 12-metre trawler": a vessel's
@@ -5393,10 +5406,15 @@ fn in_team_position(data: &FieldData<'_>, index: usize) -> bool {
 fn without_generic_suffix(text: &str, hit: RawHit) -> RawHit {
     let surface = &text[hit.start..hit.end];
     match surface.rsplit_once(' ') {
-        Some((name, suffix)) if !name.is_empty() && is_generic_region_word(suffix) => RawHit {
-            end: hit.start + name.len(),
-            ..hit
-        },
+        Some((name, suffix))
+            if !name.is_empty()
+                && (is_generic_region_word(suffix) || is_generic_group_word(suffix)) =>
+        {
+            RawHit {
+                end: hit.start + name.len(),
+                ..hit
+            }
+        }
         _ => hit,
     }
 }
@@ -5407,6 +5425,12 @@ fn is_generic_region_word(word: &str) -> bool {
         word,
         "region" | "province" | "district" | "oblast" | "prefecture" | "governorate"
     )
+}
+
+/// Lowercase words naming a kind of armed group after a listed group's name ("the Fano
+/// militia", "M23 rebels"): generic words, not part of the mention.
+fn is_generic_group_word(word: &str) -> bool {
+    matches!(word, "militia" | "rebels")
 }
 
 /// Whether an organisation's name ends like a sports club's ("Somerset County Cricket Club",

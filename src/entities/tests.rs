@@ -2650,3 +2650,24 @@ Department of Transportation said it would help. The Ghana Premier League resume
         "{entities:#?}"
     );
 }
+
+#[test]
+fn laws_groups_and_generic_group_words_are_no_names() {
+    let body = "The teenager cannot be named under the Youth Criminal Justice Act. Ethiopian \
+Orthodox Christians celebrate Christmas on Jan. 7, and fighting with the Fano militia has \
+hampered aid.";
+    let entities = embedded_tagger().tag("", body);
+    assert!(
+        entities
+            .iter()
+            .all(|entity| entity.entity_type != EntityType::Person),
+        "{entities:#?}"
+    );
+    let fano = entities
+        .iter()
+        .find(|entity| entity.id == "wiredesk:org:fano-militia");
+    assert!(
+        fano.is_some_and(|entity| texts(entity) == ["Fano"]),
+        "{entities:#?}"
+    );
+}
