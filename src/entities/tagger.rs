@@ -1461,6 +1461,7 @@ impl Engine {
         if builder.has_club() && *sports.get_or_insert_with(|| is_sports_story(&fields[1])) {
             builder.merge_short_names_into_clubs();
         }
+        builder.merge_parenthesised_names(&fields);
         let entities = builder.finish();
         let [headline_data, body_data] = fields;
         for (slot, data) in [headline_data, body_data].into_iter().enumerate() {
@@ -4945,6 +4946,43 @@ impl DocBuilder {
 
     /// Moves every mention of entity `from` to entity `to` (`from` is left without mentions and
     /// dropped by `finish`).
+    /// Folds an unknown name written in brackets right after an organisation into it: the
+    /// organisation's name in its own language ("Transparency Poland (Przejrzysta Polska)").
+    fn merge_parenthesised_names(&mut self, fields: &[FieldData<'_>; 2]) {
+        let mut folds: Vec<(usize, usize)> = Vec::new();
+        for (organisation, entity) in self.entities.iter().enumerate() {
+            if entity.entity_type != EntityType::Organisation {
+                continue;
+            }
+            for mention in &entity.mentions {
+                let Some(data) = fields.iter().find(|data| data.field == mention.field) else {
+                    continue;
+                };
+                if !data.text[mention.end..].starts_with(" (") {
+                    continue;
+                }
+                let inner_start = mention.end + 2;
+                let inner = self.entities.iter().position(|other| {
+                    other.id.starts_with("wiredesk:")
+                        && other.mentions.iter().any(|inner| {
+                            inner.field == mention.field
+                                && inner.start == inner_start
+                                && inner.text.contains(' ')
+                                && data.text[inner.end..].starts_with(')')
+                        })
+                });
+                if let Some(inner) = inner
+                    && inner != organisation
+                {
+                    folds.push((inner, organisation));
+                }
+            }
+        }
+        for (from, to) in folds {
+            self.move_all_mentions(from, to);
+        }
+    }
+
     fn move_all_mentions(&mut self, from: usize, to: usize) {
         let moved = std::mem::take(&mut self.entities[from].mentions);
         self.entities[to].mentions.extend(moved);

@@ -2671,3 +2671,27 @@ hampered aid.";
         "{entities:#?}"
     );
 }
+
+#[test]
+fn a_bracketed_name_after_an_organisation_is_its_own_language_name() {
+    let body = "Anti-corruption group Transparency Oskeland (Przejrzysta Oskelandia) said the \
+case showed the need for reform. Przejrzysta Oskelandia has long campaigned on the issue.";
+    let entities = tagger().tag("", body);
+    let group: Vec<_> = entities
+        .iter()
+        .filter(|entity| {
+            texts(entity).contains(&"Przejrzysta Oskelandia")
+                || entity.name == "Transparency Oskeland"
+        })
+        .collect();
+    assert_eq!(group.len(), 1, "{entities:#?}");
+    assert_eq!(group[0].entity_type, EntityType::Organisation);
+    assert_eq!(
+        texts(group[0])
+            .iter()
+            .filter(|text| text.starts_with("Przejrzysta"))
+            .count(),
+        2,
+        "{entities:#?}"
+    );
+}
