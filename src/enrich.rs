@@ -587,20 +587,26 @@ mod tests {
         assert_ne!(a.dedup.story_id, b.dedup.story_id);
     }
 
+    /// The JSON line of story `uri` in dev set `set`.
+    fn devset_line(set: &str, uri: &str) -> String {
+        let path = format!(
+            "{}/data/devset/stories-{set}.jsonl",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let feed = std::fs::read_to_string(path).unwrap();
+        feed.lines()
+            .find(|line| line.contains(&format!("\"{uri}\"")))
+            .unwrap()
+            .to_string()
+    }
+
     /// A brief its outlet rewrote in three sentences (dev set H, written blind) is too far from
     /// the full story for the near-duplicate check, yet it is that outlet's own version: flagged
     /// "BRIEF-" and joining the story's cluster, it is a duplicate of it. The same brief credited
     /// to another outlet is that outlet's report: related, not a duplicate.
     #[test]
     fn an_outlets_flagged_rewritten_brief_repeats_its_story_and_another_outlets_does_not() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/devset/stories-h.jsonl");
-        let feed = std::fs::read_to_string(path).unwrap();
-        let line = |uri: &str| {
-            feed.lines()
-                .find(|line| line.contains(&format!("\"{uri}\"")))
-                .unwrap()
-                .to_string()
-        };
+        let line = |uri: &str| devset_line("h", uri);
         let (full, brief) = (line("urn:devset:h:01"), line("urn:devset:h:08"));
         assert!(brief.contains("BRIEF-") && brief.contains("(Atlantic Fringe Wire)"));
         let other = brief
@@ -623,14 +629,7 @@ mod tests {
     /// the story, not the other outlet's.
     #[test]
     fn a_flagged_write_through_repeats_its_outlets_report_in_a_story_another_outlet_opened() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/devset/stories-m.jsonl");
-        let feed = std::fs::read_to_string(path).unwrap();
-        let line = |uri: &str| {
-            feed.lines()
-                .find(|line| line.contains(&format!("\"{uri}\"")))
-                .unwrap()
-                .to_string()
-        };
+        let line = |uri: &str| devset_line("m", uri);
         let mut state = State::with_defaults().unwrap();
         let parse = |raw: &str| parse_story(raw.as_bytes(), 1 << 20).unwrap();
         let other = enrich(&mut state, parse(&line("urn:devset:m:29")), ctx(1));

@@ -2470,14 +2470,10 @@ last.";
         }
     }
     assert!(type_of(&entities, "Hassan").is_none(), "{entities:#?}");
-    assert_eq!(
-        entities
-            .iter()
-            .filter(|entity| entity.entity_type == EntityType::Person)
-            .count(),
-        4,
-        "{entities:#?}"
-    );
+    let people = entities
+        .iter()
+        .filter(|entity| entity.entity_type == EntityType::Person);
+    assert_eq!(people.count(), 4, "{entities:#?}");
 }
 
 #[test]
