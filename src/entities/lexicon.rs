@@ -29,7 +29,7 @@ warden chaplain monk nun priest pastor patriarch metropolitan lama guru collecto
 barrister counsel coroner referee umpire firefighter paramedic brigadier commandant taoiseach tanaiste \
 tánaiste superintendent midwife pharmacist consul postmaster accountant procurator advocate garda \
 passenger resident villager shopkeeper trader vendor fisherman haji hajji alhaji alhaja hajiya mallam \
-datuk dato datin ustaz regent bupati seismologist volcanologist meteorologist \
+datuk dato datin ustaz regent bupati voivode seismologist volcanologist meteorologist \
 epidemiologist virologist geologist climatologist forecaster";
 
 /// Modifiers that may precede a title inside a capitalised run ("Foreign Minister", "Deputy Prime Minister").

@@ -2691,3 +2691,38 @@ case showed the need for reform. Przejrzysta Oskelandia has long campaigned on t
         "{entities:#?}"
     );
 }
+
+#[test]
+fn a_treasury_is_the_one_of_the_storys_country() {
+    let tagger = embedded_tagger();
+    let kenya = tagger.tag(
+        "",
+        "NAIROBI, Kenya - County workers blamed delays in disbursements from the national \
+Treasury, and Treasury Cabinet Secretary John Mbadi said funds would flow.",
+    );
+    let pretoria = tagger.tag(
+        "",
+        "PRETORIA, South Africa - The National Treasury said the budget gap had widened.",
+    );
+    let id_of = |entities: &[Entity]| {
+        entities
+            .iter()
+            .find(|entity| entity.entity_type == EntityType::Organisation)
+            .map(|entity| entity.id.clone())
+    };
+    assert_eq!(
+        id_of(&kenya).as_deref(),
+        Some("wiredesk:org:national-treasury-kenya"),
+        "{kenya:#?}"
+    );
+    assert_eq!(
+        type_of(&kenya, "John Mbadi"),
+        Some(EntityType::Person),
+        "{kenya:#?}"
+    );
+    assert_eq!(
+        id_of(&pretoria).as_deref(),
+        Some("wiredesk:org:national-treasury-south-africa"),
+        "{pretoria:#?}"
+    );
+}
