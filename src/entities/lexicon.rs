@@ -96,7 +96,7 @@ marshes wetlands estuary fjord fjords headland moor moors heath fen fens glen pa
 suburb parish commune arrondissement prefecture atoll cays keys mesa bayou sound firth loch lough \
 waterfront riverside seafront corniche circuit racecourse speedway velodrome ground grounds \
 tunnel interchange junction bypass underpass flyover causeway heads head downs rim ranges brook hut \
-market khola green parkway freeway turnpike thruway beltway";
+market khola green parkway freeway turnpike thruway beltway panhandle";
 
 /// First words that make a capitalised run an organisation without "of" ("Banque Lemoine").
 const ORG_LEADS: &str = "banque banco banca grupo groupe compagnie compania companhia societe société \

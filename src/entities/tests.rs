@@ -2726,3 +2726,18 @@ Treasury, and Treasury Cabinet Secretary John Mbadi said funds would flow.",
         "{pretoria:#?}"
     );
 }
+
+#[test]
+fn a_panhandle_is_a_region() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Heavy snow fell across the Texas Panhandle and the Oklahoma Panhandle on Friday.",
+    );
+    for name in ["Texas Panhandle", "Oklahoma Panhandle"] {
+        assert_eq!(
+            type_of(&entities, name),
+            Some(EntityType::Place),
+            "{name}: {entities:#?}"
+        );
+    }
+}
