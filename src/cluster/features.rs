@@ -1113,6 +1113,7 @@ impl Extractor {
             }
         }
         self.scratch = raw;
+        let lead_days = weekdays(&[headline, &body[..lead_bytes]]);
         DocFeatures {
             features,
             headline_entities,
@@ -1120,8 +1121,8 @@ impl Extractor {
             event_kinds,
             lead_places,
             scores: scores(&[headline, &body[..lead_bytes]]),
-            lead_days: weekdays(&[headline, &body[..lead_bytes]]),
-            days: weekdays(&[headline, body]),
+            lead_days,
+            days: lead_days | weekdays(&[&body[lead_bytes..]]),
         }
     }
 

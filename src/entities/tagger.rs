@@ -1542,16 +1542,18 @@ impl Engine {
         high: usize,
     ) -> bool {
         // The town itself may be listed ("Aberystwyth Town"); the head word is not.
-        let town_words = data.claimed[low..high - 1].iter().all(|claim| {
-            claim.is_none_or(|claim| {
-                self.gazetteer.entries[hits[claim as usize].entry as usize].entity_type
-                    == EntityType::Place
+        let town_words = || {
+            data.claimed[low..high - 1].iter().all(|claim| {
+                claim.is_none_or(|claim| {
+                    self.gazetteer.entries[hits[claim as usize].entry as usize].entity_type
+                        == EntityType::Place
+                })
             })
-        });
+        };
         high - low >= 2
             && matches!(data.word(high - 1), "Town" | "County" | "City")
             && data.claimed[high - 1].is_none()
-            && town_words
+            && town_words()
             && data.class(low, &self.lexicon) & (FIRST_NAME | TITLE) == 0
             && !(low > 0 && data.tokens[low].has(JOINED) && data.word(low - 1) == "in")
             && is_sports_story(data)
