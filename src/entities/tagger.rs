@@ -270,15 +270,7 @@ pub fn wiredesk_id(entity_type: EntityType, name: &str) -> String {
     // "Austral Datos S.A.", "Nordhavn Lines A/S", "Budomex Sp. z o.o.": a dotted or
     // slashed legal form is left out like an undotted one.
     let name = if entity_type == EntityType::Organisation {
-        let name = name.strip_suffix(POLISH_LIMITED).unwrap_or(name);
-        match name.rsplit_once(' ') {
-            Some((rest, last))
-                if (last.contains('.') && is_company_suffix(last)) || last == "A/S" =>
-            {
-                rest
-            }
-            _ => name,
-        }
+        without_legal_form(name).unwrap_or(name)
     } else {
         name
     };
@@ -1565,15 +1557,7 @@ impl Engine {
         if candidate.entity_type != EntityType::Organisation {
             return None;
         }
-        let stem = surface
-            .strip_suffix(POLISH_LIMITED)
-            .or_else(|| {
-                surface
-                    .rsplit_once(' ')
-                    .filter(|(_, last)| is_company_suffix(last) || *last == "A/S")
-                    .map(|(stem, _)| stem)
-            })?
-            .trim_end_matches(',');
+        let stem = without_legal_form(surface)?.trim_end_matches(',');
         let lowered = stem.to_lowercase();
         let hit = self.gazetteer.longest_at(&lowered, 0, |end, alias_index| {
             let alias = &self.gazetteer.aliases[alias_index as usize];
@@ -3981,6 +3965,16 @@ fn is_company_suffix(word: &str) -> bool {
 
 /// Poland's limited company, written after the name.
 const POLISH_LIMITED: &str = " Sp. z o.o.";
+
+/// An organisation's name without the legal form that ends it ("Hyundai Motor" for "Hyundai
+/// Motor Co.", "Budomex" for "Budomex Sp. z o.o.", "Nordhavn Lines" for "Nordhavn Lines A/S").
+fn without_legal_form(name: &str) -> Option<&str> {
+    name.strip_suffix(POLISH_LIMITED).or_else(|| {
+        name.rsplit_once(' ')
+            .filter(|(rest, last)| !rest.is_empty() && (is_company_suffix(last) || *last == "A/S"))
+            .map(|(rest, _)| rest)
+    })
+}
 
 /// Legal forms abbreviated with a full stop ("Inc.", "Co.").
 const ABBREVIATED_LEGAL_FORMS: [&str; 11] = [
