@@ -131,7 +131,7 @@ pub fn story_from_text(uri: String, text: &str) -> Result<Story, RejectReason> {
         .find(|l| !l.is_empty())
         .unwrap_or_default()
         .to_string();
-    let body = paragraphs_from_lines(lines);
+    let body = paragraphs_from_lines(lines, text.len());
     finish(Story {
         uri,
         ninjs_version: NinjsVersion::V3,
@@ -390,8 +390,8 @@ fn push_collapsed(out: &mut String, s: &str) {
     let bytes = s.as_bytes();
     let clean = bytes.first().is_some_and(|&b| b != b' ')
         && bytes.last().is_some_and(|&b| b != b' ')
-        && !bytes.iter().any(|&b| b == b'\t' || b == 0xC2)
-        && !s.contains("  ");
+        && memchr::memchr2(b'\t', 0xC2, bytes).is_none()
+        && memchr::memmem::find(bytes, b"  ").is_none();
     if clean {
         out.push_str(s);
         return;
@@ -410,16 +410,16 @@ fn push_collapsed(out: &mut String, s: &str) {
 fn normalise_plain(s: &str) -> String {
     if s.contains('\r') {
         let unified = s.replace("\r\n", "\n").replace('\r', "\n");
-        paragraphs_from_lines(unified.lines())
+        paragraphs_from_lines(unified.lines(), unified.len())
     } else {
-        paragraphs_from_lines(s.lines())
+        paragraphs_from_lines(s.lines(), s.len())
     }
 }
 
 /// Joins lines into paragraphs separated by one blank line; a single line break inside a
 /// paragraph is kept as a line break (wire copy often has one line per paragraph).
-fn paragraphs_from_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
-    let mut out = String::new();
+fn paragraphs_from_lines<'a>(lines: impl IntoIterator<Item = &'a str>, len: usize) -> String {
+    let mut out = String::with_capacity(len);
     let mut blank_run = false;
     for line in lines {
         let line = line.trim();

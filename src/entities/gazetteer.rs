@@ -169,6 +169,8 @@ pub(crate) struct Gazetteer {
     /// "Liverpool FC", "Brighton" of "Brighton & Hove Albion") -> the club's entry, or `None`
     /// when several clubs share the word ("Manchester"): match reports name clubs so.
     pub club_first_words: FastMap<u64, Option<u32>>,
+    /// The Gulf of Mexico's entry: "the Gulf" of a story set in North America.
+    pub gulf_of_mexico: Option<u32>,
     automaton: AnchoredTrie,
 }
 
@@ -482,7 +484,12 @@ impl Gazetteer {
             patterns[index as usize] = key;
         }
         let automaton = AnchoredTrie::new(&patterns);
+        let gulf_of_mexico = entries
+            .iter()
+            .position(|entry| entry.id == "wiredesk:place:gulf-of-mexico")
+            .map(|index| index as u32);
         Ok(Self {
+            gulf_of_mexico,
             entries,
             aliases,
             pattern_aliases,

@@ -211,7 +211,7 @@ const BUSINESS_OR_CLUB_HEADS: [&str; 44] = [
 
 /// Legal-form and club suffixes left out of organisation ids, so "Trewin Travel Ltd" and
 /// "Trewin Travel" get one id.
-const ORG_ID_SUFFIXES: [&str; 40] = [
+const ORG_ID_SUFFIXES: [&str; 57] = [
     "oyj",
     "aş",
     "oy",
@@ -252,6 +252,24 @@ const ORG_ID_SUFFIXES: [&str; 40] = [
     "fc",
     "afc",
     "cf",
+    // Central and eastern Europe, the Nordics: "d.o.o.", "s.r.o.", "a.s.", "hf.", "Zrt.".
+    "doo",
+    "dd",
+    "ad",
+    "ado",
+    "sro",
+    "as",
+    "hf",
+    "ehf",
+    "zrt",
+    "nyrt",
+    "kft",
+    "cjsc",
+    "ojsc",
+    "ead",
+    "ood",
+    "eood",
+    "aps",
 ];
 
 /// `wiredesk:<type>:<slug>` for a name no gazetteer knows (organisations without a trailing
@@ -337,23 +355,41 @@ fn list_member(data: &FieldData<'_>, lexicon: &Lexicon, low: usize, high: usize)
 /// Whether body token `index` lies in a dateline before its credit ("BRANDON, Man., Nov 29
 /// (Prairie Wire) -"): a place there is where the story was filed, never a team.
 fn in_dateline_head(data: &FieldData<'_>, index: usize) -> bool {
+    let first = data.dateline;
     data.field == Field::Body
-        && index < 12
-        && data.tokens.first().is_some_and(|token| token.has(ALL_CAPS))
-        && data.tokens[index + 1..data.tokens.len().min(12)]
+        && (first..first + 12).contains(&index)
+        && data
+            .tokens
+            .get(first)
+            .is_some_and(|token| token.has(ALL_CAPS))
+        && data.tokens[index + 1..data.tokens.len().min(first + 12)]
             .iter()
             .any(|token| token.has(PAREN_BEFORE))
+}
+
+/// Tokens of a byline paragraph opening a body ("By Fiona Gillespie" and a line break), or 0.
+fn byline_paragraph_tokens(text: &str, tokens: &[Token]) -> usize {
+    if !text.starts_with("By ") {
+        return 0;
+    }
+    match text.find('\n') {
+        Some(line_end) if line_end <= 80 => tokens.partition_point(|token| token.start < line_end),
+        _ => 0,
+    }
 }
 
 /// "LISBON (Gulf Dispatch) -": tokens `low..high` are the whole parenthesis of the agency
 /// credited in a body's dateline (an all-capitals place opens the body before it).
 fn is_dateline_credit(data: &FieldData<'_>, low: usize, high: usize) -> bool {
+    let first = data.dateline;
     data.field == Field::Body
-        && low < 12
+        && (first..first + 12).contains(&low)
         && low < high
         && data.tokens[low].has(PAREN_BEFORE)
         && data.tokens[high - 1].has(PAREN_AFTER)
-        && data.tokens[..low].iter().any(|token| token.has(ALL_CAPS))
+        && data.tokens[first..low]
+            .iter()
+            .any(|token| token.has(ALL_CAPS))
 }
 
 /// Lowercase, ASCII-folded, non-alphanumerics collapsed to `-`.
@@ -548,6 +584,9 @@ struct FieldData<'a> {
     classes: Vec<std::cell::Cell<u32>>,
     /// [`word_hash`] of every token.
     hashes: Vec<u64>,
+    /// Index of the token where the body's dateline may stand: 0, or the first token after a
+    /// byline paragraph ("By Fiona Gillespie\n\nINVERNESS (NNA) -").
+    dateline: usize,
 }
 
 const CLASS_UNKNOWN: u32 = u32::MAX;
@@ -683,6 +722,7 @@ impl Engine {
                 restricted: false,
                 classes: take(&mut scratch.classes[0]),
                 hashes: take(&mut scratch.hashes[0]),
+                dateline: 0,
             },
             FieldData {
                 field: Field::Body,
@@ -692,6 +732,7 @@ impl Engine {
                 restricted: false,
                 classes: take(&mut scratch.classes[1]),
                 hashes: take(&mut scratch.hashes[1]),
+                dateline: 0,
             },
         ];
         for data in &mut fields {
@@ -709,6 +750,11 @@ impl Engine {
                 }
             }
             self.split_name_pairs(data.text, &mut data.tokens, &mut scratch.lowered);
+            data.dateline = if data.field == Field::Body {
+                byline_paragraph_tokens(data.text, &data.tokens)
+            } else {
+                0
+            };
             data.claimed.clear();
             data.claimed.resize(data.tokens.len(), None);
             data.classes.clear();
@@ -766,7 +812,11 @@ impl Engine {
                 let text = data.text;
                 // A short all-capitals word in running text is an acronym ("VAR", "AIN"), not a
                 // place written in a dateline's capitals; only the dateline itself may be one.
-                let dateline = data.field == Field::Body && token.start == 0;
+                let dateline = data.field == Field::Body
+                    && data
+                        .tokens
+                        .get(data.dateline)
+                        .is_some_and(|first| first.start == token.start);
                 let found = self
                     .gazetteer
                     .longest_at(&lowered, token.start, |end, alias_index| {
@@ -869,6 +919,8 @@ impl Engine {
             ) else {
                 continue;
             };
+            let entry =
+                self.gulf_in_context(entry, raw_hit.alias, &doc_countries, &place_countries);
             let hit_index = hits.len() as u32;
             hits.push(Hit {
                 field: field_index,
@@ -1840,6 +1892,29 @@ impl Engine {
         }
     }
 
+    /// "The Gulf" of a story set in the United States or Mexico that names no country on the
+    /// Persian Gulf is the Gulf of Mexico (storms, oil platforms, fisheries).
+    fn gulf_in_context(
+        &self,
+        entry: u32,
+        alias: u32,
+        doc_countries: &FastSet<&str>,
+        place_countries: &FastSet<&str>,
+    ) -> u32 {
+        if self.gazetteer.aliases[alias as usize].text != "the Gulf" {
+            return entry;
+        }
+        let named = |codes: &[&str]| {
+            codes
+                .iter()
+                .any(|code| doc_countries.contains(code) || place_countries.contains(code))
+        };
+        if !named(&["US", "MX"]) || named(&PERSIAN_GULF_COUNTRIES) {
+            return entry;
+        }
+        self.gazetteer.gulf_of_mexico.unwrap_or(entry)
+    }
+
     /// Picks the entry for an accepted alias hit, or rejects an ambiguous one without context.
     #[allow(clippy::too_many_arguments)]
     fn choose_entry(
@@ -1930,6 +2005,9 @@ impl Engine {
         }
         if data.field == Field::Body && is_dateline(data, low, high) {
             return Some(EntityType::Place);
+        }
+        if lowercase_legal_form_end(data.text, data.tokens[high - 1].end).is_some() {
+            return Some(EntityType::Organisation);
         }
         if based_before(data, low, lexicon) {
             return Some(EntityType::Organisation);
@@ -2566,11 +2644,20 @@ impl Engine {
         let person_words =
             (low..high).any(|index| data.class(index, lexicon) & (TITLE | FIRST_NAME) != 0);
         let dateline_credit = is_dateline_credit(data, low, high);
+        // "at Victoria Park", "in Albert Park": a given name and a head that can be a surname
+        // after a place's preposition name the place.
+        let place_after_preposition = low > 0
+            && data.tokens[low].has(JOINED)
+            && data.tokens[low - 1].has(LOWERCASE)
+            && (data.class(low - 1, lexicon) & PLACE_PREPOSITION != 0
+                || data.word(low - 1) == "at");
         let place_headed = !team
             && (place_prefixed
                 || last_class & PLACE_HEAD != 0
                 || (first_class & PLACE_PREFIX != 0 && high - low >= 2))
-            && (!person_words || last_class & STRONG_PLACE_HEAD != 0)
+            && (!person_words
+                || last_class & STRONG_PLACE_HEAD != 0
+                || (place_after_preposition && last_class & PLACE_HEAD != 0 && high - low == 2))
             && !dateline_credit;
         // "the Lagos-Ibadan Expressway": the road is named by the whole pair, not by its half.
         let pair_half = data.tokens[low].has(PAIR_HALF);
@@ -3952,6 +4039,9 @@ fn settle_guessed_types(
     }
 }
 
+/// Countries on the Persian Gulf (and Yemen): a story naming one means that Gulf.
+const PERSIAN_GULF_COUNTRIES: [&str; 9] = ["IR", "IQ", "SA", "KW", "QA", "BH", "AE", "OM", "YE"];
+
 /// A legal-form (or club) word that ends an organisation's name ("Ltd", "Inc", "Plc"): one of
 /// [`ORG_ID_SUFFIXES`].
 fn is_company_suffix(word: &str) -> bool {
@@ -3966,9 +4056,46 @@ fn is_company_suffix(word: &str) -> bool {
 /// Poland's limited company, written after the name.
 const POLISH_LIMITED: &str = " Sp. z o.o.";
 
+/// Legal forms written in lower case after a firm's name: "Kvarner Logistika d.o.o.", "Tatra
+/// Mlyn a.s.", "Reykjanes Orka hf.". Longer forms first (one may open another).
+const LOWERCASE_LEGAL_FORMS: [&str; 12] = [
+    "spol. s r.o.",
+    "sp. z o.o.",
+    "d.o.o.",
+    "a.d.o.",
+    "s.r.o.",
+    "d.d.",
+    "a.d.",
+    "a.s.",
+    "k.s.",
+    "v.o.s.",
+    "ehf.",
+    "hf.",
+];
+
+/// End of the lower-case legal form that follows a name ending at `end`, if one does.
+fn lowercase_legal_form_end(text: &str, end: usize) -> Option<usize> {
+    let rest = text[end..].strip_prefix(' ')?;
+    LOWERCASE_LEGAL_FORMS
+        .iter()
+        .find(|form| {
+            rest.starts_with(**form)
+                && !rest[form.len()..].starts_with(|c: char| c.is_alphanumeric())
+        })
+        .map(|form| end + 1 + form.len())
+}
+
 /// An organisation's name without the legal form that ends it ("Hyundai Motor" for "Hyundai
 /// Motor Co.", "Budomex" for "Budomex Sp. z o.o.", "Nordhavn Lines" for "Nordhavn Lines A/S").
 fn without_legal_form(name: &str) -> Option<&str> {
+    let lowercase_form = LOWERCASE_LEGAL_FORMS.iter().find_map(|form| {
+        name.strip_suffix(form)
+            .and_then(|rest| rest.strip_suffix(' '))
+            .filter(|rest| !rest.is_empty())
+    });
+    if lowercase_form.is_some() {
+        return lowercase_form;
+    }
     name.strip_suffix(POLISH_LIMITED).or_else(|| {
         name.rsplit_once(' ')
             .filter(|(rest, last)| !rest.is_empty() && (is_company_suffix(last) || *last == "A/S"))
@@ -3977,14 +4104,18 @@ fn without_legal_form(name: &str) -> Option<&str> {
 }
 
 /// Legal forms abbreviated with a full stop ("Inc.", "Co.").
-const ABBREVIATED_LEGAL_FORMS: [&str; 11] = [
-    "Inc", "Co", "Corp", "Ltd", "Bhd", "Pty", "Cos", "Pte", "Bros", "Mfg", "Intl",
+const ABBREVIATED_LEGAL_FORMS: [&str; 15] = [
+    "Inc", "Co", "Corp", "Ltd", "Bhd", "Pty", "Cos", "Pte", "Bros", "Mfg", "Intl", "Zrt", "Nyrt",
+    "Kft", "Bt",
 ];
 
 /// End of an organisation's name that ends at `end`, with its legal form's full stop: "Hanbit
 /// Securities Co." before a lowercase word, a comma or a bracket (before a new sentence's
 /// capital or at a paragraph's end the full stop is the sentence's), and Poland's "Sp. z o.o.".
 fn legal_form_end(text: &str, end: usize) -> usize {
+    if let Some(form_end) = lowercase_legal_form_end(text, end) {
+        return form_end;
+    }
     let last = text[..end].rsplit([' ', '-']).next().unwrap_or_default();
     let rest = &text[end..];
     if last == "Sp" && rest.starts_with(&POLISH_LIMITED[3..]) {
@@ -4422,10 +4553,14 @@ fn is_camel_case(word: &str) -> bool {
 
 /// A body-initial run of capitals followed by a comma, parenthesis or dash ("SEOUL, June 1 -").
 fn is_dateline(data: &FieldData<'_>, low: usize, high: usize) -> bool {
-    if low > 2 || high > 4 {
+    let first = data.dateline;
+    if low < first || low > first + 2 || high > first + 4 {
         return false;
     }
-    if !data.tokens[..high].iter().all(|token| token.has(ALL_CAPS)) {
+    if !data.tokens[first..high]
+        .iter()
+        .all(|token| token.has(ALL_CAPS))
+    {
         return false;
     }
     let after = &data.text[data.tokens[high - 1].end..];
@@ -4627,7 +4762,10 @@ fn canonical_from_surface(surface: &str) -> String {
             out.push(' ');
         }
         let letters = word.chars().filter(|c| c.is_alphabetic()).count();
-        let all_caps = letters > 3 && !word.chars().any(char::is_lowercase);
+        // Capitals are a headline's or dateline's case, except in legal forms ("CJSC").
+        let all_caps = letters > 3
+            && !word.chars().any(char::is_lowercase)
+            && !matches!(word, "CJSC" | "OJSC" | "PJSC" | "EOOD");
         if all_caps {
             let mut word_start = true;
             for character in word.chars() {

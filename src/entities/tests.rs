@@ -2526,6 +2526,90 @@ said ships would wait. The unit was sold to Marlow Holdings Ltd. The deal closed
 }
 
 #[test]
+fn lower_case_and_central_european_legal_forms_make_organisations() {
+    let body = "Velbrana Transport d.o.o. said profit rose. Ostrek Vode s.r.o. and Karsten Mlyn \
+a.s. cut jobs, while Hraunvik Orka hf. hired. Dorvana Capital CJSC advised, and Szelvar \
+Ertekpapir Zrt. said shares rose. Later, Velbrana Transport said it would hire.";
+    let entities = tagger().tag("", body);
+    assert_organisations(
+        &entities,
+        &[
+            "Velbrana Transport d.o.o.",
+            "Ostrek Vode s.r.o.",
+            "Karsten Mlyn a.s.",
+            "Hraunvik Orka hf.",
+            "Dorvana Capital CJSC",
+            "Szelvar Ertekpapir Zrt.",
+        ],
+    );
+    let velbrana: Vec<_> = entities
+        .iter()
+        .filter(|entity| entity.name.starts_with("Velbrana"))
+        .collect();
+    assert_eq!(velbrana.len(), 1, "{velbrana:?}");
+    assert_eq!(velbrana[0].id, "wiredesk:org:velbrana-transport");
+    assert_eq!(velbrana[0].mentions.len(), 2);
+}
+
+#[test]
+fn the_gulf_of_a_north_american_story_is_the_gulf_of_mexico() {
+    let tagger = embedded_tagger();
+    let id_of_gulf = |body: &str| {
+        tagger
+            .tag("", body)
+            .into_iter()
+            .find(|entity| entity.mentions.iter().any(|m| m.text == "the Gulf"))
+            .map(|entity| entity.id)
+    };
+    assert_eq!(
+        id_of_gulf(
+            "Warm air from the Gulf fed storms across Mississippi and Alabama on Sunday, \
+forecasters in Jackson said."
+        )
+        .as_deref(),
+        Some("wiredesk:place:gulf-of-mexico")
+    );
+    assert_eq!(
+        id_of_gulf(
+            "The United States warned Iran after a tanker was seized in the Gulf, officials \
+in Washington said."
+        )
+        .as_deref(),
+        Some("wiredesk:place:persian-gulf")
+    );
+}
+
+#[test]
+fn a_dateline_after_a_byline_paragraph_is_a_place_not_the_club() {
+    let body = "By Morag Pettigrew\n\nDUNFERMLINE (NNA) \u{2014} Partick Thistle drew 2-2 at \
+Dunfermline Athletic on Sunday, and Dunfermline stay second after Ross County beat Airdrieonians.";
+    let entities = embedded_tagger().tag("Late equaliser denies Dunfermline", body);
+    let dateline = entities
+        .iter()
+        .find(|entity| entity.mentions.iter().any(|m| m.text == "DUNFERMLINE"));
+    assert_eq!(dateline.map(|e| e.entity_type), Some(EntityType::Place));
+    assert_organisations(
+        &entities,
+        &[
+            "Partick Thistle",
+            "Dunfermline Athletic",
+            "Ross County",
+            "Airdrieonians",
+        ],
+    );
+}
+
+#[test]
+fn a_given_name_before_park_after_at_or_in_is_a_place() {
+    let body = "The clubs meet again at Victoria Park on Saturday, and fans gathered in Albert \
+Park. Analyst Grace Park said tickets sold out.";
+    let entities = tagger().tag("", body);
+    assert_eq!(type_of(&entities, "Victoria Park"), Some(EntityType::Place));
+    assert_eq!(type_of(&entities, "Albert Park"), Some(EntityType::Place));
+    assert_eq!(type_of(&entities, "Grace Park"), Some(EntityType::Person));
+}
+
+#[test]
 fn a_listed_company_with_its_legal_form_is_the_listed_company() {
     let entities = embedded_tagger().tag(
         "",
