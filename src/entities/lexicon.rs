@@ -42,7 +42,8 @@ interim outgoing incoming incumbent late then co joint permanent special top dev
 technology research housing employment immigration treasury commerce industry foreign-affairs \
 chief-executive managing-director head-coach cabinet group financial operating information marketing \
 commercial medical legal communications operations station watch area divisional borough metropolitan \
-nursing clinical scientific technical sales investment strategy policy";
+nursing clinical scientific technical sales investment strategy policy local government mines lands \
+fisheries forestry infrastructure planning welfare";
 
 /// Last words that make a capitalised run an organisation.
 const ORG_HEADS: &str = "ministry council agency university refining refinery refineries inc inc. ltd ltd. llc plc corp corp. corporation co \
@@ -76,7 +77,7 @@ minerals metals resources mines motor air aviation penitentiary prison prisons j
 correctional mobility forum equities realty homes renovations mills packaging apparel apparels \
 aquaculture staffing ferries transport technology spirits squadron headquarters nation \
 bancorporation bancshares workers hydro transit clan fashions knit knitwear garments \
-rugby cricket athletics netball marathon zrt zrt. nyrt nyrt. kft kft. bt. cjsc ead ood eood aps ad";
+rugby cricket athletics netball marathon campus zrt zrt. nyrt nyrt. kft kft. bt. cjsc ead ood eood aps ad";
 
 /// First words that, followed by "of", make a capitalised run an organisation ("Bank of England").
 const ORG_PREFIXES: &str = "ministry department bank university council court church office federation league \
@@ -96,7 +97,7 @@ marshes wetlands estuary fjord fjords headland moor moors heath fen fens glen pa
 suburb parish commune arrondissement prefecture atoll cays keys mesa bayou sound firth loch lough \
 waterfront riverside seafront corniche circuit racecourse speedway velodrome ground grounds \
 tunnel interchange junction bypass underpass flyover causeway heads head downs rim ranges brook hut \
-market khola green parkway freeway turnpike thruway beltway panhandle";
+market khola green parkway freeway turnpike thruway beltway panhandle pit deeps quarry colliery";
 
 /// First words that make a capitalised run an organisation without "of" ("Banque Lemoine").
 const ORG_LEADS: &str = "banque banco banca grupo groupe compagnie compania companhia societe société \
@@ -117,7 +118,7 @@ compañía companhía centrale caisse caja air universiti radio";
 const PLACE_OF: &str = "capital people residents heart centre center edge east west north south \
 northeast northwest southeast southwest suburb central northern southern eastern western rural coastal areas parts regions provinces outskirts villages village towns town cities city \
 districts district suburbs states state islands island region province nearby neighbouring \
-neighboring";
+neighboring community communities hamlet settlement municipality neighbourhood neighborhood";
 
 /// First words that make a capitalised run a place ("Mount Fuji", "Lake Geneva").
 const PLACE_PREFIXES: &str = "mount mt loch lake port fort cape gulf sea isle isla san santa st. sao são river rio río \
@@ -130,7 +131,9 @@ within via";
 
 /// Lowercase words after a name that make it a place ("Sichuan province").
 const PLACE_AFTER: &str = "province region city county district oblast prefecture village town \
-municipality governorate area border valley department state regions areas provinces residents villagers volcano";
+municipality governorate area border valley department state regions areas provinces residents villagers volcano \
+river rivers ravine ravines gorge gorges canyon canyons creek lake lakes valleys neighbourhood neighbourhoods \
+neighborhood neighborhoods suburb suburbs";
 
 /// Lowercase words that, directly before a capitalised name, describe an organisation.
 const ORG_DESCRIPTORS: &str = "carmaker automaker company firm broadcaster newspaper daily magazine agency \

@@ -1273,7 +1273,7 @@ impl Engine {
             let end = if candidate.entity_type == EntityType::Organisation {
                 legal_form_end(data.text, candidate.end)
             } else {
-                candidate.end
+                numbered_end(data.text, candidate.end)
             };
             let surface = &data.text[start..end];
             let surface_key = (name_key(surface), candidate.entity_type);
@@ -2100,6 +2100,19 @@ impl Engine {
             if class & PLACE_AFTER_WORD != 0 {
                 return Some(EntityType::Place);
             }
+            // "the Pungwe and Buzi rivers", "the Las Lajas and Ceniza ravines": the first of two
+            // names sharing one place word.
+            if matches!(data.word(high), "and" | "or")
+                && data.tokens[high].has(JOINED)
+                && high + 2 < data.tokens.len()
+                && data.tokens[high + 1].has(JOINED)
+                && data.tokens[high + 1].has(CAPITALISED)
+                && data.tokens[high + 2].has(JOINED)
+                && data.tokens[high + 2].has(LOWERCASE)
+                && data.class(high + 2, lexicon) & PLACE_AFTER_WORD != 0
+            {
+                return Some(EntityType::Place);
+            }
             // "Hollis spokeswoman", "Labour councillors", "Acme shares".
             if class & ORG_AFTER_WORD != 0
                 && data.tokens[high].has(JOINED)
@@ -2691,7 +2704,18 @@ impl Engine {
             // a body's "X of" is part of that body's name.
             let complement_hit =
                 org_prefixed && data.word(high - 2) == "of" && one_hit_from(high - 1);
-            if !one_hit_from(low) && (last_claim.is_none() || !last_hit_is_org || complement_hit) {
+            // "Ceylon Workers' Congress": a listed one-word body ("Congress") after a plural
+            // possessive is the head of a longer name.
+            let plural_possessive_head = high - low >= 2
+                && one_hit_from(high - 1)
+                && data.text[data.tokens[high - 2].end..data.tokens[high - 1].start] == *"' "
+                && data.word(high - 2).ends_with('s');
+            if !one_hit_from(low)
+                && (last_claim.is_none()
+                    || !last_hit_is_org
+                    || complement_hit
+                    || plural_possessive_head)
+            {
                 let mut start_index = self.strip_leading(data, low, high, lowercase_words, true).0;
                 // "The United Arab Emirates said": once the sentence's "The" is stripped, the
                 // gazetteer's name is the whole run; it keeps its entry.
@@ -3840,7 +3864,7 @@ impl Engine {
         // "Los Choneros", "Las Leonas": a Spanish plural article opens a group's name; "El
         // Nino", "La Nina" and other singular ones no person's.
         match data.word(start) {
-            "Los" | "Las" => {
+            "Los" | "Las" if cue.is_none_or(|cue| cue == EntityType::Organisation) => {
                 push_candidate(EntityType::Organisation, candidates);
                 return;
             }
@@ -4130,6 +4154,22 @@ fn legal_form_end(text: &str, end: usize) -> usize {
         || after.starts_with(['\n', '\r'])
         || (after.starts_with(' ') && next_word.starts_with(char::is_uppercase));
     if sentence_ends { end } else { end + 1 }
+}
+
+/// End of a site's name that goes on with its number: "Thermal Power Plant No. 4", "Shaft No 2".
+fn numbered_end(text: &str, end: usize) -> usize {
+    if !text[..end].ends_with(" No") {
+        return end;
+    }
+    let rest = &text[end..];
+    let Some(after) = rest.strip_prefix(". ").or_else(|| rest.strip_prefix(' ')) else {
+        return end;
+    };
+    let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || after[digits..].starts_with(char::is_alphanumeric) {
+        return end;
+    }
+    end + (rest.len() - after.len()) + digits
 }
 
 /// Whether the words before token `low` make it the object of an organisation phrase: "shares

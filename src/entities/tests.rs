@@ -2610,6 +2610,47 @@ Park. Analyst Grace Park said tickets sold out.";
 }
 
 #[test]
+fn places_named_by_a_shared_place_word_or_a_community_and_numbered_sites() {
+    let body = "Levels on the Tengwe and Mudzi rivers rose, and the Karanda gorge flooded. The \
+tornado moved on to the community of Pellerton. The breakdown at Thermal Power Plant No. 4 cut \
+heat, and crews from the Kestrel Pit joined. Patients went to Marrowdale Health Campus.";
+    let entities = tagger().tag("", body);
+    for place in [
+        "Tengwe",
+        "Mudzi",
+        "Karanda",
+        "Pellerton",
+        "Thermal Power Plant No. 4",
+        "Kestrel Pit",
+    ] {
+        assert_eq!(
+            type_of(&entities, place),
+            Some(EntityType::Place),
+            "{place}"
+        );
+    }
+    assert_organisations(&entities, &["Marrowdale Health Campus"]);
+}
+
+#[test]
+fn a_listed_body_after_a_plural_possessive_heads_a_longer_name() {
+    let body = "The Lanka Estate Workers' Congress (LEWC) said pay was low. Local Government \
+Minister Tendai Marufu visited.";
+    let entities = embedded_tagger().tag("", body);
+    assert_organisations(&entities, &["Lanka Estate Workers' Congress", "LEWC"]);
+    assert!(
+        entities
+            .iter()
+            .all(|entity| entity.name != "US Congress" && entity.name != "Local Government"),
+        "{entities:#?}"
+    );
+    assert_eq!(
+        type_of(&entities, "Tendai Marufu"),
+        Some(EntityType::Person)
+    );
+}
+
+#[test]
 fn a_listed_company_with_its_legal_form_is_the_listed_company() {
     let entities = embedded_tagger().tag(
         "",
