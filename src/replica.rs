@@ -452,6 +452,8 @@ impl Index {
             scores: Vec::new(),
             lead_days: 0,
             days: 0,
+            separate_kinds: 0,
+            dateline_place: None,
         };
         let weight = if root.is_some() {
             self.clusters.config().duplicate_weight

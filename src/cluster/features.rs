@@ -125,6 +125,11 @@ pub struct DocFeatures {
     pub lead_days: u8,
     /// Days of the week the whole story names (a follow-up recalls the first day's events).
     pub days: u8,
+    /// Kinds of event its headline and lead call separate ("a day after a separate twister
+    /// killed two in Tupelo"): a report of another event of that kind, which this one recalls.
+    pub separate_kinds: u32,
+    /// Key of the place its dateline names ("CULLMAN, Ala. (Outlet) -"), if any.
+    pub dateline_place: Option<u64>,
 }
 
 /// The days of the week `texts` name as capitalised words ("Friday", "Friday's"), bit 0 for
@@ -914,6 +919,27 @@ pub fn quotations(text: &str) -> Vec<&str> {
     out
 }
 
+/// Event kinds a headline and lead name, and those they call separate ("a separate blast").
+#[derive(Debug, Default, Clone, Copy)]
+struct LeadKinds {
+    named: u32,
+    separate: u32,
+}
+
+/// The place entity named in the dateline, before the credited outlet's bracket.
+fn dateline_place(entities: &[Entity], credit: Span) -> Option<u64> {
+    entities
+        .iter()
+        .find(|entity| {
+            entity.entity_type == EntityType::Place
+                && entity
+                    .mentions
+                    .iter()
+                    .any(|mention| mention.field == Field::Body && mention.end <= credit.start)
+        })
+        .map(|entity| feature_key(FeatureKind::Entity, hash_str(ENTITY_SEED, &entity.id)))
+}
+
 /// Kinds of event named by headline and lead words, one bit each. Two reports whose headline and
 /// lead name only different kinds (an earthquake and a bus crash in one province) tell of
 /// different events, however many places and officials they share. Words are matched after
@@ -925,7 +951,7 @@ const EVENT_KIND_WORDS: &[(u32, &str)] = &[
     ),
     (
         1 << 1,
-        "typhoon hurricane cyclone storm storms tornado flood floods flooding flooded floodwater \
+        "typhoon hurricane cyclone storm storms tornado tornadoes twister twisters flood floods flooding flooded floodwater \
          floodwaters landslide landslides mudslide rain rains rainfall downpour downpours deluge \
          monsoon inundated",
     ),
@@ -1024,6 +1050,8 @@ impl EventKinds {
 pub struct Extractor {
     stopwords: Stopwords,
     event_kinds: EventKinds,
+    /// Term hash of "separate" (stemmed), which calls the next event word another event.
+    separate_hash: u64,
     params: ExtractParams,
     word: String,
     scratch: Vec<(u64, f32)>,
@@ -1031,9 +1059,12 @@ pub struct Extractor {
 
 impl Extractor {
     pub fn new(params: ExtractParams) -> Self {
+        let mut separate = String::from("separate");
+        light_stem(&mut separate);
         Self {
             stopwords: Stopwords::new(),
             event_kinds: EventKinds::new(),
+            separate_hash: hash_str(TERM_SEED, &separate),
             params,
             word: String::new(),
             scratch: Vec::new(),
@@ -1067,7 +1098,7 @@ impl Extractor {
         lead_places.sort_unstable();
         lead_places.dedup();
         let headline_weight = self.params.headline_weight;
-        let mut event_kinds = 0;
+        let mut event_kinds = LeadKinds::default();
         self.text_terms(
             headline,
             headline_weight,
@@ -1093,7 +1124,7 @@ impl Extractor {
             tail_weight,
             tail_scope,
             &mut raw,
-            &mut 0,
+            &mut LeadKinds::default(),
         );
         for quote in quotations(headline).into_iter().chain(quotations(body)) {
             self.quote_shingles(quote, &mut raw);
@@ -1118,7 +1149,9 @@ impl Extractor {
             features,
             headline_entities,
             outlet: dateline.and_then(|span| outlet_key(&body[span.start..span.end])),
-            event_kinds,
+            event_kinds: event_kinds.named,
+            separate_kinds: event_kinds.separate,
+            dateline_place: dateline.and_then(|span| dateline_place(entities, span)),
             lead_places,
             scores: scores(&[headline, &body[..lead_bytes]]),
             lead_days,
@@ -1164,10 +1197,11 @@ impl Extractor {
         word_weight: f32,
         scope: TermScope,
         out: &mut Vec<(u64, f32)>,
-        event_kinds: &mut u32,
+        event_kinds: &mut LeadKinds,
     ) {
         let with_bigrams = scope == TermScope::WithBigrams;
         let kinds_table = &self.event_kinds;
+        let separate_hash = self.separate_hash;
         let with_lead = with_bigrams && self.params.lead_terms;
         let stopwords = &self.stopwords;
         let word = &mut self.word;
@@ -1234,7 +1268,11 @@ impl Extractor {
                 }
                 out.push((feature_key(FeatureKind::Term, hash), word_weight));
                 if with_bigrams {
-                    *event_kinds |= kinds_table.of(hash);
+                    let kinds = kinds_table.of(hash);
+                    event_kinds.named |= kinds;
+                    if previous == Some(separate_hash) {
+                        event_kinds.separate |= kinds;
+                    }
                 }
                 if with_lead {
                     out.push((feature_key(FeatureKind::Lead, hash), word_weight));

@@ -224,6 +224,8 @@ struct Prepared {
     scores: Vec<(u8, u8)>,
     lead_days: u8,
     days: u8,
+    separate_kinds: u32,
+    dateline_place: Option<u64>,
 }
 
 #[derive(Debug)]
@@ -644,6 +646,8 @@ impl StoryClusterer {
             scores: raw.scores.clone(),
             lead_days: raw.lead_days,
             days: raw.days,
+            separate_kinds: raw.separate_kinds,
+            dateline_place: raw.dateline_place,
         }
     }
 
@@ -811,8 +815,16 @@ impl StoryClusterer {
             && cluster.lead_days != 0
             && doc.days & cluster.lead_days == 0
             && cluster.days & doc.lead_days == 0;
+        // "A day after a separate twister killed two in Tupelo": a report calling an event of
+        // the cluster's kind separate, datelined where none of the cluster's leads are, tells
+        // of another event.
+        let separate_conflict = doc.separate_kinds & cluster.event_kinds != 0
+            && doc
+                .dateline_place
+                .is_some_and(|place| cluster.lead_places.binary_search(&place).is_err());
         let event_conflict = score_conflict
             || day_conflict
+            || separate_conflict
             || (doc.event_kinds != 0
                 && cluster.event_kinds != 0
                 && doc.event_kinds & cluster.event_kinds == 0);

@@ -667,3 +667,49 @@ fn same_kind_of_event_on_another_day_is_another_event() {
     assert!(!against_search.is_empty());
     assert!(against_search.iter().all(|c| !c.breakdown.event_conflict));
 }
+
+#[test]
+fn a_report_calling_the_clusters_event_separate_is_another_event() {
+    let marlow = ("wiredesk:place:marlow-ridge", "Marlow Ridge");
+    // The dateline's mention: where the report was filed.
+    let pennbrook = ("wiredesk:place:pennbrook", "PENNBROOK");
+    let first = story(
+        "urn:t:s1",
+        0,
+        "Tornado kills two in Marlow Ridge",
+        "MARLOW RIDGE (TPA) \u{2014} A tornado tore through Marlow Ridge late on Sunday, killing two \
+         people and destroying 40 homes, officials said.",
+        &[marlow],
+    );
+    let other = |uri: &str, hours: i64, credit: &str| {
+        story(
+            uri,
+            hours,
+            "Tornado injures seven in Pennbrook, hours after Marlow Ridge twister",
+            &format!(
+                "PENNBROOK ({credit}) \u{2014} A tornado ripped roofs off homes in Pennbrook late on \
+                 Sunday, injuring seven people, hours after a separate twister killed two people \
+                 in Marlow Ridge."
+            ),
+            &[pennbrook, marlow],
+        )
+    };
+    let mut clusterer = clusterer();
+    clusterer.assign(&doc(&first));
+    let pennbrook_report = other("urn:t:s2", 3, "TPA");
+    let against_marlow = clusterer.candidates(&doc(&pennbrook_report));
+    assert!(!against_marlow.is_empty());
+    assert!(against_marlow.iter().all(|c| c.breakdown.event_conflict));
+    // Another outlet's report of the Pennbrook tornado joins Pennbrook's story, although it too
+    // calls the Marlow Ridge twister separate.
+    let mut clusterer = StoryClusterer::new(ClusterConfig::default()).unwrap();
+    clusterer.assign(&doc(&pennbrook_report));
+    let second_outlet = other("urn:t:s3", 4, "NWA");
+    let against_pennbrook = clusterer.candidates(&doc(&second_outlet));
+    assert!(!against_pennbrook.is_empty());
+    assert!(
+        against_pennbrook
+            .iter()
+            .all(|c| !c.breakdown.event_conflict)
+    );
+}
