@@ -1892,6 +1892,30 @@ impl Engine {
         }
     }
 
+    /// "Kigali's Kimironko market", "Nairobi's Kibera": one unknown word after a listed city's
+    /// possessive (not a country's: "Kenya's Ruto") names a place in that city, unless a given
+    /// name or title opens it.
+    fn place_in_listed_city(
+        &self,
+        data: &FieldData<'_>,
+        hits: &[Hit],
+        start: usize,
+        end: usize,
+    ) -> Option<EntityType> {
+        if end != start + 1
+            || start == 0
+            || !data.tokens[start].has(JOINED)
+            || !data.tokens[start - 1].has(POSSESSIVE)
+            || data.class(start, &self.lexicon) & (FIRST_NAME | TITLE | ORG_HEAD) != 0
+        {
+            return None;
+        }
+        let hit = &hits[data.claimed[start - 1]? as usize];
+        let entry = &self.gazetteer.entries[hit.entry as usize];
+        (entry.entity_type == EntityType::Place && !entry.is_country && !entry.is_region)
+            .then_some(EntityType::Place)
+    }
+
     /// "The Gulf" of a story set in the United States or Mexico that names no country on the
     /// Persian Gulf is the Gulf of Mexico (storms, oil platforms, fisheries).
     fn gulf_in_context(
@@ -3673,10 +3697,14 @@ impl Engine {
             });
             if let Some(title_index) = title_at {
                 let mut prefix_end = title_index;
-                // "Adani Group Chairman ...": an organisation's head word ends the prefix.
+                // "Adani Group Chairman ...": an organisation's head word ends the prefix, and
+                // so does a place's after a name ("Gasabo District Mayor", "Lee County Coroner").
                 while prefix_end > start
                     && data.class(prefix_end - 1, lexicon) & (TITLE_MODIFIER | DEMONYM) != 0
                     && data.class(prefix_end - 1, lexicon) & ORG_HEAD == 0
+                    && !(prefix_end - 1 > start
+                        && data.class(prefix_end - 1, lexicon) & STRONG_PLACE_HEAD != 0
+                        && data.class(prefix_end - 2, lexicon) & (TITLE_MODIFIER | DEMONYM) == 0)
                 {
                     prefix_end -= 1;
                 }
@@ -3745,7 +3773,9 @@ impl Engine {
                 return;
             }
         }
-        let cue = self.type_cue(data, start, end);
+        let cue = self
+            .type_cue(data, start, end)
+            .or_else(|| self.place_in_listed_city(data, hits, start, end));
         let first_class = data.class(start, lexicon);
         let first_is_given_name = first_class & FIRST_NAME != 0;
         let length = end - start;
@@ -4206,7 +4236,14 @@ fn org_object_before(data: &FieldData<'_>, low: usize) -> bool {
         ),
         "by" => matches!(
             &*noun,
-            "owned" | "acquired" | "bought" | "advised" | "operated" | "taken-over"
+            "owned"
+                | "acquired"
+                | "bought"
+                | "advised"
+                | "operated"
+                | "taken-over"
+                | "run"
+                | "managed"
         ),
         _ => false,
     }

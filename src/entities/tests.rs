@@ -2651,6 +2651,27 @@ Minister Tendai Marufu visited.";
 }
 
 #[test]
+fn a_name_after_a_listed_citys_possessive_and_a_district_before_a_title_are_places() {
+    let body = "Stalls burned at Nairobi's Korogwe market, and Kenya's Mbatha spoke. Karanda \
+District Mayor Emmanuel Ndori said the metro is run by Velotransit.";
+    let entities = embedded_tagger().tag("", body);
+    assert_eq!(type_of(&entities, "Korogwe"), Some(EntityType::Place));
+    assert_ne!(type_of(&entities, "Mbatha"), Some(EntityType::Place));
+    assert_eq!(
+        type_of(&entities, "Karanda District"),
+        Some(EntityType::Place)
+    );
+    assert_eq!(
+        type_of(&entities, "Emmanuel Ndori"),
+        Some(EntityType::Person)
+    );
+    assert_eq!(
+        type_of(&entities, "Velotransit"),
+        Some(EntityType::Organisation)
+    );
+}
+
+#[test]
 fn a_listed_company_with_its_legal_form_is_the_listed_company() {
     let entities = embedded_tagger().tag(
         "",
