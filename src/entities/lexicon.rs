@@ -77,7 +77,9 @@ minerals metals resources mines motor air aviation penitentiary prison prisons j
 correctional mobility forum equities realty homes renovations mills packaging apparel apparels \
 aquaculture staffing ferries transport technology spirits squadron headquarters nation \
 bancorporation bancshares workers hydro transit clan fashions knit knitwear garments \
-rugby cricket athletics netball marathon campus zrt zrt. nyrt nyrt. kft kft. bt. cjsc ead ood eood aps ad";
+rugby cricket athletics netball marathon campus pank banka bankas banken bankasi energi energia energie \
+telekom bahn verkehrsbetriebe stadtwerke autobusy tramwaje spårvägar infra verein vereniging forening \
+förening selskab selskap bolaget klinikum polizei politie zrt zrt. nyrt nyrt. kft kft. bt. cjsc ead ood eood aps ad";
 
 /// First words that, followed by "of", make a capitalised run an organisation ("Bank of England").
 const ORG_PREFIXES: &str = "ministry department bank university council court church office federation league \

@@ -2672,6 +2672,22 @@ District Mayor Emmanuel Ndori said the metro is run by Velotransit.";
 }
 
 #[test]
+fn foreign_language_head_words_make_organisations() {
+    let body = "Soome Pank raised rates. Nordvik Energi cut output, and Malmvik Spårvägar ran \
+fewer trams while Shree Kavita Infra won a contract.";
+    let entities = tagger().tag("", body);
+    assert_organisations(
+        &entities,
+        &[
+            "Soome Pank",
+            "Nordvik Energi",
+            "Malmvik Spårvägar",
+            "Shree Kavita Infra",
+        ],
+    );
+}
+
+#[test]
 fn a_listed_company_with_its_legal_form_is_the_listed_company() {
     let entities = embedded_tagger().tag(
         "",
