@@ -454,6 +454,7 @@ impl Index {
             days: 0,
             separate_kinds: 0,
             dateline_place: None,
+            first_day: 0,
         };
         let weight = if root.is_some() {
             self.clusters.config().duplicate_weight

@@ -130,35 +130,62 @@ pub struct DocFeatures {
     pub separate_kinds: u32,
     /// Key of the place its dateline names ("CULLMAN, Ala. (Outlet) -"), if any.
     pub dateline_place: Option<u64>,
+    /// The first day of the week its headline and lead name (its own day), one bit; 0 when none.
+    pub first_day: u8,
 }
 
 /// The days of the week `texts` name as capitalised words ("Friday", "Friday's"), bit 0 for
 /// Monday.
 pub fn weekdays(texts: &[&str]) -> u8 {
+    let mut days = 0;
+    for text in texts {
+        for_each_weekday(text, |day| {
+            days |= day;
+            true
+        });
+    }
+    days
+}
+
+/// The first day of the week `texts` name, in order (its bit, as in [`weekdays`]); 0 when none.
+/// A report's own day opens its lead ("bounced back on Friday ... recovering Thursday's fall").
+pub fn first_weekday(texts: &[&str]) -> u8 {
+    for text in texts {
+        let mut first = 0;
+        for_each_weekday(text, |day| {
+            first = day;
+            false
+        });
+        if first != 0 {
+            return first;
+        }
+    }
+    0
+}
+
+/// Calls `found(bit)` for each day of the week `text` names, in order, while it returns true.
+fn for_each_weekday(text: &str, mut found: impl FnMut(u8) -> bool) {
     const STEMS: [&[u8]; 7] = [
         b"Mon", b"Tues", b"Wednes", b"Thurs", b"Fri", b"Satur", b"Sun",
     ];
-    let mut days = 0;
-    for text in texts {
-        let bytes = text.as_bytes();
-        for at in memchr::memmem::find_iter(bytes, b"day") {
-            let after = bytes.get(at + 3);
-            if after.is_some_and(u8::is_ascii_alphanumeric) {
+    let bytes = text.as_bytes();
+    for at in memchr::memmem::find_iter(bytes, b"day") {
+        let after = bytes.get(at + 3);
+        if after.is_some_and(u8::is_ascii_alphanumeric) {
+            continue;
+        }
+        for (bit, stem) in STEMS.iter().enumerate() {
+            let Some(start) = at.checked_sub(stem.len()) else {
                 continue;
-            }
-            for (bit, stem) in STEMS.iter().enumerate() {
-                let Some(start) = at.checked_sub(stem.len()) else {
-                    continue;
-                };
-                if &bytes[start..at] == *stem
-                    && (start == 0 || !bytes[start - 1].is_ascii_alphanumeric())
-                {
-                    days |= 1 << bit;
-                }
+            };
+            if &bytes[start..at] == *stem
+                && (start == 0 || !bytes[start - 1].is_ascii_alphanumeric())
+                && !found(1 << bit)
+            {
+                return;
             }
         }
     }
-    days
 }
 
 /// The scores ("2-1", "3–0", "6-4") `texts` write: one or two digits, a hyphen or en dash, one
@@ -998,6 +1025,7 @@ const EVENT_KIND_WORDS: &[(u32, &str)] = &[
     ),
     (1 << 12, "interest rate rates inflation monetary"),
     (1 << 13, "budget deficit"),
+    (1 << 14, "stocks equities bourse index indices"),
 ];
 
 /// The natural kinds of [`EVENT_KIND_WORDS`] (quake, storm or flood, smog, outbreak): two reports
@@ -1005,6 +1033,11 @@ const EVENT_KIND_WORDS: &[(u32, &str)] = &[
 /// strikes recur in one city within days (a tram and a lorry in Porto), and template kinds
 /// (elections, courts, earnings, matches, rates, budgets) with other subjects every day.
 pub const NATURAL_KINDS: u32 = 0b0110_0000_0011;
+
+/// The market kind of [`EVENT_KIND_WORDS`] (stocks, index, bourse): a market's day is one event,
+/// the next day's close another, though it recalls the first. Naming it alone sets no story
+/// against another kind (an inflation report names a price index).
+pub const MARKET_KIND: u32 = 1 << 14;
 
 /// The match kind of [`EVENT_KIND_WORDS`] (match, goal, beat, draw, league...).
 pub const MATCH_KIND: u32 = 1 << 8;
@@ -1145,6 +1178,7 @@ impl Extractor {
         }
         self.scratch = raw;
         let lead_days = weekdays(&[headline, &body[..lead_bytes]]);
+        let first_day = first_weekday(&[&body[..lead_bytes], headline]);
         DocFeatures {
             features,
             headline_entities,
@@ -1152,6 +1186,7 @@ impl Extractor {
             event_kinds: event_kinds.named,
             separate_kinds: event_kinds.separate,
             dateline_place: dateline.and_then(|span| dateline_place(entities, span)),
+            first_day,
             lead_places,
             scores: scores(&[headline, &body[..lead_bytes]]),
             lead_days,

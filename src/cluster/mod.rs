@@ -226,6 +226,7 @@ struct Prepared {
     days: u8,
     separate_kinds: u32,
     dateline_place: Option<u64>,
+    first_day: u8,
 }
 
 #[derive(Debug)]
@@ -258,6 +259,8 @@ struct Cluster {
     lead_days: u8,
     /// Days of the week the members name anywhere (union).
     days: u8,
+    /// The members' own days (the first day each lead names; union).
+    first_days: u8,
     /// Each outlet's first story here (uri and outlet), in arrival order, for the first
     /// [`MAX_OUTLET_FIRSTS`] outlets; stories learnt from a record are not known.
     firsts: Vec<(Arc<str>, u64)>,
@@ -648,6 +651,7 @@ impl StoryClusterer {
             days: raw.days,
             separate_kinds: raw.separate_kinds,
             dateline_place: raw.dateline_place,
+            first_day: raw.first_day,
         }
     }
 
@@ -822,12 +826,23 @@ impl StoryClusterer {
             && doc
                 .dateline_place
                 .is_some_and(|place| cluster.lead_places.binary_search(&place).is_err());
+        // Two market reports of different days ("KOSPI rebounds on Friday" after Thursday's
+        // slump, which it recalls): two sessions.
+        let market_day_conflict = doc.event_kinds & cluster.event_kinds & features::MARKET_KIND
+            != 0
+            && doc.first_day != 0
+            && cluster.first_days != 0
+            && doc.first_day & cluster.first_days == 0;
+        // Naming only different kinds; the market kind alone sets no story against another.
+        let (doc_kinds, cluster_kinds) = (
+            doc.event_kinds & !features::MARKET_KIND,
+            cluster.event_kinds & !features::MARKET_KIND,
+        );
         let event_conflict = score_conflict
             || day_conflict
             || separate_conflict
-            || (doc.event_kinds != 0
-                && cluster.event_kinds != 0
-                && doc.event_kinds & cluster.event_kinds == 0);
+            || market_day_conflict
+            || (doc_kinds != 0 && cluster_kinds != 0 && doc_kinds & cluster_kinds == 0);
         let event_agreement = doc.event_kinds & cluster.event_kinds & features::NATURAL_KINDS != 0
             && sorted_intersection_len(&doc.lead_places, &cluster.lead_places) >= 2;
         let combined = if event_conflict {
@@ -887,6 +902,7 @@ impl StoryClusterer {
             scores: doc.scores.clone(),
             lead_days: doc.lead_days,
             days: doc.days,
+            first_days: doc.first_day,
             firsts: first.into_iter().collect(),
         };
         self.expiry.insert((cluster.last_time, seq, slot));
@@ -987,6 +1003,7 @@ impl StoryClusterer {
         cluster.event_kinds |= doc.event_kinds;
         cluster.lead_days |= doc.lead_days;
         cluster.days |= doc.days;
+        cluster.first_days |= doc.first_day;
         insert_sorted_capped(&mut cluster.scores, &doc.scores, MAX_CLUSTER_SCORES);
         insert_sorted_capped(
             &mut cluster.lead_places,

@@ -713,3 +713,53 @@ fn a_report_calling_the_clusters_event_separate_is_another_event() {
             .all(|c| !c.breakdown.event_conflict)
     );
 }
+
+#[test]
+fn the_first_weekday_named_is_the_reports_own_day() {
+    assert_eq!(
+        features::first_weekday(&["bounced back on Friday, recovering Thursday's fall", "x"]),
+        1 << 4
+    );
+    assert_eq!(
+        features::first_weekday(&["no day here", "Monday's vote"]),
+        1
+    );
+    assert_eq!(features::first_weekday(&["Sundays and someday"]), 0);
+}
+
+#[test]
+fn market_reports_of_different_days_are_two_sessions() {
+    let seoul = ("wiredesk:place:varna-bay", "Varna Bay");
+    let slump = story(
+        "urn:t:k1",
+        0,
+        "Varna Bay stocks slump as chipmakers tumble",
+        "Stocks in Varna Bay fell sharply on Thursday, with the benchmark index dropping 2.6 \
+         percent as chipmakers tumbled after a profit warning.",
+        &[seoul],
+    );
+    let second_outlet = story(
+        "urn:t:k2",
+        1,
+        "Varna Bay index has worst day in two months",
+        "The Varna Bay index had its worst session in two months on Thursday as chip stocks \
+         tumbled after a profit warning.",
+        &[seoul],
+    );
+    let rebound = story(
+        "urn:t:k3",
+        24,
+        "Varna Bay stocks rebound as bargain hunters return",
+        "Stocks in Varna Bay bounced back on Friday, with the benchmark index rising 1.9 percent \
+         and recovering most of Thursday's fall as chipmakers rallied.",
+        &[seoul],
+    );
+    let mut clusterer = clusterer();
+    clusterer.assign(&doc(&slump));
+    let same_day = clusterer.candidates(&doc(&second_outlet));
+    assert!(!same_day.is_empty());
+    assert!(same_day.iter().all(|c| !c.breakdown.event_conflict));
+    let next_day = clusterer.candidates(&doc(&rebound));
+    assert!(!next_day.is_empty());
+    assert!(next_day.iter().all(|c| c.breakdown.event_conflict));
+}
