@@ -2732,7 +2732,10 @@ impl Engine {
             // possessive is the head of a longer name.
             let plural_possessive_head = high - low >= 2
                 && one_hit_from(high - 1)
-                && data.text[data.tokens[high - 2].end..data.tokens[high - 1].start] == *"' "
+                && matches!(
+                    &data.text[data.tokens[high - 2].end..data.tokens[high - 1].start],
+                    "' " | "\u{2019} "
+                )
                 && data.word(high - 2).ends_with('s');
             if !one_hit_from(low)
                 && (last_claim.is_none()
