@@ -367,13 +367,13 @@ fn in_dateline_head(data: &FieldData<'_>, index: usize) -> bool {
             .any(|token| token.has(PAREN_BEFORE))
 }
 
-/// Tokens of a byline paragraph opening a body ("By Fiona Gillespie" and a line break), or 0.
+/// Tokens of a byline paragraph opening a body ("By Fiona Gillespie" and a line break, as the
+/// dedup normaliser reads bylines), or 0.
 fn byline_paragraph_tokens(text: &str, tokens: &[Token]) -> usize {
-    if !text.starts_with("By ") {
-        return 0;
-    }
     match text.find('\n') {
-        Some(line_end) if line_end <= 80 => tokens.partition_point(|token| token.start < line_end),
+        Some(line_end) if crate::dedup::normalize::is_byline(&text[..line_end]) => {
+            tokens.partition_point(|token| token.start < line_end)
+        }
         _ => 0,
     }
 }
