@@ -356,7 +356,7 @@ fn entity_features(
         if first_body <= lead_bytes {
             weight += 0.5;
         }
-        let key = feature_key(FeatureKind::Entity, hash_str(ENTITY_SEED, &entity.id));
+        let key = entity_key(entity);
         out.push((key, weight));
         if in_headline {
             headline.push(key);
@@ -953,6 +953,12 @@ struct LeadKinds {
     separate: u32,
 }
 
+/// Feature key of an entity: the same in a story's features, headline entities, lead places
+/// and dateline place.
+fn entity_key(entity: &Entity) -> u64 {
+    feature_key(FeatureKind::Entity, hash_str(ENTITY_SEED, &entity.id))
+}
+
 /// The place entity named in the dateline, before the credited outlet's bracket.
 fn dateline_place(entities: &[Entity], credit: Span) -> Option<u64> {
     entities
@@ -964,7 +970,7 @@ fn dateline_place(entities: &[Entity], credit: Span) -> Option<u64> {
                     .iter()
                     .any(|mention| mention.field == Field::Body && mention.end <= credit.start)
         })
-        .map(|entity| feature_key(FeatureKind::Entity, hash_str(ENTITY_SEED, &entity.id)))
+        .map(entity_key)
 }
 
 /// Kinds of event named by headline and lead words, one bit each. Two reports whose headline and
