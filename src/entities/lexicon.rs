@@ -30,7 +30,7 @@ barrister counsel coroner referee umpire firefighter paramedic brigadier command
 tánaiste superintendent midwife pharmacist consul postmaster accountant procurator advocate garda \
 passenger resident villager shopkeeper trader vendor fisherman haji hajji alhaji alhaja hajiya mallam \
 datuk dato datin ustaz regent bupati voivode seismologist volcanologist meteorologist \
-epidemiologist virologist geologist climatologist forecaster";
+epidemiologist virologist geologist climatologist forecaster maître maitre monsieur madame mme";
 
 /// Modifiers that may precede a title inside a capitalised run ("Foreign Minister", "Deputy Prime Minister").
 const TITLE_MODIFIERS: &str = "foreign defence defense finance interior health prime deputy vice former acting chief \
@@ -77,7 +77,7 @@ minerals metals resources mines motor air aviation penitentiary prison prisons j
 correctional mobility forum equities realty homes renovations mills packaging apparel apparels \
 aquaculture staffing ferries transport technology spirits squadron headquarters nation \
 bancorporation bancshares workers hydro transit clan fashions knit knitwear garments \
-rugby cricket athletics netball marathon campus pank banka bankas banken bankasi energi energia energie \
+rugby cricket athletics netball marathon campus rfc rlfc sia oü uab saoc saog pvt sdn pank banka bankas banken bankasi energi energia energie \
 telekom bahn verkehrsbetriebe stadtwerke autobusy tramwaje spårvägar infra verein vereniging forening \
 förening selskab selskap bolaget klinikum polizei politie zrt zrt. nyrt nyrt. kft kft. bt. cjsc ead ood eood aps ad";
 
@@ -105,7 +105,7 @@ market khola green parkway freeway turnpike thruway beltway panhandle pit deeps 
 const ORG_LEADS: &str = "banque banco banca grupo groupe compagnie compania companhia societe société \
 sociedad fondation stiftung club deportivo deportiva atlético atletico sporting racing \
 brouwerij brasserie brauerei bodega bodegas cervecería cerveceria piekarnia transportes transports \
-ysbyty colegio universidad universidade université universität universiteit università instituto institut \
+ysbyty ysgol colegio universidad universidade université universität universiteit università instituto institut \
 istituto ospedale hôpital hospital clínica clinica escuela escola liceo lycée fundación fundación fundação \
 asociación associação partido partito parti hm hmp hms radio-televisión editorial editora \
 aerolíneas aerolineas linhas lignes fluggesellschaft dynamo autoridade autoridad autorité \
@@ -125,7 +125,7 @@ neighboring community communities hamlet settlement municipality neighbourhood n
 /// First words that make a capitalised run a place ("Mount Fuji", "Lake Geneva").
 const PLACE_PREFIXES: &str = "mount mt loch lake port fort cape gulf sea isle isla san santa st. sao são river rio río \
 monte puerto porto bahia bahía lac lago ciudad pico sierra cerro wadi jebel jabal ras tel kfar \
-ilha ile île estadio estádio stade stadio avenida rua calle carrera jalan rue";
+ilha ile île estadio estádio stade stadio avenida rua calle carrera jalan rue kampung kampong barangay";
 
 /// Lowercase words that, directly before a capitalised name, suggest a place.
 const PLACE_PREPOSITIONS: &str = "in near outside across throughout towards toward into inside around \
@@ -135,7 +135,8 @@ within via";
 const PLACE_AFTER: &str = "province region city county district oblast prefecture village town \
 municipality governorate area border valley department state regions areas provinces residents villagers volcano \
 river rivers ravine ravines gorge gorges canyon canyons creek lake lakes valleys neighbourhood neighbourhoods \
-neighborhood neighborhoods suburb suburbs";
+neighborhood neighborhoods suburb suburbs departments counties prefectures municipalities \
+governorates cantons parishes communes";
 
 /// Lowercase words that, directly before a capitalised name, describe an organisation.
 const ORG_DESCRIPTORS: &str = "carmaker automaker company firm broadcaster newspaper daily magazine agency \
@@ -184,7 +185,7 @@ christmas easter today yesterday tomorrow";
 
 /// Lowercase connectors allowed inside a capitalised name ("Bank of England", "Ludwig van Beethoven").
 const CONNECTORS: &str = "of for de la le du des del della der den van von bin bint al el da dos das di y and & \
-upon the ap ibn ben zu ter dello dei degli do los las";
+upon the ap ibn ben zu ter dello dei degli do los las dela delos";
 
 /// Cues after a name that suggest a person ("..., who", "... said").
 const PERSON_AFTER: &str = "said says told added wrote tweeted posted argued insisted denied admitted explained \

@@ -211,7 +211,7 @@ const BUSINESS_OR_CLUB_HEADS: [&str; 44] = [
 
 /// Legal-form and club suffixes left out of organisation ids, so "Trewin Travel Ltd" and
 /// "Trewin Travel" get one id.
-const ORG_ID_SUFFIXES: [&str; 57] = [
+const ORG_ID_SUFFIXES: [&str; 67] = [
     "oyj",
     "aş",
     "oy",
@@ -270,6 +270,18 @@ const ORG_ID_SUFFIXES: [&str; 57] = [
     "ood",
     "eood",
     "aps",
+    // South Asia, Malaysia, Oman, the Baltics; rugby clubs ("Pvt Ltd", "Sdn Bhd", "SAOC", "SIA",
+    // "OÜ", "UAB", "RFC").
+    "pvt",
+    "sdn",
+    "saoc",
+    "saog",
+    "sia",
+    "ou",
+    "oü",
+    "uab",
+    "rfc",
+    "rlfc",
 ];
 
 /// `wiredesk:<type>:<slug>` for a name no gazetteer knows (organisations without a trailing
@@ -607,7 +619,7 @@ impl FieldData<'_> {
             computed = folded_classes(self.word(index), lexicon);
         }
         if computed == 0 && self.tokens[index].has(HYPHENATED) {
-            computed = hyphenated_given_name(self.word(index), lexicon);
+            computed = hyphenated_classes(self.word(index), lexicon);
         }
         self.classes[index].set(computed);
         computed
@@ -2033,6 +2045,11 @@ impl Engine {
         if lowercase_legal_form_end(data.text, data.tokens[high - 1].end).is_some() {
             return Some(EntityType::Organisation);
         }
+        // "Eesti Raudteehooldus AS", "Nordhavn Lines A/S": the Nordic and Baltic joint-stock
+        // company after a name (in capitals only: "as" is an English word).
+        if high - low >= 2 && matches!(data.word(high - 1), "AS" | "A/S") {
+            return Some(EntityType::Organisation);
+        }
         if based_before(data, low, lexicon) {
             return Some(EntityType::Organisation);
         }
@@ -2163,6 +2180,29 @@ impl Engine {
         pendings: &mut Vec<Pending>,
     ) {
         let lexicon = &self.lexicon;
+        // "Kellow Mills (Pty) Ltd and Ostrava Sleepers SIA": the legal form after a bracket ended
+        // the name before it (see `LOWERCASE_LEGAL_FORMS`); the run goes on after it.
+        if matches!(data.word(low), "Ltd" | "Limited")
+            && data.text[..data.tokens[low].start].ends_with(") ")
+        {
+            let mut next = low + 1;
+            while next < high && data.tokens[next].has(LOWERCASE) {
+                next += 1;
+            }
+            if next < high {
+                self.process_run(
+                    data,
+                    field_index,
+                    next,
+                    high,
+                    hits,
+                    lowercase_words,
+                    candidates,
+                    pendings,
+                );
+            }
+            return;
+        }
         // "the Youth Criminal Justice Act", "the Clean Air Act": a law's name names no person,
         // organisation or place (nor its words a title and a person).
         if high - low >= 2
@@ -2635,7 +2675,16 @@ impl Engine {
             });
         let bank_compound = ends_with_ignore_case(data.word(high - 1), "bank", 6);
         // "Club Atlético Lanús", "Transportes Wari Express": a foreign organisation lead word.
-        let org_led = first_class & ORG_LEAD != 0 && data.claimed[low].is_none();
+        // "Bank Windhoek", "Bank Muscat": "Bank" before a listed place names a bank (not "Bank
+        // Rate", "Bank Holiday").
+        let bank_led = high - low == 2
+            && data.word(low) == "Bank"
+            && data.claimed[low + 1].is_some_and(|claim| {
+                let hit = &hits[claim as usize];
+                hit.token_high == high
+                    && self.gazetteer.entries[hit.entry as usize].entity_type == EntityType::Place
+            });
+        let org_led = (first_class & ORG_LEAD != 0 || bank_led) && data.claimed[low].is_none();
         let last_claim = data.claimed[high - 1];
         // "beat Ashcombe Town 3-0": a team's name before a score; only a place-like name (not
         // the player in "Tereza Hronkova 6-3").
@@ -3218,10 +3267,13 @@ impl Engine {
             &*lower(data.word(and_index - 1)),
             "transport" | "technology" | "aviation" | "air" | "mobility"
         );
+        // A legal form before "and" ends one firm's name ("Eesti Raudteehooldus AS and Daugava
+        // Sleepers SIA").
         (lead_place_end..and_index).all(|index| data.claimed[index].is_none())
             && data.class(low, lexicon) & FIRST_NAME == 0
             && (sector || data.class(and_index - 1, lexicon) & (ORG_HEAD | PLACE_HEAD) == 0)
             && !data.tokens[and_index - 1].has(POSSESSIVE)
+            && !is_company_suffix(data.word(and_index - 1))
     }
 
     /// For a run that is an organisation's name followed by a place hit ending the run: either
@@ -4113,9 +4165,15 @@ fn is_company_suffix(word: &str) -> bool {
 /// Poland's limited company, written after the name.
 const POLISH_LIMITED: &str = " Sp. z o.o.";
 
-/// Legal forms written in lower case after a firm's name: "Kvarner Logistika d.o.o.", "Tatra
-/// Mlyn a.s.", "Reykjanes Orka hf.". Longer forms first (one may open another).
-const LOWERCASE_LEGAL_FORMS: [&str; 12] = [
+/// Legal forms written after a firm's name that a capitalised run does not reach: in lower case
+/// ("Kvarner Logistika d.o.o.", "Tatra Mlyn a.s.", "Reykjanes Orka hf.") or opening with a
+/// bracket ("Kalahari Capital Partners (Pty) Ltd"). Longer forms first (one may open another).
+const LOWERCASE_LEGAL_FORMS: [&str; 17] = [
+    "(Private) Limited",
+    "(Pty) Limited",
+    "(Pvt) Limited",
+    "(Pty) Ltd",
+    "(Pvt) Ltd",
     "spol. s r.o.",
     "sp. z o.o.",
     "d.o.o.",
@@ -4480,21 +4538,31 @@ fn folded_classes(word: &str, lexicon: &Lexicon) -> u32 {
 }
 
 /// [`FIRST_NAME`] for a hyphenated given name whose parts are all given names ("Marc-André",
-/// "Anne-Marie"), else nothing.
+/// "Anne-Marie"), [`DEMONYM`] for a hyphenated nationality adjective ("Lithuanian-Polish
+/// border", "Sino-Russian"), else nothing.
 #[cold]
 #[inline(never)]
-fn hyphenated_given_name(word: &str, lexicon: &Lexicon) -> u32 {
-    let given = |part: &str| {
+fn hyphenated_classes(word: &str, lexicon: &Lexicon) -> u32 {
+    let classes_of = |part: &str| {
         let classes = lexicon.classes(part);
-        let classes = if classes == 0 && !part.is_ascii() {
+        if classes == 0 && !part.is_ascii() {
             folded_classes(part, lexicon)
         } else {
             classes
-        };
-        classes & FIRST_NAME != 0
+        }
     };
-    if word.split('-').count() >= 2 && word.split('-').all(given) {
+    if word.split('-').count() < 2 {
+        return 0;
+    }
+    if word
+        .split('-')
+        .all(|part| classes_of(part) & FIRST_NAME != 0)
+    {
         FIRST_NAME
+    } else if word.split('-').all(|part| {
+        classes_of(part) & DEMONYM != 0 || matches!(part, "Sino" | "Afro" | "Indo" | "Anglo")
+    }) {
+        DEMONYM
     } else {
         0
     }

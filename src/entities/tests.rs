@@ -2903,3 +2903,122 @@ fn a_panhandle_is_a_region() {
         );
     }
 }
+
+#[test]
+fn legal_forms_of_south_asia_malaysia_oman_and_the_baltics_end_a_firm() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Prosecutors charged Varnel Haulage Pvt Ltd, Quorra Fibre Sdn Bhd and Tamsin Gridworks \
+         SAOC on Monday. Kellow Mills (Pty) Ltd and Ostrava Sleepers SIA were fined, as were \
+         Marjala Track Services OÜ and Vaskari Raudtee AS. Later Varnel Haulage said it would \
+         appeal.",
+    );
+    let id_of = |name: &str| {
+        entities
+            .iter()
+            .find(|entity| entity.mentions.iter().any(|mention| mention.text == name))
+            .map(|entity| (entity.entity_type, entity.id.as_str()))
+    };
+    for (name, id) in [
+        ("Varnel Haulage Pvt Ltd", "wiredesk:org:varnel-haulage"),
+        ("Quorra Fibre Sdn Bhd", "wiredesk:org:quorra-fibre"),
+        ("Tamsin Gridworks SAOC", "wiredesk:org:tamsin-gridworks"),
+        ("Kellow Mills (Pty) Ltd", "wiredesk:org:kellow-mills"),
+        ("Ostrava Sleepers SIA", "wiredesk:org:ostrava-sleepers"),
+        (
+            "Marjala Track Services OÜ",
+            "wiredesk:org:marjala-track-services",
+        ),
+        ("Vaskari Raudtee AS", "wiredesk:org:vaskari-raudtee"),
+        ("Varnel Haulage", "wiredesk:org:varnel-haulage"),
+    ] {
+        assert_eq!(
+            id_of(name),
+            Some((EntityType::Organisation, id)),
+            "{name}: {entities:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_legal_form_before_and_ends_the_first_firm() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Prosecutors said Kestrel Rail AS and Daugmale Timber SIA had shared the contract.",
+    );
+    assert_organisations(&entities, &["Kestrel Rail AS", "Daugmale Timber SIA"]);
+}
+
+#[test]
+fn bank_before_a_listed_place_names_a_bank() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Commercial lenders followed: Bank Windhoek and Bank Muscat cut their prime rates. The \
+         committee kept Bank Rate unchanged.",
+    );
+    assert_organisations(&entities, &["Bank Windhoek", "Bank Muscat"]);
+    assert_eq!(type_of(&entities, "Windhoek"), None, "{entities:#?}");
+    assert_ne!(
+        type_of(&entities, "Bank Rate"),
+        Some(EntityType::Organisation),
+        "{entities:#?}"
+    );
+}
+
+#[test]
+fn a_hyphenated_nationality_adjective_is_no_place() {
+    let entities = embedded_tagger().tag(
+        "",
+        "The line will run to the Lithuanian-Polish border, officials in Tallinn said.",
+    );
+    assert_eq!(
+        type_of(&entities, "Lithuanian-Polish"),
+        None,
+        "{entities:#?}"
+    );
+    assert_eq!(
+        type_of(&entities, "Tallinn"),
+        Some(EntityType::Place),
+        "{entities:#?}"
+    );
+}
+
+#[test]
+fn villages_schools_particles_and_french_titles() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Water rose in Kampung Lidasan and Kampung Sungai Porok overnight. Pupils of Ysgol Bro \
+         Tegid were sent home. Councillor Ramon dela Paz visited, and Maître Awa Koffi-Dembele \
+         told the court her client was innocent. Cases rose in the Mayo-Sava and Logone-et-Chari \
+         departments.",
+    );
+    for name in [
+        "Kampung Lidasan",
+        "Kampung Sungai Porok",
+        "Mayo-Sava",
+        "Logone-et-Chari",
+    ] {
+        assert_eq!(
+            type_of(&entities, name),
+            Some(EntityType::Place),
+            "{name}: {entities:#?}"
+        );
+    }
+    assert_organisations(&entities, &["Ysgol Bro Tegid"]);
+    for name in ["Ramon dela Paz", "Awa Koffi-Dembele"] {
+        assert_eq!(
+            type_of(&entities, name),
+            Some(EntityType::Person),
+            "{name}: {entities:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_rugby_club_ends_in_rfc() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Pentrefoel RFC scored in the last minute to beat Abermorlais RFC 24-22 on Wednesday.",
+    );
+    assert_organisations(&entities, &["Pentrefoel RFC", "Abermorlais RFC"]);
+}
