@@ -43,7 +43,7 @@ technology research housing employment immigration treasury commerce industry fo
 chief-executive managing-director head-coach cabinet group financial operating information marketing \
 commercial medical legal communications operations station watch area divisional borough metropolitan \
 nursing clinical scientific technical sales investment strategy policy local government mines lands \
-fisheries forestry infrastructure planning welfare";
+fisheries forestry infrastructure planning welfare affairs internal social veterans";
 
 /// Last words that make a capitalised run an organisation.
 const ORG_HEADS: &str = "ministry council agency university refining refinery refineries inc inc. ltd ltd. llc plc corp corp. corporation co \
@@ -52,7 +52,7 @@ institute institution foundation service services department authority organisat
 league club airlines airways airline museum school college academy church times news post journal herald \
 tribune telegraph gazette network bureau press army navy forces force guard office board trust fund parliament \
 assembly senate congress cabinet government administration tribunal chamber exchange holdings industries \
-motors library libraries hospice ambulance constabulary travel tours coaches \
+motors library libraries hospice ambulance constabulary travel travels tours coaches \
 solutions catering institutet system systems technologies labs laboratories pharmaceuticals pharma media broadcasting tv radio pharmacy pharmacies drugstore rescue \
 society alliance coalition movement brigade brigades battalion regiment corps command secretariat directorate \
 inspectorate unit team united rovers securities advisors advisers advisory commodities markets \
@@ -99,7 +99,7 @@ marshes wetlands estuary fjord fjords headland moor moors heath fen fens glen pa
 suburb parish commune arrondissement prefecture atoll cays keys mesa bayou sound firth loch lough \
 waterfront riverside seafront corniche circuit racecourse speedway velodrome ground grounds \
 tunnel interchange junction bypass underpass flyover causeway heads head downs rim ranges brook hut \
-market khola green parkway freeway turnpike thruway beltway panhandle pit deeps quarry colliery";
+market khola green parkway freeway turnpike thruway beltway panhandle pit deeps quarry colliery city";
 
 /// First words that make a capitalised run an organisation without "of" ("Banque Lemoine").
 const ORG_LEADS: &str = "banque banco banca grupo groupe compagnie compania companhia societe société \

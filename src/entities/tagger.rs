@@ -1287,6 +1287,26 @@ impl Engine {
             } else {
                 numbered_end(data.text, candidate.end)
             };
+            // "Mindanao Air Cargo, founded in 2015" after "Mindanao Air Cargo Inc.": a place named
+            // right before an organisation's name joins it when the two together name an
+            // organisation the story has named already.
+            if candidate.entity_type == EntityType::Organisation && start == candidate.start {
+                let low = data.tokens.partition_point(|token| token.start < start);
+                if let Some(hit) = self.place_before(&hits, data, low)
+                    && builder.by_surface.contains_key(&(
+                        name_key(&data.text[hit.start..end]),
+                        EntityType::Organisation,
+                    ))
+                {
+                    start = self.absorb_leading_place(
+                        &mut builder,
+                        &hits,
+                        data,
+                        low,
+                        EntityType::Organisation,
+                    );
+                }
+            }
             let surface = &data.text[start..end];
             let surface_key = (name_key(surface), candidate.entity_type);
             let key = match builder.by_surface.get(&surface_key) {
@@ -1300,6 +1320,15 @@ impl Engine {
                         builder.entity(id, candidate.entity_type, name)
                     };
                     builder.by_surface.insert(surface_key, key);
+                    // The same firm without its legal form ("Mindanao Air Cargo").
+                    if candidate.entity_type == EntityType::Organisation
+                        && let Some(short) = without_legal_form(surface)
+                    {
+                        builder
+                            .by_surface
+                            .entry((name_key(short), EntityType::Organisation))
+                            .or_insert(key);
+                    }
                     key
                 }
             };
@@ -1780,30 +1809,37 @@ impl Engine {
         entity_type: EntityType,
     ) -> usize {
         let start = data.tokens[low].start;
-        // "Kumasi-based Asante Star Transport": the base is no part of the name.
-        if entity_type != EntityType::Organisation
-            || low == 0
-            || !data.tokens[low].has(JOINED)
-            || data.tokens[low - 1].has(BASED)
-        {
+        if entity_type != EntityType::Organisation {
             return start;
         }
-        let Some(hit) = data.claimed[low - 1].map(|claim| &hits[claim as usize]) else {
+        let Some(hit) = self.place_before(hits, data, low) else {
             return start;
         };
-        if hit.removed
-            || hit.token_high != low
-            || data.tokens[low - 1].has(POSSESSIVE)
-            || self.gazetteer.entries[hit.entry as usize].entity_type != EntityType::Place
-        {
-            return start;
-        }
         if let Some(&place) = builder.by_entry.get(&hit.entry) {
             builder.entities[place]
                 .mentions
                 .retain(|mention| mention.field != data.field || mention.start != hit.start);
         }
         hit.start
+    }
+
+    /// The gazetteer place named right before token `low` (joined to it, not possessive, not a
+    /// base: "Kumasi-based Asante Star Transport").
+    fn place_before<'h>(
+        &self,
+        hits: &'h [Hit],
+        data: &FieldData<'_>,
+        low: usize,
+    ) -> Option<&'h Hit> {
+        if low == 0 || !data.tokens[low].has(JOINED) || data.tokens[low - 1].has(BASED) {
+            return None;
+        }
+        let hit = data.claimed[low - 1].map(|claim| &hits[claim as usize])?;
+        (!hit.removed
+            && hit.token_high == low
+            && !data.tokens[low - 1].has(POSSESSIVE)
+            && self.gazetteer.entries[hit.entry as usize].entity_type == EntityType::Place)
+            .then_some(hit)
     }
 
     /// A prominent person named by surname alone at token `index` (capitalised, not a listed

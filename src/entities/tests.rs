@@ -3022,3 +3022,49 @@ fn a_rugby_club_ends_in_rfc() {
     );
     assert_organisations(&entities, &["Pentrefoel RFC", "Abermorlais RFC"]);
 }
+
+#[test]
+fn a_place_before_a_firm_the_story_named_joins_its_short_form() {
+    let entities = embedded_tagger().tag(
+        "",
+        "The plane, operated by Mindanao Orchid Freight Inc., overran the runway. Mindanao Orchid \
+         Freight, founded in 2015, flies mainly to Manila. The bus belonged to Pokhara Sunrise \
+         Travels, a private operator.",
+    );
+    let freight = entities
+        .iter()
+        .find(|entity| entity.id == "wiredesk:org:mindanao-orchid-freight")
+        .unwrap_or_else(|| panic!("{entities:#?}"));
+    let texts: Vec<&str> = freight.mentions.iter().map(|m| m.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        ["Mindanao Orchid Freight Inc.", "Mindanao Orchid Freight"],
+        "{entities:#?}"
+    );
+    assert_eq!(type_of(&entities, "Mindanao"), None, "{entities:#?}");
+    assert_organisations(&entities, &["Pokhara Sunrise Travels"]);
+}
+
+#[test]
+fn portfolios_in_affairs_and_cities_by_name() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Economic Affairs Minister Erkki Valdmets said revenue would fund Tashigang Harmony City, \
+         a special economic zone.",
+    );
+    assert_eq!(
+        type_of(&entities, "Erkki Valdmets"),
+        Some(EntityType::Person),
+        "{entities:#?}"
+    );
+    assert_eq!(
+        type_of(&entities, "Economic Affairs"),
+        None,
+        "{entities:#?}"
+    );
+    assert_eq!(
+        type_of(&entities, "Tashigang Harmony City"),
+        Some(EntityType::Place),
+        "{entities:#?}"
+    );
+}
