@@ -931,6 +931,9 @@ impl Engine {
             ) else {
                 continue;
             };
+            if self.party_of_another_name(data, token_low, raw_hit.alias) {
+                continue;
+            }
             let entry =
                 self.gulf_in_context(entry, raw_hit.alias, &doc_countries, &place_countries);
             let hit_index = hits.len() as u32;
@@ -1563,6 +1566,39 @@ impl Engine {
         scratch.candidates = candidates;
         scratch.pendings = pendings;
         entities
+    }
+
+    /// "the opposition Social Democratic Party (SDP)", "Civic Democratic Party": a listed
+    /// party's name ("Democratic Party") after a capitalised word of the same name that is no
+    /// title, nationality, common word or name of its own ("Texas Democratic Party") is
+    /// another party's name.
+    fn party_of_another_name(
+        &self,
+        data: &FieldData<'_>,
+        token_low: usize,
+        alias_index: u32,
+    ) -> bool {
+        let alias = &self.gazetteer.aliases[alias_index as usize];
+        if alias.single_word || !alias.text.ends_with(" Party") || token_low == 0 {
+            return false;
+        }
+        let previous = data.tokens[token_low - 1];
+        if !data.tokens[token_low].has(JOINED)
+            || !previous.has(CAPITALISED)
+            || previous.has(ALL_CAPS)
+            || previous.has(POSSESSIVE)
+            || previous.has(SENTENCE_START)
+            || data.class(token_low - 1, &self.lexicon)
+                & (TITLE | DEMONYM | DEMONYM_HEAD | COMMON | TIME | NOT_NAME | CONNECTOR)
+                != 0
+        {
+            return false;
+        }
+        // A listed name ending where the word does ("Texas") keeps the party listed.
+        let word = lower(data.word(token_low - 1));
+        self.gazetteer
+            .longest_at(&word, 0, |end, _| end == word.len())
+            .is_none()
     }
 
     /// Whether the one-token hit `hit` is listed next to an organisation ("Rangers and

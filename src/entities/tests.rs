@@ -3068,3 +3068,26 @@ fn portfolios_in_affairs_and_cities_by_name() {
         "{entities:#?}"
     );
 }
+
+#[test]
+fn a_listed_party_name_after_another_capitalised_word_is_another_party() {
+    let entities = embedded_tagger().tag(
+        "",
+        "The bill passed with the support of the opposition Social Democratic Party (SDP), while \
+         the Texas Democratic Party said nothing.",
+    );
+    assert_organisations(&entities, &["Social Democratic Party", "SDP"]);
+    assert_eq!(
+        type_of(&entities, "Democratic Party"),
+        None,
+        "{entities:#?}"
+    );
+    let social = entities
+        .iter()
+        .find(|entity| entity.name == "Social Democratic Party")
+        .unwrap_or_else(|| panic!("{entities:#?}"));
+    assert!(
+        social.mentions.iter().any(|mention| mention.text == "SDP"),
+        "{entities:#?}"
+    );
+}
