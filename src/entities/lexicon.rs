@@ -313,7 +313,7 @@ pub(crate) fn ascii_word_hash_in(text: &[u8], start: usize, end: usize) -> u64 {
 /// Up to eight bytes as a little-endian u64 (missing high bytes zero), with overlapping fixed-size
 /// loads instead of a variable-length copy.
 #[inline]
-fn load_le(bytes: &[u8]) -> u64 {
+pub(crate) fn load_le(bytes: &[u8]) -> u64 {
     let length = bytes.len();
     if length >= 8 {
         let mut block = [0u8; 8];
@@ -340,7 +340,7 @@ fn load_le(bytes: &[u8]) -> u64 {
 /// For eight ASCII bytes packed in a u64: 0x20 in every byte that is an upper-case letter
 /// (OR-ing it in lowercases the letter), computed with SWAR arithmetic.
 #[inline]
-fn ascii_case_bits(value: u64) -> u64 {
+pub(crate) fn ascii_case_bits(value: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     // Bytes >= 'A' (0x41) and <= 'Z' (0x5a); all bytes are < 0x80 here.
