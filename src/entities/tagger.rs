@@ -1088,6 +1088,20 @@ impl Engine {
                         high = end;
                         continue;
                     }
+                    // "Producers of Côte d'Ivoire", "Provence-Alpes-Côte d'Azur": a French or
+                    // Italian elision before a capital goes on with the name.
+                    if next.has(JOINED) && {
+                        let word = data.word(high);
+                        ["d'", "d\u{2019}", "l'", "l\u{2019}"]
+                            .iter()
+                            .any(|elision| {
+                                word.strip_prefix(elision)
+                                    .is_some_and(|rest| rest.starts_with(char::is_uppercase))
+                            })
+                    } {
+                        high += 1;
+                        continue;
+                    }
                     // "Nakuru Level 5 Hospital": a short number inside a name, right before
                     // the organisation head word that ends it.
                     if next.has(JOINED)

@@ -3091,3 +3091,19 @@ fn a_listed_party_name_after_another_capitalised_word_is_another_party() {
         "{entities:#?}"
     );
 }
+
+#[test]
+fn an_elision_before_a_capital_goes_on_with_the_name() {
+    let entities = embedded_tagger().tag(
+        "",
+        "The Federation of Coffee Growers of Côte d'Ivoire protested, as did the Chamber of Trades \
+         of Valle d'Aosta.",
+    );
+    assert_organisations(
+        &entities,
+        &[
+            "Federation of Coffee Growers of Côte d'Ivoire",
+            "Chamber of Trades of Valle d'Aosta",
+        ],
+    );
+}
