@@ -2314,6 +2314,37 @@ impl Engine {
             }
             return;
         }
+        // "saved from Rovers' Bellamy-Rowe": after a plural possessive, one or two words that no
+        // head word or title ends are the owner's player, member or official, not one name with
+        // the owner ("Workers' Congress", "Teachers' Union" end in a head).
+        if let Some(owned) = (low + 1..high).find(|&index| {
+            let gap = &data.text[data.tokens[index - 1].end..data.tokens[index].start];
+            data.tokens[index - 1].end > 0
+                && data.text.as_bytes()[data.tokens[index - 1].end - 1] == b's'
+                && (gap == "' " || gap == "\u{2019} ")
+        }) && high - owned <= 2
+            && (owned..high).all(|index| {
+                data.tokens[index].has(CAPITALISED)
+                    && data.claimed[index].is_none()
+                    && data.class(index, lexicon)
+                        & (ORG_HEAD | PLACE_HEAD | TITLE | TITLE_MODIFIER | COMMON)
+                        == 0
+            })
+        {
+            for (sub_low, sub_high) in [(low, owned), (owned, high)] {
+                self.process_run(
+                    data,
+                    field_index,
+                    sub_low,
+                    sub_high,
+                    hits,
+                    lowercase_words,
+                    candidates,
+                    pendings,
+                );
+            }
+            return;
+        }
         // "the Youth Criminal Justice Act", "the Clean Air Act": a law's name names no person,
         // organisation or place (nor its words a title and a person).
         if high - low >= 2

@@ -3107,3 +3107,24 @@ fn an_elision_before_a_capital_goes_on_with_the_name() {
         ],
     );
 }
+
+#[test]
+fn a_name_after_a_plural_possessive_is_no_part_of_the_owner() {
+    let entities = embedded_tagger().tag(
+        "",
+        "The goalkeeper saved from Harriers' Pennock-Vale in the shootout. The Ceylon Workers' \
+         Congress and the Ghana Union of Traders' Associations met.",
+    );
+    assert_eq!(
+        type_of(&entities, "Harriers' Pennock-Vale"),
+        None,
+        "{entities:#?}"
+    );
+    assert_organisations(
+        &entities,
+        &[
+            "Ceylon Workers' Congress",
+            "Ghana Union of Traders' Associations",
+        ],
+    );
+}
