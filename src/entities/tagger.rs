@@ -2153,7 +2153,7 @@ impl Engine {
         if data.field == Field::Body && is_dateline(data, low, high) {
             return Some(EntityType::Place);
         }
-        if lowercase_legal_form_end(data.text, data.tokens[high - 1].end).is_some() {
+        if legal_form_after_name_end(data.text, data.tokens[high - 1].end).is_some() {
             return Some(EntityType::Organisation);
         }
         // "Eesti Raudteehooldus AS", "Nordhavn Lines A/S": the Nordic and Baltic joint-stock
@@ -2292,7 +2292,7 @@ impl Engine {
     ) {
         let lexicon = &self.lexicon;
         // "Kellow Mills (Pty) Ltd and Ostrava Sleepers SIA": the legal form after a bracket ended
-        // the name before it (see `LOWERCASE_LEGAL_FORMS`); the run goes on after it.
+        // the name before it (see `LEGAL_FORMS_AFTER_NAME`); the run goes on after it.
         if matches!(data.word(low), "Ltd" | "Limited")
             && data.text[..data.tokens[low].start].ends_with(") ")
         {
@@ -4327,7 +4327,7 @@ const POLISH_LIMITED: &str = " Sp. z o.o.";
 /// Legal forms written after a firm's name that a capitalised run does not reach: in lower case
 /// ("Kvarner Logistika d.o.o.", "Tatra Mlyn a.s.", "Reykjanes Orka hf.") or opening with a
 /// bracket ("Kalahari Capital Partners (Pty) Ltd"). Longer forms first (one may open another).
-const LOWERCASE_LEGAL_FORMS: [&str; 17] = [
+const LEGAL_FORMS_AFTER_NAME: [&str; 17] = [
     "(Private) Limited",
     "(Pty) Limited",
     "(Pvt) Limited",
@@ -4347,8 +4347,9 @@ const LOWERCASE_LEGAL_FORMS: [&str; 17] = [
     "hf.",
 ];
 
-/// End of the lower-case legal form that follows a name ending at `end`, if one does.
-fn lowercase_legal_form_end(text: &str, end: usize) -> Option<usize> {
+/// End of the legal form written after a name ending at `end` ([`LEGAL_FORMS_AFTER_NAME`]), if
+/// one follows.
+fn legal_form_after_name_end(text: &str, end: usize) -> Option<usize> {
     let rest = text[end..].strip_prefix(' ')?;
     // Every form opens with one of these bytes; most words after a name open with another.
     if !matches!(
@@ -4357,7 +4358,7 @@ fn lowercase_legal_form_end(text: &str, end: usize) -> Option<usize> {
     ) {
         return None;
     }
-    LOWERCASE_LEGAL_FORMS
+    LEGAL_FORMS_AFTER_NAME
         .iter()
         .find(|form| {
             rest.starts_with(**form)
@@ -4369,13 +4370,13 @@ fn lowercase_legal_form_end(text: &str, end: usize) -> Option<usize> {
 /// An organisation's name without the legal form that ends it ("Hyundai Motor" for "Hyundai
 /// Motor Co.", "Budomex" for "Budomex Sp. z o.o.", "Nordhavn Lines" for "Nordhavn Lines A/S").
 fn without_legal_form(name: &str) -> Option<&str> {
-    let lowercase_form = LOWERCASE_LEGAL_FORMS.iter().find_map(|form| {
+    let form_after_name = LEGAL_FORMS_AFTER_NAME.iter().find_map(|form| {
         name.strip_suffix(form)
             .and_then(|rest| rest.strip_suffix(' '))
             .filter(|rest| !rest.is_empty())
     });
-    if lowercase_form.is_some() {
-        return lowercase_form;
+    if form_after_name.is_some() {
+        return form_after_name;
     }
     name.strip_suffix(POLISH_LIMITED).or_else(|| {
         name.rsplit_once(' ')
@@ -4394,7 +4395,7 @@ const ABBREVIATED_LEGAL_FORMS: [&str; 15] = [
 /// Securities Co." before a lowercase word, a comma or a bracket (before a new sentence's
 /// capital or at a paragraph's end the full stop is the sentence's), and Poland's "Sp. z o.o.".
 fn legal_form_end(text: &str, end: usize) -> usize {
-    if let Some(form_end) = lowercase_legal_form_end(text, end) {
+    if let Some(form_end) = legal_form_after_name_end(text, end) {
         return form_end;
     }
     let last = text[..end].rsplit([' ', '-']).next().unwrap_or_default();
@@ -5985,9 +5986,9 @@ fn place_noun_after(data: &FieldData<'_>, high: usize) -> bool {
 }
 
 #[cfg(test)]
-mod name_key_tests {
+mod tests {
     use super::{
-        LOWERCASE_LEGAL_FORMS, NameKey, is_company_suffix, lowercase_legal_form_end, name_key,
+        LEGAL_FORMS_AFTER_NAME, NameKey, is_company_suffix, legal_form_after_name_end, name_key,
     };
 
     #[test]
@@ -5997,15 +5998,15 @@ mod name_key_tests {
 
     #[test]
     fn every_legal_form_after_a_name_is_found() {
-        for form in LOWERCASE_LEGAL_FORMS {
+        for form in LEGAL_FORMS_AFTER_NAME {
             let text = format!("Acme {form}, said");
             assert_eq!(
-                lowercase_legal_form_end(&text, 4),
+                legal_form_after_name_end(&text, 4),
                 Some(5 + form.len()),
                 "{form}"
             );
         }
-        assert_eq!(lowercase_legal_form_end("Acme said", 4), None);
+        assert_eq!(legal_form_after_name_end("Acme said", 4), None);
         for (word, suffix) in [
             ("Ltd.", true),
             ("LTD", true),
