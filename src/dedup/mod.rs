@@ -27,7 +27,7 @@ pub use config::DedupConfig;
 
 use minhash::{BottomK, EMPTY, OphBuilder, densify};
 use normalize::{FLAG_NAME, FLAG_NUMBER, normalize_story};
-use shingle::{for_each_shingle, mix64};
+use shingle::{for_each_part_shingle, mix64};
 use verify::{SketchRef, StoryView, decide, evidence, verify};
 pub use window::Root;
 use window::{Window, story_keys};
@@ -692,49 +692,46 @@ pub fn fingerprint_with(cfg: &DedupConfig, headline: &str, body: &str) -> Finger
     let norm = normalize_story(headline, body);
     let tokens = &norm.tokens;
     let exact = sequence_hash(tokens);
-    let mut numbers = Vec::with_capacity(tokens.len());
-    let mut names = Vec::with_capacity(tokens.len());
-    for t in tokens {
+    let headline_end = norm.headline_tokens;
+    let lead_end = headline_end + cfg.lead_tokens;
+    // One pass: figures, names, and the names of the headline and the first two lead lengths of
+    // the body (a full story names the place or people of its snap in its first sentence or two).
+    let mut numbers = Vec::with_capacity(64);
+    let mut names = Vec::with_capacity(64);
+    let mut lead_names: Vec<u32> = Vec::with_capacity(LEAD_NAMES);
+    let lead_names_end = lead_end + cfg.lead_tokens;
+    for (i, t) in tokens.iter().enumerate() {
         if t.flags & FLAG_NUMBER != 0 {
             numbers.push(BottomK::value_of(t.hash));
         } else if t.flags & FLAG_NAME != 0 {
             names.push(BottomK::value_of(t.hash));
         }
-    }
-    let headline_end = norm.headline_tokens;
-    let lead_end = headline_end + cfg.lead_tokens;
-    let mut lead_names: Vec<u32> = Vec::with_capacity(LEAD_NAMES);
-    // Names of the headline and the first two lead lengths of the body (a full story names the
-    // place or people of its snap in its first sentence or two).
-    for t in tokens.iter().take(lead_end + cfg.lead_tokens) {
-        let name = (t.hash >> 32) as u32;
-        if t.flags & FLAG_NAME != 0 && !lead_names.contains(&name) {
-            lead_names.push(name);
-            if lead_names.len() == LEAD_NAMES {
-                break;
+        if t.flags & FLAG_NAME != 0 && i < lead_names_end && lead_names.len() < LEAD_NAMES {
+            let name = (t.hash >> 32) as u32;
+            if !lead_names.contains(&name) {
+                lead_names.push(name);
             }
         }
     }
     let mut oph = OphBuilder::new(cfg.signature_bins);
     let mut headline_shingles = Vec::with_capacity(16);
     let mut lead_shingles = Vec::with_capacity(cfg.lead_tokens + 1);
+    let (headline_part, body_part) = tokens.split_at(headline_end.min(tokens.len()));
     // The lead is the body's opening; a story without body (headline-only snap) is all lead.
-    let body_empty = tokens.len() == headline_end;
-    let k = cfg.shingle_k;
-    let specific_token = |t: &normalize::Token| t.flags & (FLAG_NAME | FLAG_NUMBER) != 0;
-    for_each_shingle(tokens, headline_end, k, |h, start| {
-        let in_lead = (start >= headline_end || body_empty) && start < lead_end;
-        // The shingle's own tokens (a part shorter than k is one shingle of its tokens).
-        let part_end = if start < headline_end {
-            headline_end
-        } else {
-            tokens.len()
-        };
-        let window = &tokens[start..(start + k).min(part_end)];
-        oph.add(h, in_lead, window.iter().any(specific_token));
-        if start < headline_end {
-            headline_shingles.push(h);
-        } else if in_lead {
+    let body_empty = body_part.is_empty();
+    let specific = |window: &[normalize::Token]| {
+        window
+            .iter()
+            .any(|t| t.flags & (FLAG_NAME | FLAG_NUMBER) != 0)
+    };
+    for_each_part_shingle(headline_part, cfg.shingle_k, |h, _, window| {
+        oph.add(h, body_empty, specific(window));
+        headline_shingles.push(h);
+    });
+    for_each_part_shingle(body_part, cfg.shingle_k, |h, start, window| {
+        let in_lead = start < cfg.lead_tokens;
+        oph.add(h, in_lead, specific(window));
+        if in_lead {
             lead_shingles.push(h);
         }
     });

@@ -11,7 +11,7 @@ pub const FLAG_NAME: u8 = 1;
 /// Token contains a digit.
 pub const FLAG_NUMBER: u8 = 2;
 
-/// One normalised word: xxh3 of its case-folded text plus evidence flags.
+/// One normalised word: the [`word_hash`] of its case-folded text plus evidence flags.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token {
     pub hash: u64,
@@ -88,6 +88,33 @@ pub const NOT_NAMES: &[&str] = &[
     "by",
     "from",
 ];
+
+/// Longest word of [`NOT_NAMES`].
+const NOT_NAME_MAX_LEN: usize = {
+    let (mut i, mut max) = (0, 0);
+    while i < NOT_NAMES.len() {
+        if NOT_NAMES[i].len() > max {
+            max = NOT_NAMES[i].len();
+        }
+        i += 1;
+    }
+    max
+};
+
+/// [`is_not_name`] of an ASCII letter-and-digit word as written (folded to lower case first).
+fn is_not_name_ascii(word: &[u8]) -> bool {
+    let mut folded = [0u8; NOT_NAME_MAX_LEN];
+    let Some(out) = folded.get_mut(..word.len()) else {
+        return false;
+    };
+    for (o, b) in out.iter_mut().zip(word) {
+        *o = b | ASCII_FOLD;
+    }
+    is_not_name(out)
+}
+
+/// Setting this bit lower-cases an ASCII letter and leaves an ASCII digit as it is.
+const ASCII_FOLD: u8 = 0x20;
 
 fn is_not_name(word: &[u8]) -> bool {
     // Same list as NOT_NAMES, as a match (compiled to a length switch); a test keeps them equal.
@@ -247,6 +274,22 @@ pub const TRAILERS: &[&str] = &[
     "refresh for updates",
 ];
 
+/// The last four letters of each of [`TRAILERS`] (all lower case and at least four long).
+const TRAILER_ENDINGS: [[u8; 4]; TRAILERS.len()] = {
+    let mut out = [[0u8; 4]; TRAILERS.len()];
+    let mut i = 0;
+    while i < TRAILERS.len() {
+        let t = TRAILERS[i].as_bytes();
+        let mut j = 0;
+        while j < 4 {
+            out[i][j] = t[t.len() - 4 + j];
+            j += 1;
+        }
+        i += 1;
+    }
+    out
+};
+
 /// Removes a trailer such as "More to follow." (with optional brackets, dots, dashes) from the end
 /// of a paragraph.
 pub fn strip_trailer(paragraph: &str) -> &str {
@@ -254,21 +297,14 @@ pub fn strip_trailer(paragraph: &str) -> &str {
         c == '.' || c == ')' || c == ']' || c.is_whitespace() || is_dash(c)
     });
     // Cheap rejection: the text must end like one of the trailers does (last four letters).
-    let ending = |text: &[u8]| -> Option<[u8; 4]> {
-        let tail = text.get(text.len().checked_sub(4)?..)?;
-        let mut folded = [0u8; 4];
-        for (f, b) in folded.iter_mut().zip(tail) {
-            *f = b.to_ascii_lowercase();
-        }
-        Some(folded)
-    };
-    let Some(last4) = ending(t.as_bytes()) else {
+    let Some(last4) = t.len().checked_sub(4).and_then(|at| t.as_bytes().get(at..)) else {
         return paragraph;
     };
-    if !TRAILERS
-        .iter()
-        .any(|tr| ending(tr.as_bytes()) == Some(last4))
-    {
+    let mut folded = [0u8; 4];
+    for (f, b) in folded.iter_mut().zip(last4) {
+        *f = b.to_ascii_lowercase();
+    }
+    if !TRAILER_ENDINGS.contains(&folded) {
         return paragraph;
     }
     for trailer in TRAILERS {
@@ -497,16 +533,25 @@ static FOOTER_FINDERS: std::sync::LazyLock<Vec<memchr::memmem::Finder<'static>>>
             .collect()
     });
 
+static COPYRIGHT_FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new("©".as_bytes()));
+
+/// Cheap rejection: whether `text` begins as one of [`CREDIT_OPENINGS`] does (its first two
+/// letters: "(", "re", "ad", "ed", "wr").
+fn may_open_credit(text: &[u8]) -> bool {
+    let lower_at = |i: usize| text.get(i).map_or(b' ', u8::to_ascii_lowercase);
+    matches!(
+        (lower_at(0), lower_at(1)),
+        (b'(', _) | (b'r', b'e') | (b'a', b'd') | (b'e', b'd') | (b'w', b'r')
+    )
+}
+
 /// Cuts a credit line ("(Reporting by X; Editing by Y)") and everything after it up to its
 /// closing parenthesis; text after that parenthesis is kept.
 pub fn strip_credits(paragraph: &str) -> std::borrow::Cow<'_, str> {
     // Candidate positions: the paragraph start (bare "Reporting by") and every "(".
     let mut best: Option<usize> = None;
-    let first = paragraph
-        .as_bytes()
-        .first()
-        .map_or(b' ', u8::to_ascii_lowercase);
-    if matches!(first, b'r' | b'a' | b'e' | b'w' | b'(')
+    if may_open_credit(paragraph.as_bytes())
         && CREDIT_OPENINGS
             .iter()
             .any(|o| starts_with_ignore_ascii_case(paragraph, o))
@@ -551,14 +596,19 @@ pub fn strip_credits(paragraph: &str) -> std::borrow::Cow<'_, str> {
 
 /// Body paragraphs with furniture removed, in order. Paragraphs are lines of the body.
 pub fn clean_paragraphs(body: &str) -> Vec<std::borrow::Cow<'_, str>> {
-    let lines: Vec<&str> = body
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
+    // Lines split at each newline (a carriage return before it goes with the trimming).
+    let mut lines: Vec<&str> = Vec::with_capacity(32);
+    let mut from = 0;
+    for end in memchr::memchr_iter(b'\n', body.as_bytes()).chain([body.len()]) {
+        let line = body.get(from..end).unwrap_or_default().trim();
+        if !line.is_empty() {
+            lines.push(line);
+        }
+        from = end + 1;
+    }
     let count = lines.len();
     // A copyright sign marks a footer anywhere in the story; one search of the whole body.
-    let has_copyright_sign = memchr::memmem::find(body.as_bytes(), "©".as_bytes()).is_some();
+    let has_copyright_sign = COPYRIGHT_FINDER.find(body.as_bytes()).is_some();
     let mut out = Vec::with_capacity(count);
     let mut first_text = true;
     for (i, line) in lines.into_iter().enumerate() {
@@ -612,18 +662,17 @@ static BYTE_CLASS: [u8; 256] = {
     t
 };
 
-/// End of the run of ASCII letters and digits starting at `start`, and whether it holds an
-/// upper-case letter or a digit: eight bytes at a time, then byte by byte near the end of text.
+/// End of the run of ASCII letters and digits starting at `start`, and whether it holds a digit:
+/// eight bytes at a time, then byte by byte near the end of text.
 #[inline]
-fn ascii_word_end(bytes: &[u8], start: usize) -> (usize, bool, bool) {
-    let (mut end, mut upper, mut digit) = (start, false, false);
+fn ascii_word_end(bytes: &[u8], start: usize) -> (usize, bool) {
+    let (mut end, mut digit) = (start, false);
     while let Some(block) = bytes.get(end..end + 8) {
         let run = crate::ascii::alnum_run(block);
-        upper |= run.upper != 0;
         digit |= run.digits != 0;
         end += run.len;
         if !run.fills_block() {
-            return (end, upper, digit);
+            return (end, digit);
         }
     }
     while let Some(&x) = bytes.get(end) {
@@ -631,16 +680,67 @@ fn ascii_word_end(bytes: &[u8], start: usize) -> (usize, bool, bool) {
         if class == 0 {
             break;
         }
-        upper |= class & CLASS_UPPER != 0;
         digit |= class & CLASS_DIGIT != 0;
         end += 1;
     }
-    (end, upper, digit)
+    (end, digit)
 }
 
-/// Calls `sink(word, flags)` for each case-folded word of `text` (already furniture-free).
-/// NFKC is applied when the text is not already in NFKC.
-pub fn for_each_word(text: &str, scratch: &mut Vec<u8>, mut sink: impl FnMut(&[u8], u8)) {
+/// A word of [`for_each_word`]: either ASCII letters and digits as written, still to be folded to
+/// lower case (by [`ASCII_FOLD`]: no copy on the common path), or already case-folded text.
+#[derive(Debug, Clone, Copy)]
+pub enum Word<'a> {
+    AsciiAsWritten(&'a [u8]),
+    Folded(&'a [u8]),
+}
+
+impl Word<'_> {
+    /// [`word_hash`] of the case-folded word.
+    #[inline(always)]
+    pub fn hash(self) -> u64 {
+        match self {
+            Word::AsciiAsWritten(w) => word_hash_folding_ascii(w),
+            Word::Folded(w) => word_hash(w),
+        }
+    }
+
+    /// The case-folded word (for tests and debugging).
+    pub fn to_folded_string(self) -> String {
+        match self {
+            Word::AsciiAsWritten(w) => w.iter().map(|&b| char::from(b | ASCII_FOLD)).collect(),
+            Word::Folded(w) => String::from_utf8_lossy(w).into_owned(),
+        }
+    }
+}
+
+/// Receives the words of [`for_each_word`] with their flags.
+pub trait WordSink {
+    fn word(&mut self, word: Word<'_>, flags: u8);
+}
+
+/// A story's tokens: each word hashed.
+impl WordSink for Vec<Token> {
+    #[inline(always)]
+    fn word(&mut self, word: Word<'_>, flags: u8) {
+        self.push(Token {
+            hash: word.hash(),
+            flags,
+        });
+    }
+}
+
+/// Any closure taking a word and its flags.
+pub struct SinkFn<F>(pub F);
+
+impl<F: FnMut(Word<'_>, u8)> WordSink for SinkFn<F> {
+    fn word(&mut self, word: Word<'_>, flags: u8) {
+        (self.0)(word, flags);
+    }
+}
+
+/// Calls `sink.word(word, flags)` for each word of `text` (already furniture-free), case-folded by
+/// [`Word`]. NFKC is applied when the text is not already in NFKC.
+pub fn for_each_word<S: WordSink>(text: &str, scratch: &mut Vec<u8>, sink: &mut S) {
     let normalized;
     let text = if text.is_ascii() || matches!(is_nfkc_quick(text.chars()), IsNormalized::Yes) {
         text
@@ -670,7 +770,7 @@ pub fn for_each_word(text: &str, scratch: &mut Vec<u8>, mut sink: impl FnMut(&[u
         // Fast path: a whole run of ASCII letters/digits ending in a plain separator is emitted
         // straight from the text (lower-cased only if needed).
         if scratch.is_empty() && BYTE_CLASS[usize::from(b)] != 0 {
-            let (e, upper, digit) = ascii_word_end(bytes, i);
+            let (e, digit) = ascii_word_end(bytes, i);
             let stop = bytes.get(e).copied().unwrap_or(b' ');
             let after = bytes.get(e + 1).copied().unwrap_or(b' ');
             let joins = stop != b' '
@@ -679,17 +779,11 @@ pub fn for_each_word(text: &str, scratch: &mut Vec<u8>, mut sink: impl FnMut(&[u
                     || (stop == b'\'' && (after.is_ascii_alphanumeric() || after >= 0x80)));
             if !joins {
                 let mut f = if digit { FLAG_NUMBER } else { 0 };
-                let word: &[u8] = if upper {
-                    scratch.extend(bytes[i..e].iter().map(u8::to_ascii_lowercase));
-                    scratch
-                } else {
-                    &bytes[i..e]
-                };
-                if b.is_ascii_uppercase() && !sentence_start && !is_not_name(word) {
+                let word = &bytes[i..e];
+                if b.is_ascii_uppercase() && !sentence_start && !is_not_name_ascii(word) {
                     f |= FLAG_NAME;
                 }
-                sink(word, f);
-                scratch.clear();
+                sink.word(Word::AsciiAsWritten(word), f);
                 sentence_start = false;
                 // The common gap, one space before the next word, is stepped over at once.
                 if stop == b' ' && BYTE_CLASS[usize::from(after)] != 0 {
@@ -757,7 +851,7 @@ pub fn for_each_word(text: &str, scratch: &mut Vec<u8>, mut sink: impl FnMut(&[u
             if first_upper && !sentence_start && !is_not_name(scratch) {
                 flags |= FLAG_NAME;
             }
-            sink(scratch, flags);
+            sink.word(Word::Folded(scratch), flags);
             scratch.clear();
             flags = 0;
             sentence_start = false;
@@ -772,7 +866,7 @@ pub fn for_each_word(text: &str, scratch: &mut Vec<u8>, mut sink: impl FnMut(&[u
         if first_upper && !sentence_start && !is_not_name(scratch) {
             flags |= FLAG_NAME;
         }
-        sink(scratch, flags);
+        sink.word(Word::Folded(scratch), flags);
         scratch.clear();
     }
 }
@@ -824,6 +918,29 @@ pub fn word_hash(word: &[u8]) -> u64 {
     fold_mul(WORD_P1 ^ n as u64, fold_mul(a ^ WORD_P0, b ^ WORD_SEED))
 }
 
+/// [`word_hash`] of an ASCII letter-and-digit word folded to lower case, without copying it:
+/// [`ASCII_FOLD`] is set in every byte read.
+#[inline(always)]
+pub fn word_hash_folding_ascii(word: &[u8]) -> u64 {
+    const FOLD4: u64 = 0x2020_2020;
+    const FOLD8: u64 = 0x2020_2020_2020_2020;
+    let n = word.len();
+    let (a, b) = if n > 16 {
+        let folded: Vec<u8> = word.iter().map(|b| b | ASCII_FOLD).collect();
+        return xxh3_64(&folded);
+    } else if n > 8 {
+        (read_u64(word, 0) | FOLD8, read_u64(word, n - 8) | FOLD8)
+    } else if n >= 4 {
+        (read_u32(word, 0) | FOLD4, read_u32(word, n - 4) | FOLD4)
+    } else if n > 0 {
+        let byte = |i: usize| u64::from(word[i] | ASCII_FOLD);
+        ((byte(0) << 16) | (byte(n >> 1) << 8) | byte(n - 1), 0)
+    } else {
+        (0, 0)
+    };
+    fold_mul(WORD_P1 ^ n as u64, fold_mul(a ^ WORD_P0, b ^ WORD_SEED))
+}
+
 /// Tokens of a story: headline words first, then body words, with the headline word count.
 #[derive(Debug, Clone, Default)]
 pub struct NormalizedStory {
@@ -835,18 +952,10 @@ pub struct NormalizedStory {
 pub fn normalize_story(headline: &str, body: &str) -> NormalizedStory {
     let mut tokens: Vec<Token> = Vec::with_capacity(body.len() / 5 + 16);
     let mut scratch = Vec::with_capacity(32);
-    let push = |tokens: &mut Vec<Token>, w: &[u8], flags: u8| {
-        tokens.push(Token {
-            hash: word_hash(w),
-            flags,
-        })
-    };
-    for_each_word(strip_flags(headline), &mut scratch, |w, f| {
-        push(&mut tokens, w, f)
-    });
+    for_each_word(strip_flags(headline), &mut scratch, &mut tokens);
     let headline_tokens = tokens.len();
     for p in clean_paragraphs(body) {
-        for_each_word(&p, &mut scratch, |w, f| push(&mut tokens, w, f));
+        for_each_word(&p, &mut scratch, &mut tokens);
     }
     NormalizedStory {
         tokens,
@@ -859,7 +968,7 @@ pub fn normalize_story(headline: &str, body: &str) -> NormalizedStory {
 pub fn normalized_text(headline: &str, body: &str) -> String {
     let mut words: Vec<String> = Vec::new();
     let mut scratch = Vec::new();
-    let mut push = |w: &[u8], _| words.push(String::from_utf8_lossy(w).into_owned());
+    let mut push = SinkFn(|w: Word<'_>, _| words.push(w.to_folded_string()));
     for_each_word(strip_flags(headline), &mut scratch, &mut push);
     for p in clean_paragraphs(body) {
         for_each_word(&p, &mut scratch, &mut push);
@@ -874,9 +983,11 @@ mod tests {
     fn words(text: &str) -> Vec<(String, u8)> {
         let mut v = Vec::new();
         let mut s = Vec::new();
-        for_each_word(text, &mut s, |w, f| {
-            v.push((String::from_utf8_lossy(w).into_owned(), f))
-        });
+        for_each_word(
+            text,
+            &mut s,
+            &mut SinkFn(|w: Word<'_>, f| v.push((w.to_folded_string(), f))),
+        );
         v
     }
 
@@ -1027,6 +1138,43 @@ mod tests {
                     assert!(short.insert(word_hash(&[a, b, c])));
                 }
             }
+        }
+    }
+
+    #[test]
+    fn folding_word_hash_equals_hash_of_the_lower_cased_word() {
+        let mixed: Vec<u8> = (0..40u8)
+            .map(|i| match i % 3 {
+                0 => b'A' + i % 26,
+                1 => b'a' + i % 26,
+                _ => b'0' + i % 10,
+            })
+            .collect();
+        for len in 0..=mixed.len() {
+            let w = &mixed[..len];
+            assert_eq!(
+                word_hash_folding_ascii(w),
+                word_hash(&w.to_ascii_lowercase()),
+                "length {len}"
+            );
+        }
+        assert!(is_not_name_ascii(b"Monday") && is_not_name_ascii(b"SEPTEMBER"));
+        assert!(!is_not_name_ascii(b"Acme") && !is_not_name_ascii(b"Septembers"));
+    }
+
+    #[test]
+    fn cheap_rejections_admit_every_opening_and_trailer() {
+        for o in CREDIT_OPENINGS {
+            assert!(may_open_credit(o.as_bytes()), "{o}");
+            assert!(may_open_credit(o.to_uppercase().as_bytes()), "{o}");
+        }
+        assert!(!may_open_credit(b"Rain fell") && !may_open_credit(b"A"));
+        for t in TRAILERS {
+            assert_eq!(*t, t.to_lowercase());
+            assert_eq!(
+                strip_trailer(&format!("Done. {}.", t.to_uppercase())),
+                "Done."
+            );
         }
     }
 

@@ -30,18 +30,33 @@ pub fn for_each_shingle(
     k: usize,
     mut sink: impl FnMut(u64, usize),
 ) {
-    let split = headline_tokens.min(tokens.len());
-    for (offset, part) in [(0, &tokens[..split]), (split, &tokens[split..])] {
-        if part.is_empty() {
-            continue;
+    let (headline, body) = tokens.split_at(headline_tokens.min(tokens.len()));
+    for_each_part_shingle(headline, k, |h, start, _| sink(h, start));
+    for_each_part_shingle(body, k, |h, start, _| sink(h, headline.len() + start));
+}
+
+/// Calls `sink(hash, start, window)` for each k-shingle of one part (the headline or the body),
+/// `window` being the shingle's tokens; a part with fewer than `k` tokens yields one shingle of
+/// all its tokens. The default k of 3 takes a path the compiler unrolls.
+#[inline]
+pub fn for_each_part_shingle(part: &[Token], k: usize, mut sink: impl FnMut(u64, usize, &[Token])) {
+    if part.is_empty() {
+        return;
+    }
+    if part.len() < k {
+        sink(shingle_hash(part), 0, part);
+        return;
+    }
+    if k == 3 {
+        for start in 0..=part.len() - 3 {
+            if let Some(window) = part.get(start..).and_then(<[Token]>::first_chunk::<3>) {
+                sink(shingle_hash(window), start, window);
+            }
         }
-        if part.len() < k {
-            sink(shingle_hash(part), offset);
-            continue;
-        }
-        for (i, w) in part.windows(k).enumerate() {
-            sink(shingle_hash(w), offset + i);
-        }
+        return;
+    }
+    for (start, window) in part.windows(k).enumerate() {
+        sink(shingle_hash(window), start, window);
     }
 }
 
