@@ -686,6 +686,54 @@ fn ascii_word_end(bytes: &[u8], start: usize) -> (usize, bool) {
     (end, digit)
 }
 
+/// The fast path of [`for_each_word`] from `i`, between words: ASCII words that need no joining
+/// (emitted as written) and the ASCII separators between them (which only move the sentence
+/// state). Returns where it stopped: the end of the text, a non-ASCII byte, or a word that joins
+/// what follows ("1,200", "don't", "café"), all left to the general path.
+fn ascii_stretch<S: WordSink>(
+    bytes: &[u8],
+    mut i: usize,
+    sentence_start: &mut bool,
+    prev: &mut char,
+    sink: &mut S,
+) -> usize {
+    let (mut at_sentence_start, mut before) = (*sentence_start, *prev);
+    while let Some(&b) = bytes.get(i) {
+        if BYTE_CLASS[usize::from(b)] == 0 {
+            if b >= 0x80 {
+                break;
+            }
+            if matches!(b, b'.' | b'!' | b'?' | b':' | b';') && !before.is_uppercase() {
+                at_sentence_start = true;
+            }
+            before = char::from(b);
+            i += 1;
+            continue;
+        }
+        let (e, digit) = ascii_word_end(bytes, i);
+        let stop = bytes.get(e).copied().unwrap_or(b' ');
+        let after = bytes.get(e + 1).copied().unwrap_or(b' ');
+        let joins = stop != b' '
+            && (stop >= 0x80
+                || ((stop == b'.' || stop == b',') && digit && after.is_ascii_digit())
+                || (stop == b'\'' && (after.is_ascii_alphanumeric() || after >= 0x80)));
+        if joins {
+            break;
+        }
+        let word = &bytes[i..e];
+        let mut flags = if digit { FLAG_NUMBER } else { 0 };
+        if b.is_ascii_uppercase() && !at_sentence_start && !is_not_name_ascii(word) {
+            flags |= FLAG_NAME;
+        }
+        sink.word(Word::AsciiAsWritten(word), flags);
+        at_sentence_start = false;
+        before = char::from(bytes[e - 1]);
+        i = e;
+    }
+    (*sentence_start, *prev) = (at_sentence_start, before);
+    i
+}
+
 /// A word of [`for_each_word`]: either ASCII letters and digits as written, still to be folded to
 /// lower case (by [`ASCII_FOLD`]: no copy on the common path), or already case-folded text.
 #[derive(Debug, Clone, Copy)]
@@ -767,32 +815,11 @@ pub fn for_each_word<S: WordSink>(text: &str, scratch: &mut Vec<u8>, sink: &mut 
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        // Fast path: a whole run of ASCII letters/digits ending in a plain separator is emitted
-        // straight from the text (lower-cased only if needed).
-        if scratch.is_empty() && BYTE_CLASS[usize::from(b)] != 0 {
-            let (e, digit) = ascii_word_end(bytes, i);
-            let stop = bytes.get(e).copied().unwrap_or(b' ');
-            let after = bytes.get(e + 1).copied().unwrap_or(b' ');
-            let joins = stop != b' '
-                && (stop >= 0x80
-                    || ((stop == b'.' || stop == b',') && digit && after.is_ascii_digit())
-                    || (stop == b'\'' && (after.is_ascii_alphanumeric() || after >= 0x80)));
-            if !joins {
-                let mut f = if digit { FLAG_NUMBER } else { 0 };
-                let word = &bytes[i..e];
-                if b.is_ascii_uppercase() && !sentence_start && !is_not_name_ascii(word) {
-                    f |= FLAG_NAME;
-                }
-                sink.word(Word::AsciiAsWritten(word), f);
-                sentence_start = false;
-                // The common gap, one space before the next word, is stepped over at once.
-                if stop == b' ' && BYTE_CLASS[usize::from(after)] != 0 {
-                    prev = ' ';
-                    i = e + 1;
-                } else {
-                    prev = bytes[e - 1] as char;
-                    i = e;
-                }
+        // Fast path: ASCII words that need no joining, and the separators between them.
+        if b < 0x80 && scratch.is_empty() {
+            let stop = ascii_stretch(bytes, i, &mut sentence_start, &mut prev, sink);
+            if stop > i {
+                i = stop;
                 continue;
             }
         }
