@@ -67,7 +67,7 @@ highways waterways utilities utility telecom telecoms communications therapeutic
 healthcare hotels resorts restaurants cinemas theatres theatre orchestra choir ensemble philharmonic \
 symphony opera ballet collective cooperative syndicate consortium taskforce task-force panel caucus \
 assn dept govt ministries agencies councils commissions committees tribunals courts rangers \
-associations federations unions societies cooperatives \
+associations federations unions societies cooperatives confederation confederations \
 hotspur harriers gaels holding gruppe gruppen konzern werke verlag sparkasse \
 versicherung forvaltning fondsforvaltning rederi kapital invest finans juweliers jewellery oy oyj se kg kgaa \
 branch s.a. a.ş. a/s sp s.p.a. n.v. b.v. s.l. s.r.l. s.a.s. s.a.c. s.a.a. c.a. sarl sas srl ltda pty bhd tbk jsc pjsc ojsc llp lp sons bros brothers brewers growers producers manufacturers exporters employers \

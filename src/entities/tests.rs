@@ -3128,3 +3128,12 @@ fn a_name_after_a_plural_possessive_is_no_part_of_the_owner() {
         ],
     );
 }
+
+#[test]
+fn a_confederation_heads_an_organisation() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Members of the Alvorada Growers Confederation marched through the town on Monday.",
+    );
+    assert_organisations(&entities, &["Alvorada Growers Confederation"]);
+}
