@@ -3118,6 +3118,33 @@ impl Engine {
             }
             return;
         }
+        // "Ana Lucía Chávez de León": a given name, a surname and a particle before a listed
+        // place are one person's name (Spanish and Portuguese surnames of place).
+        let particle_place = high - low >= 4
+            && place_word(high - 1)
+            && matches!(
+                data.word(high - 2),
+                "de" | "del" | "da" | "do" | "dos" | "das"
+            )
+            && data.class(low, lexicon) & FIRST_NAME != 0
+            && (low..high - 2).all(|index| {
+                data.claimed[index].is_none()
+                    && data.tokens[index].has(CAPITALISED)
+                    && !data.tokens[index].has(ALL_CAPS)
+                    && data.class(index, lexicon)
+                        & (PLACE_HEAD | ORG_HEAD | ORG_PREFIX | TITLE | COMMON | TIME | DEMONYM)
+                        == 0
+            });
+        if particle_place {
+            candidates.push(Candidate::whole_run(
+                data,
+                field_index,
+                low..high,
+                EntityType::Person,
+                hits,
+            ));
+            return;
+        }
         // "said Edison Huamaní Quispe": after a speech verb, a one-word place followed by names
         // no list knows is the speaker's given name.
         if (2..=3).contains(&(high - low))

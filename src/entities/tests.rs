@@ -3137,3 +3137,17 @@ fn a_confederation_heads_an_organisation() {
     );
     assert_organisations(&entities, &["Alvorada Growers Confederation"]);
 }
+
+#[test]
+fn a_surname_of_place_after_a_particle_stays_in_the_name() {
+    let entities = embedded_tagger().tag(
+        "",
+        "The motion was tabled by María Fernanda Ruiz de Córdoba, who chairs the committee.",
+    );
+    assert_eq!(
+        type_of(&entities, "María Fernanda Ruiz de Córdoba"),
+        Some(EntityType::Person),
+        "{entities:#?}"
+    );
+    assert_eq!(type_of(&entities, "Córdoba"), None, "{entities:#?}");
+}
