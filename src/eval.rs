@@ -127,10 +127,10 @@ pub fn run_eval(data: &Path, seeds: Option<&Path>) -> Result<(), EvalCmdError> {
     let mut all_events: HashMap<String, String> = HashMap::new();
 
     println!(
-        "== dev sets (original, written for wiredesk; a and b were used for tuning; c and d were each written blind as held-out proxies, c before session 2's tuning looked at its errors, d never tuned to; e written in session 4 for organisation recall and tuned on; f written blind in session 5 by a helper that never saw the code, worked on in session 6; g written blind in session 7 the same way, h in session 9, i in session 10, j in session 11, k in session 12, l in session 14, m in session 15, n in session 16, o in session 17) =="
+        "== dev sets (original, written for wiredesk; a and b were used for tuning; c and d were each written blind as held-out proxies, c before session 2's tuning looked at its errors, d never tuned to; e written in session 4 for organisation recall and tuned on; f written blind in session 5 by a helper that never saw the code, worked on in session 6; g written blind in session 7 the same way, h in session 9, i in session 10, j in session 11, k in session 12, l in session 14, m in session 15, n in session 16, o in session 17, p in session 18) =="
     );
     for part in [
-        "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o",
+        "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p",
     ] {
         let stories = parse_lines(&data.join(format!("devset/stories-{part}.jsonl")))?;
         let gold_path = data.join(format!("devset/gold-{part}.json"));
