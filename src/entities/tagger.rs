@@ -1351,7 +1351,22 @@ impl Engine {
             }
             let surface = &data.text[start..end];
             let surface_key = (name_key(surface), candidate.entity_type);
-            let key = match builder.by_surface.get(&surface_key) {
+            // "Lumivert Bois shares fell" after "Groupe Lumivert Bois Inc.": a name typed a
+            // person by default that the story has given to an organisation is that one.
+            let named_organisation = || {
+                (candidate.entity_type == EntityType::Person)
+                    .then(|| {
+                        builder
+                            .by_surface
+                            .get(&(surface_key.0, EntityType::Organisation))
+                    })
+                    .flatten()
+            };
+            let key = match builder
+                .by_surface
+                .get(&surface_key)
+                .or_else(named_organisation)
+            {
                 Some(&key) => key,
                 None => {
                     let key = if let Some(entry) = self.listed_with_legal_form(candidate, surface) {
@@ -1362,14 +1377,17 @@ impl Engine {
                         builder.entity(id, candidate.entity_type, name)
                     };
                     builder.by_surface.insert(surface_key, key);
-                    // The same firm without its legal form ("Mindanao Air Cargo").
-                    if candidate.entity_type == EntityType::Organisation
-                        && let Some(short) = without_legal_form(surface)
-                    {
-                        builder
-                            .by_surface
-                            .entry((name_key(short), EntityType::Organisation))
-                            .or_insert(key);
+                    // The same firm without its legal form ("Mindanao Air Cargo") and without
+                    // a leading "Groupe" ("Lumivert Bois" for "Groupe Lumivert Bois Inc.").
+                    if candidate.entity_type == EntityType::Organisation {
+                        let short = without_legal_form(surface);
+                        let ungrouped = without_group_word(short.unwrap_or(surface));
+                        for name in [short, ungrouped].into_iter().flatten() {
+                            builder
+                                .by_surface
+                                .entry((name_key(name), EntityType::Organisation))
+                                .or_insert(key);
+                        }
                     }
                     key
                 }
@@ -2156,6 +2174,19 @@ impl Engine {
         if legal_form_after_name_end(data.text, data.tokens[high - 1].end).is_some() {
             return Some(EntityType::Organisation);
         }
+        // "Calçados Vinhais, S.A., the Porto-based maker", "Tessaro Doors, Inc. said": a legal
+        // form set off by a comma, ending the clause.
+        if let Some(next) = data.tokens.get(high)
+            && next.has(COMMA_BEFORE)
+            && next.has(CAPITALISED)
+            && is_comma_legal_form(data.word(high))
+            && data
+                .tokens
+                .get(high + 1)
+                .is_none_or(|after| !after.has(JOINED) || after.has(LOWERCASE))
+        {
+            return Some(EntityType::Organisation);
+        }
         // "Eesti Raudteehooldus AS", "Nordhavn Lines A/S": the Nordic and Baltic joint-stock
         // company after a name (in capitals only: "as" is an English word).
         if high - low >= 2 && matches!(data.word(high - 1), "AS" | "A/S") {
@@ -2291,6 +2322,13 @@ impl Engine {
         pendings: &mut Vec<Pending>,
     ) {
         let lexicon = &self.lexicon;
+        // "Tessaro Doors, Inc.": a legal form after a comma belongs to the name before it.
+        if high == low + 1
+            && data.tokens[low].has(COMMA_BEFORE)
+            && is_comma_legal_form(data.word(low))
+        {
+            return;
+        }
         // "Kellow Mills (Pty) Ltd and Ostrava Sleepers SIA": the legal form after a bracket ended
         // the name before it (see `LEGAL_FORMS_AFTER_NAME`); the run goes on after it.
         if matches!(data.word(low), "Ltd" | "Limited")
@@ -4348,6 +4386,17 @@ fn is_company_suffix(word: &str) -> bool {
     std::str::from_utf8(&buffer[..length]).is_ok_and(is_org_id_suffix)
 }
 
+/// A legal form that may follow a firm's name after a comma ("Tessaro Doors, Inc."): dotted
+/// forms ("S.A.", "N.V.") and the English and German ones no place abbreviation shares ("SA"
+/// and "NV" also stand for South Australia and Nevada).
+fn is_comma_legal_form(word: &str) -> bool {
+    (word.contains('.') && is_company_suffix(word))
+        || matches!(
+            word,
+            "Inc" | "Ltd" | "LLC" | "PLC" | "Plc" | "plc" | "Corp" | "Limited" | "GmbH" | "SpA"
+        )
+}
+
 /// Poland's limited company, written after the name.
 const POLISH_LIMITED: &str = " Sp. z o.o.";
 
@@ -4412,7 +4461,18 @@ fn without_legal_form(name: &str) -> Option<&str> {
     })
 }
 
-/// Legal forms abbreviated with a full stop ("Inc.", "Co.").
+/// A firm's name without a leading word for "group" ("Groupe Lumivert Bois" -> "Lumivert
+/// Bois"), when at least two words are left.
+fn without_group_word(name: &str) -> Option<&str> {
+    let (first, rest) = name.split_once(' ')?;
+    (matches!(
+        first,
+        "Groupe" | "Grupo" | "Gruppo" | "Group" | "Grupa" | "Grup" | "Gruppe"
+    ) && rest.contains(' '))
+    .then_some(rest)
+}
+
+/// Legal forms abbreviated with a full stop ("Inc.", "Co.")./// Legal forms abbreviated with a full stop ("Inc.", "Co.").
 const ABBREVIATED_LEGAL_FORMS: [&str; 15] = [
     "Inc", "Co", "Corp", "Ltd", "Bhd", "Pty", "Cos", "Pte", "Bros", "Mfg", "Intl", "Zrt", "Nyrt",
     "Kft", "Bt",

@@ -3151,3 +3151,25 @@ fn a_surname_of_place_after_a_particle_stays_in_the_name() {
     );
     assert_eq!(type_of(&entities, "Córdoba"), None, "{entities:#?}");
 }
+
+#[test]
+fn a_legal_form_after_a_comma_makes_a_firm_and_group_words_drop_from_short_forms() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Calçados Vinhais, S.A., the Porto-based maker of footwear, reported a rise in profit. \
+         Tessaro Doors, Inc. said on Monday it would cut jobs. Groupe Lumivert Bois Inc. said \
+         sales fell.\n\nLumivert Bois shares fell 2 percent. Sydney, Cape Town, SA and Reno, NV \
+         were named.",
+    );
+    assert_organisations(
+        &entities,
+        &["Calçados Vinhais", "Tessaro Doors", "Lumivert Bois"],
+    );
+    assert_eq!(type_of(&entities, "S.A."), None, "{entities:#?}");
+    assert_eq!(type_of(&entities, "Inc"), None, "{entities:#?}");
+    assert_eq!(
+        type_of(&entities, "Cape Town"),
+        Some(EntityType::Place),
+        "{entities:#?}"
+    );
+}
