@@ -2322,6 +2322,27 @@ impl Engine {
         pendings: &mut Vec<Pending>,
     ) {
         let lexicon = &self.lexicon;
+        // "(Corrects area burned in second paragraph ...)": the verb opening an editor's note.
+        if is_note_verb(data.word(low)) && {
+            let before = &data.text[..data.tokens[low].start];
+            before
+                .strip_suffix('(')
+                .is_some_and(|line| line.is_empty() || line.ends_with('\n'))
+        } {
+            if high > low + 1 {
+                self.process_run(
+                    data,
+                    field_index,
+                    low + 1,
+                    high,
+                    hits,
+                    lowercase_words,
+                    candidates,
+                    pendings,
+                );
+            }
+            return;
+        }
         // "Tessaro Doors, Inc.": a legal form after a comma belongs to the name before it.
         if high == low + 1
             && data.tokens[low].has(COMMA_BEFORE)
@@ -2744,10 +2765,18 @@ impl Engine {
                 candidates,
                 pendings,
             );
+            // "Chief" standing alone as the title is no part of the name.
+            let name_start = if data.word(prefix_end) == "Chief"
+                && data.class(prefix_end + 1, lexicon) & (TITLE | TITLE_MODIFIER) == 0
+            {
+                prefix_end + 1
+            } else {
+                prefix_end
+            };
             self.process_sub_run(
                 data,
                 field_index,
-                prefix_end,
+                name_start,
                 high,
                 hits,
                 lowercase_words,
@@ -3253,12 +3282,17 @@ impl Engine {
         if high - low < 4 {
             return None;
         }
+        // "Fritch Volunteer Fire Department Chief Lonnie Beasley": "Chief" (otherwise a title's
+        // modifier) right after an organisation's head is the title.
         let first_title = (low + 2..high - 1).find(|index| {
             let token = data.tokens[*index];
             token.has(CAPITALISED)
                 && !token.has(ALL_CAPS)
                 && data.claimed[*index].is_none()
-                && data.class(*index, lexicon) & TITLE != 0
+                && (data.class(*index, lexicon) & TITLE != 0
+                    || (data.word(*index) == "Chief"
+                        && data.class(*index - 1, lexicon) & ORG_HEAD != 0
+                        && data.class(*index + 1, lexicon) & (TITLE | TITLE_MODIFIER) == 0))
         })?;
         // "Deputy Spokesman", "Chief Executive": the name follows the last word of the title.
         let mut title_index = first_title;
@@ -4384,6 +4418,26 @@ fn is_company_suffix(word: &str) -> bool {
         length += 1;
     }
     std::str::from_utf8(&buffer[..length]).is_ok_and(is_org_id_suffix)
+}
+
+/// Verbs that open an editor's note in brackets ("(Corrects figure in paragraph 3)", "(Adds
+/// quotes)").
+fn is_note_verb(word: &str) -> bool {
+    matches!(
+        word,
+        "Corrects"
+            | "Correcting"
+            | "Adds"
+            | "Updates"
+            | "Recasts"
+            | "Refiles"
+            | "Repeats"
+            | "Fixes"
+            | "Changes"
+            | "Rewrites"
+            | "Removes"
+            | "Deletes"
+    )
 }
 
 /// A legal form that may follow a firm's name after a comma ("Tessaro Doors, Inc."): dotted

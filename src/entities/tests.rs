@@ -3173,3 +3173,19 @@ fn a_legal_form_after_a_comma_makes_a_firm_and_group_words_drop_from_short_forms
         "{entities:#?}"
     );
 }
+
+#[test]
+fn a_chief_after_a_department_and_an_editors_note_are_no_names() {
+    let entities = embedded_tagger().tag(
+        "",
+        "The fire spread fast.\n\nHollowbrook Volunteer Fire Department Chief Lonnie Beasworth \
+         said his crews were overwhelmed.\n\n(Corrects area burned in second paragraph)",
+    );
+    assert_organisations(&entities, &["Hollowbrook Volunteer Fire Department"]);
+    assert_eq!(
+        type_of(&entities, "Lonnie Beasworth"),
+        Some(EntityType::Person),
+        "{entities:#?}"
+    );
+    assert_eq!(type_of(&entities, "Corrects"), None, "{entities:#?}");
+}
