@@ -2198,6 +2198,18 @@ impl Engine {
         if plural_team_name(data, low, high, lexicon) && is_sports_story(data) {
             return Some(EntityType::Organisation);
         }
+        // "a low cross from Marin Šarić": a given name and a surname of a shape only surnames
+        // have, whatever the preposition before them.
+        if high - low >= 2
+            && (low..high).all(|index| {
+                data.claimed[index].is_none()
+                    && data.tokens[index].has(CAPITALISED)
+                    && !data.tokens[index].has(ALL_CAPS)
+            })
+            && has_surname_ending(data.word(high - 1))
+        {
+            return Some(EntityType::Person);
+        }
         let joined = data.tokens[low].has(JOINED);
         if data.tokens[low].has(SENTENCE_START) {
             // Cues do not reach across a sentence boundary.
@@ -4418,6 +4430,15 @@ fn is_company_suffix(word: &str) -> bool {
         length += 1;
     }
     std::str::from_utf8(&buffer[..length]).is_ok_and(is_org_id_suffix)
+}
+
+/// Endings only surnames have: South Slavic "-ić", Greek "-opoulos" and "-akis", Ukrainian
+/// "-enko", Romanian "-escu" (a place ending so is rarer than a name in the news).
+fn has_surname_ending(word: &str) -> bool {
+    const ENDINGS: [&str; 9] = [
+        "ić", "ović", "ević", "opoulos", "opoulou", "akis", "enko", "escu", "eanu",
+    ];
+    word.chars().count() > 4 && ENDINGS.iter().any(|ending| word.ends_with(ending))
 }
 
 /// Verbs that open an editor's note in brackets ("(Corrects figure in paragraph 3)", "(Adds

@@ -3189,3 +3189,19 @@ fn a_chief_after_a_department_and_an_editors_note_are_no_names() {
     );
     assert_eq!(type_of(&entities, "Corrects"), None, "{entities:#?}");
 }
+
+#[test]
+fn a_surname_shape_makes_a_person_after_a_place_preposition() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Tomas met a low cross from Marin Vukašinović at the near post. The ball came in from \
+         Petros Antonopoulos.",
+    );
+    for name in ["Marin Vukašinović", "Petros Antonopoulos"] {
+        assert_eq!(
+            type_of(&entities, name),
+            Some(EntityType::Person),
+            "{entities:#?}"
+        );
+    }
+}
