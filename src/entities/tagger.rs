@@ -1324,8 +1324,10 @@ impl Engine {
                 builder.mention(key, data, start, start + len);
                 start += len + 1;
             }
+            // "Escuela Oficial Rural Mixta No. 14", "Thermal Power Plant No. 4": a number goes
+            // with the name.
             let end = if candidate.entity_type == EntityType::Organisation {
-                legal_form_end(data.text, candidate.end)
+                legal_form_end(data.text, numbered_end(data.text, candidate.end))
             } else {
                 numbered_end(data.text, candidate.end)
             };
@@ -2814,8 +2816,13 @@ impl Engine {
             let tail_is_org = data.class(high - 1, lexicon) & ORG_HEAD != 0;
             // Not "General Confederation of Moroccan Enterprises": a title word opening a body's
             // name ("Confederation of") titles no one.
-            let body_before_of = data.class(of_index - 1, lexicon) & (ORG_PREFIX | ORG_HEAD) != 0
-                && data.class(of_index - 1, lexicon) & TITLE == 0;
+            // Nor "Directorate General of Civil Aviation": "General" after a body's head word.
+            let body_before_of = (data.class(of_index - 1, lexicon) & (ORG_PREFIX | ORG_HEAD) != 0
+                && data.class(of_index - 1, lexicon) & TITLE == 0)
+                || (of_index >= low + 2
+                    && data.word(of_index - 1) == "General"
+                    && data.class(of_index - 2, lexicon) & ORG_HEAD != 0
+                    && data.class(of_index - 2, lexicon) & TITLE == 0);
             let titled = (titled
                 || (low..of_index).any(|index| data.class(index, lexicon) & TITLE != 0))
                 && !body_before_of;

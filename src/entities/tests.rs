@@ -3205,3 +3205,19 @@ fn a_surname_shape_makes_a_person_after_a_place_preposition() {
         );
     }
 }
+
+#[test]
+fn a_directorate_general_and_a_numbered_school_keep_their_whole_names() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Flights were suspended, the Directorate General of Civil Aviation said. Pupils of the \
+         Escuela Rural Mixta No. 14 were sent home.",
+    );
+    assert_organisations(
+        &entities,
+        &[
+            "Directorate General of Civil Aviation",
+            "Escuela Rural Mixta No. 14",
+        ],
+    );
+}
