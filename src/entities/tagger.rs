@@ -3443,7 +3443,16 @@ impl Engine {
                 .rev()
                 .find(|index| matches!(data.word(*index), "of" | "for"))
                 .is_some_and(|of_index| {
-                    place_hit(of_index + 1, and_index)
+                    // "Union of Artisanal Fishermen of Kayar and Saint-Louis": one unlisted word
+                    // may stand for the first place.
+                    let unlisted_place = of_index + 2 == and_index
+                        && data.claimed[of_index + 1].is_none()
+                        && data.tokens[of_index + 1].has(CAPITALISED)
+                        && !data.tokens[of_index + 1].has(ALL_CAPS)
+                        && data.class(of_index + 1, lexicon)
+                            & (ORG_HEAD | PLACE_HEAD | TITLE | COMMON | TIME | DEMONYM)
+                            == 0;
+                    (place_hit(of_index + 1, and_index) || unlisted_place)
                         && place_hit(and_index + 1, high)
                         && !data.tokens[high - 1].has(POSSESSIVE)
                 });

@@ -3221,3 +3221,16 @@ fn a_directorate_general_and_a_numbered_school_keep_their_whole_names() {
         ],
     );
 }
+
+#[test]
+fn an_unlisted_place_and_a_listed_one_after_of_share_one_body() {
+    let entities = embedded_tagger().tag(
+        "",
+        "The Union of Artisanal Fishermen of Ndiarkou and Dakar called a strike on Monday.",
+    );
+    assert_organisations(
+        &entities,
+        &["Union of Artisanal Fishermen of Ndiarkou and Dakar"],
+    );
+    assert_eq!(type_of(&entities, "Dakar"), None, "{entities:#?}");
+}
