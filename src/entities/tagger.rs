@@ -2212,6 +2212,28 @@ impl Engine {
         {
             return Some(EntityType::Person);
         }
+        // "Caledonian MacBrayne (CalMac)": people get no acronyms; an unlisted name of two or
+        // more words (not opening with a given name) with one in brackets is a body's.
+        if high - low >= 2
+            && data.class(low, lexicon) & FIRST_NAME == 0
+            && (low..high).all(|index| data.claimed[index].is_none())
+            && !data.tokens[high - 1].has(POSSESSIVE)
+            && !is_term_head(data.word(high - 1))
+            && data.tokens.get(high).is_some_and(|next| {
+                next.has(PAREN_BEFORE)
+                    && next.has(PAREN_AFTER)
+                    && (next.has(ALL_CAPS) || is_mixed_case_acronym(data.word(high)))
+            })
+        {
+            return Some(EntityType::Organisation);
+        }
+        // "Kysucké Lisovne was founded in 1994", "Ribafria, founded in 1961,": bodies are
+        // founded, people are born.
+        if !data.tokens[high - 1].has(POSSESSIVE)
+            && founded_after(data.text, data.tokens[high - 1].end)
+        {
+            return Some(EntityType::Organisation);
+        }
         let joined = data.tokens[low].has(JOINED);
         if data.tokens[low].has(SENTENCE_START) {
             // Cues do not reach across a sentence boundary.
@@ -4446,6 +4468,65 @@ fn is_company_suffix(word: &str) -> bool {
         length += 1;
     }
     std::str::from_utf8(&buffer[..length]).is_ok_and(is_org_id_suffix)
+}
+
+/// Last words of terms that take acronyms as bodies do ("Overnight Policy Rate (OPR)", "Consumer
+/// Price Index (CPI)", "Gross Domestic Product (GDP)", "Free Trade Agreement (FTA)").
+fn is_term_head(word: &str) -> bool {
+    matches!(
+        &*lower(word),
+        "rate"
+            | "rates"
+            | "index"
+            | "indices"
+            | "product"
+            | "ratio"
+            | "yield"
+            | "indicator"
+            | "average"
+            | "scheme"
+            | "programme"
+            | "program"
+            | "act"
+            | "bill"
+            | "agreement"
+            | "treaty"
+            | "plan"
+            | "strategy"
+            | "initiative"
+            | "system"
+            | "protocol"
+            | "convention"
+            | "standard"
+            | "tax"
+            | "levy"
+            | "zone"
+            | "area"
+            | "facility"
+            | "fund"
+            | "loan"
+            | "bond"
+            | "bonds"
+            | "test"
+            | "disease"
+            | "syndrome"
+    )
+}
+
+/// Whether the text after a name says it was founded ("was founded in", ", established in").
+fn founded_after(text: &str, end: usize) -> bool {
+    const FOUNDED: [&str; 8] = [
+        " was founded",
+        " was established",
+        " was set up",
+        " was incorporated",
+        ", founded in",
+        ", established in",
+        ", set up in",
+        ", incorporated in",
+    ];
+    text.get(end..)
+        .is_some_and(|rest| FOUNDED.iter().any(|phrase| rest.starts_with(phrase)))
 }
 
 /// Endings only surnames have: South Slavic "-ić", Greek "-opoulos" and "-akis", Ukrainian

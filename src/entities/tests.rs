@@ -3234,3 +3234,27 @@ fn an_unlisted_place_and_a_listed_one_after_of_share_one_body() {
     );
     assert_eq!(type_of(&entities, "Dakar"), None, "{entities:#?}");
 }
+
+#[test]
+fn an_acronym_in_brackets_or_a_founding_makes_a_body() {
+    let entities = embedded_tagger().tag(
+        "",
+        "Ferry operators cancelled all sailings, while Caledonian Brenmoray (CBM) cancelled \
+         services from Ullapool. Kysucké Lisovne was founded in 1994 on the site of a former \
+         works. Talvora Ceramica, founded in 1961, employs 2,100 people. Ana Petrovna Volkova \
+         (APV) was born in 1990.",
+    );
+    assert_organisations(
+        &entities,
+        &[
+            "Caledonian Brenmoray",
+            "Kysucké Lisovne",
+            "Talvora Ceramica",
+        ],
+    );
+    assert_eq!(
+        type_of(&entities, "Ana Petrovna Volkova"),
+        Some(EntityType::Person),
+        "{entities:#?}"
+    );
+}
