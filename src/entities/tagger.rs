@@ -2358,41 +2358,19 @@ impl Engine {
         pendings: &mut Vec<Pending>,
     ) {
         let lexicon = &self.lexicon;
-        // "(Corrects area burned in second paragraph ...)": the verb opening an editor's note.
-        if is_note_verb(data.word(low)) && {
-            let before = &data.text[..data.tokens[low].start];
-            before
+        // Leading words that belong to no name, the run going on after them: the verb opening an
+        // editor's note ("(Corrects area burned in second paragraph ...)"), and a legal form
+        // after a bracket that ended the name before it ("Kellow Mills (Pty) Ltd and Ostrava
+        // Sleepers SIA", see `LEGAL_FORMS_AFTER_NAME`).
+        let before = &data.text[..data.tokens[low].start];
+        let note_verb = is_note_verb(data.word(low))
+            && before
                 .strip_suffix('(')
-                .is_some_and(|line| line.is_empty() || line.ends_with('\n'))
-        } {
-            if high > low + 1 {
-                self.process_run(
-                    data,
-                    field_index,
-                    low + 1,
-                    high,
-                    hits,
-                    lowercase_words,
-                    candidates,
-                    pendings,
-                );
-            }
-            return;
-        }
-        // "Tessaro Doors, Inc.": a legal form after a comma belongs to the name before it.
-        if high == low + 1
-            && data.tokens[low].has(COMMA_BEFORE)
-            && is_comma_legal_form(data.word(low))
-        {
-            return;
-        }
-        // "Kellow Mills (Pty) Ltd and Ostrava Sleepers SIA": the legal form after a bracket ended
-        // the name before it (see `LEGAL_FORMS_AFTER_NAME`); the run goes on after it.
-        if matches!(data.word(low), "Ltd" | "Limited")
-            && data.text[..data.tokens[low].start].ends_with(") ")
-        {
+                .is_some_and(|line| line.is_empty() || line.ends_with('\n'));
+        let bracketed_form = matches!(data.word(low), "Ltd" | "Limited") && before.ends_with(") ");
+        if note_verb || bracketed_form {
             let mut next = low + 1;
-            while next < high && data.tokens[next].has(LOWERCASE) {
+            while bracketed_form && next < high && data.tokens[next].has(LOWERCASE) {
                 next += 1;
             }
             if next < high {
@@ -2407,6 +2385,13 @@ impl Engine {
                     pendings,
                 );
             }
+            return;
+        }
+        // "Tessaro Doors, Inc.": a legal form after a comma belongs to the name before it.
+        if high == low + 1
+            && data.tokens[low].has(COMMA_BEFORE)
+            && is_comma_legal_form(data.word(low))
+        {
             return;
         }
         // "saved from Rovers' Bellamy-Rowe": after a plural possessive, one or two words that no
