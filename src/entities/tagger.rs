@@ -3228,19 +3228,9 @@ impl Engine {
                         & (PLACE_HEAD | ORG_HEAD | ORG_PREFIX | TITLE | COMMON | TIME | DEMONYM)
                         == 0
             });
-        if particle_place {
-            candidates.push(Candidate::whole_run(
-                data,
-                field_index,
-                low..high,
-                EntityType::Person,
-                hits,
-            ));
-            return;
-        }
         // "said Edison Huamaní Quispe": after a speech verb, a one-word place followed by names
         // no list knows is the speaker's given name.
-        if (2..=3).contains(&(high - low))
+        let speaker_place_name = (2..=3).contains(&(high - low))
             && low > 0
             && data.class(low - 1, lexicon) & SPEECH_VERB != 0
             && data.tokens[low - 1].has(LOWERCASE)
@@ -3256,8 +3246,8 @@ impl Engine {
                     && data.class(index, lexicon)
                         & (PLACE_HEAD | ORG_HEAD | TITLE | COMMON | TIME | DEMONYM)
                         == 0
-            })
-        {
+            });
+        if particle_place || speaker_place_name {
             candidates.push(Candidate::whole_run(
                 data,
                 field_index,
