@@ -928,39 +928,34 @@ fn read_u64(bytes: &[u8], at: usize) -> u64 {
 /// longer words go through xxh3.
 #[inline(always)]
 pub fn word_hash(word: &[u8]) -> u64 {
-    let n = word.len();
-    let (a, b) = if n > 16 {
-        return xxh3_64(word);
-    } else if n > 8 {
-        (read_u64(word, 0), read_u64(word, n - 8))
-    } else if n >= 4 {
-        (read_u32(word, 0), read_u32(word, n - 4))
-    } else if n > 0 {
-        let a =
-            (u64::from(word[0]) << 16) | (u64::from(word[n >> 1]) << 8) | u64::from(word[n - 1]);
-        (a, 0)
-    } else {
-        (0, 0)
-    };
-    fold_mul(WORD_P1 ^ n as u64, fold_mul(a ^ WORD_P0, b ^ WORD_SEED))
+    word_hash_with_fold(word, 0)
 }
 
 /// [`word_hash`] of an ASCII letter-and-digit word folded to lower case, without copying it:
 /// [`ASCII_FOLD`] is set in every byte read.
 #[inline(always)]
 pub fn word_hash_folding_ascii(word: &[u8]) -> u64 {
-    const FOLD4: u64 = 0x2020_2020;
-    const FOLD8: u64 = 0x2020_2020_2020_2020;
+    word_hash_with_fold(word, ASCII_FOLD)
+}
+
+/// [`word_hash`] of `word` with `fold` set in every byte (0: the word as it is).
+#[inline(always)]
+fn word_hash_with_fold(word: &[u8], fold: u8) -> u64 {
+    let fold8 = u64::from_le_bytes([fold; 8]);
+    let fold4 = fold8 & 0xFFFF_FFFF;
     let n = word.len();
     let (a, b) = if n > 16 {
-        let folded: Vec<u8> = word.iter().map(|b| b | ASCII_FOLD).collect();
+        if fold == 0 {
+            return xxh3_64(word);
+        }
+        let folded: Vec<u8> = word.iter().map(|b| b | fold).collect();
         return xxh3_64(&folded);
     } else if n > 8 {
-        (read_u64(word, 0) | FOLD8, read_u64(word, n - 8) | FOLD8)
+        (read_u64(word, 0) | fold8, read_u64(word, n - 8) | fold8)
     } else if n >= 4 {
-        (read_u32(word, 0) | FOLD4, read_u32(word, n - 4) | FOLD4)
+        (read_u32(word, 0) | fold4, read_u32(word, n - 4) | fold4)
     } else if n > 0 {
-        let byte = |i: usize| u64::from(word[i] | ASCII_FOLD);
+        let byte = |i: usize| u64::from(word[i] | fold);
         ((byte(0) << 16) | (byte(n >> 1) << 8) | byte(n - 1), 0)
     } else {
         (0, 0)
